@@ -1,0 +1,103 @@
+//! Every failure dayone reports, as data. Each variant names the file, flag or variable
+//! involved and maps to one exit code; `main` prints the message and its cause chain once.
+
+use std::path::PathBuf;
+
+/// Exit code for bad input: arguments, answers, manifest, destination conflict.
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code for a failing environment: I/O, permissions, git.
+pub const EXIT_ENVIRONMENT: u8 = 3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    // ---- bad input (exit 2) -------------------------------------------------------------
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("no built-in template is called `{name}` and no folder `{name}` exists; built-in templates: {known}")]
+    UnknownTemplate { name: String, known: String },
+
+    #[error("{path} is not a template folder: it has no template.toml")]
+    NotATemplate { path: PathBuf },
+
+    #[error("{file}: invalid TOML at line {line}, column {column}: {message}")]
+    Toml {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("{file}: {count} problem(s) in the template manifest:\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Manifest {
+        file: String,
+        count: usize,
+        problems: Vec<String>,
+    },
+
+    #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
+    TooOld {
+        template: String,
+        required: String,
+        current: String,
+    },
+
+    #[error("{source_name}: {message}")]
+    Answer { source_name: String, message: String },
+
+    #[error("{file}: these answers are for template `{found}`, but the template in use is `{expected}`; pass --template {found} or use a matching answers file")]
+    AnswersForOtherTemplate {
+        file: String,
+        found: String,
+        expected: String,
+    },
+
+    #[error("no answer for {}; there is no terminal to ask, so pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
+    MissingAnswers { missing: Vec<String> },
+
+    #[error("template `{template}`, file {file}: {message}")]
+    Render {
+        template: String,
+        file: String,
+        message: String,
+    },
+
+    #[error("template file {file} renders to the path `{rendered}`, which {reason}")]
+    BadPath {
+        file: String,
+        rendered: String,
+        reason: &'static str,
+    },
+
+    #[error("{path} already exists and is not a folder; choose another destination")]
+    DestinationIsFile { path: PathBuf },
+
+    #[error("{path} is not empty; choose an empty or new folder, or pass --force to write the template's files over it (nothing else is touched)")]
+    DestinationNotEmpty { path: PathBuf },
+
+    // ---- environment (exit 3) -----------------------------------------------------------
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+
+    #[error("git: {action} in {path}")]
+    Git {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: git2::Error,
+    },
+
+    #[error("interrupted; nothing was written")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Io(_) | Error::Git { .. } | Error::Interrupted => EXIT_ENVIRONMENT,
+            _ => EXIT_BAD_INPUT,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
