@@ -148,7 +148,7 @@ fn describe(err: &tera::Error, what: &str, text: &str) -> String {
     if let Some(name) = UNDEFINED.captures(&message).map(|c| c[1].to_string()) {
         let root = name.split(['.', '[']).next().unwrap_or(&name).to_string();
         message = format!("`{name}` is not defined (no template variable has that name)");
-        if let Some(line) = line_using(text, &root) {
+        if let Some(line) = line_using(text, &root).filter(|_| text.contains('\n')) {
             message = format!("line {line}: {message}");
         }
     }

@@ -102,6 +102,9 @@ pub struct Rule {
     pub paths: Vec<String>,
 }
 
+/// Appended to expression problems of variables, where order matters.
+const ABOVE: &str = "; a variable's expressions may only use variables declared above it";
+
 /// Names no variable may take: the engine puts its own values there.
 const RESERVED: &[&str] = &["dayone"];
 
@@ -158,7 +161,7 @@ impl Manifest {
             problems.extend(var.shape_problems().into_iter().map(|p| format!("{here}: {p}")));
             if let Some(when) = &var.when {
                 if let Err(msg) = engine.eval_bool(when, &context) {
-                    problems.push(format!("{here}: `when = \"{when}\"`: {msg}"));
+                    problems.push(format!("{here}: `when = \"{when}\"`: {msg}{ABOVE}"));
                 }
             }
             match var.default_value(engine, &context) {
@@ -170,7 +173,7 @@ impl Manifest {
                 }
                 Ok(None) => context.insert(&var.name, &var.var_type.empty()),
                 Err(msg) => {
-                    problems.push(format!("{here}: default: {msg}"));
+                    problems.push(format!("{here}: {msg}"));
                     context.insert(&var.name, &var.var_type.empty());
                 }
             }
@@ -264,8 +267,10 @@ impl Variable {
         };
         let value = match raw {
             toml::Value::String(text) => {
-                let rendered = engine.render_text(&format!("default of {}", self.name), text, context)?;
-                self.var_type.parse(&rendered, &self.choices)?
+                let rendered = engine
+                    .render_text(&format!("default of {}", self.name), text, context)
+                    .map_err(|e| format!("default: {e}{ABOVE}"))?;
+                self.var_type.parse(&rendered, &self.choices).map_err(|e| format!("the default {e}"))?
             }
             other => Value::from_toml(other, self.var_type)
                 .ok_or_else(|| format!("`{other}` is not a {} value", self.var_type))?,
