@@ -21,58 +21,34 @@ pub enum Error {
     NotATemplate { path: PathBuf },
 
     #[error("{file}: invalid TOML at line {line}, column {column}: {message}")]
-    Toml {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Toml { file: String, line: usize, column: usize, message: String },
 
     #[error("{file}: {count} problem(s) in the template manifest:\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
-    Manifest {
-        file: String,
-        count: usize,
-        problems: Vec<String>,
-    },
+    Manifest { file: String, count: usize, problems: Vec<String> },
 
     #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
-    TooOld {
-        template: String,
-        required: String,
-        current: String,
-    },
+    TooOld { template: String, required: String, current: String },
 
     #[error("{source_name}: {message}")]
     Answer { source_name: String, message: String },
 
-    #[error("{file}: these answers are for template `{found}`, but the template in use is `{expected}`; pass --template {found} or use a matching answers file")]
-    AnswersForOtherTemplate {
-        file: String,
-        found: String,
-        expected: String,
-    },
+    #[error(
+        "{file}: these answers are for template `{found}`, but the template in use is `{expected}`; pass --template {found} or use a matching answers file"
+    )]
+    AnswersForOtherTemplate { file: String, found: String, expected: String },
 
     #[error("no answer for {}; there is no terminal to ask, so pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
     MissingAnswers { missing: Vec<String> },
 
     #[error("template `{template}`, file {file}: {message}")]
-    Render {
-        template: String,
-        file: String,
-        message: String,
-    },
-
-    #[error("template file {file} renders to the path `{rendered}`, which {reason}")]
-    BadPath {
-        file: String,
-        rendered: String,
-        reason: &'static str,
-    },
+    Render { template: String, file: String, message: String },
 
     #[error("{path} already exists and is not a folder; choose another destination")]
     DestinationIsFile { path: PathBuf },
 
-    #[error("{path} is not empty; choose an empty or new folder, or pass --force to write the template's files over it (nothing else is touched)")]
+    #[error(
+        "{path} is not empty; choose an empty or new folder, or pass --force to write the template's files over it (nothing else is touched)"
+    )]
     DestinationNotEmpty { path: PathBuf },
 
     // ---- environment (exit 3) -----------------------------------------------------------

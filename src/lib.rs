@@ -3,10 +3,16 @@
 //! The binary is a thin shell over [`main`]: parse the command line, run one command,
 //! print any error with its causes, and turn the result into an exit code.
 
+pub mod answers;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod git;
 pub mod printer;
+pub mod prompt;
+pub mod questions;
+pub mod template;
+pub mod write;
 
 use std::process::ExitCode;
 

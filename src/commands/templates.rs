@@ -1,10 +1,95 @@
-//! `dayone templates`.
+//! `dayone templates [NAME] [--json]`: what templates exist and what each one asks.
+
+use serde_json::json;
 
 use crate::Outcome;
 use crate::cli::TemplatesArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::printer::Printer;
+use crate::template::Template;
+use crate::template::engine::Engine;
+use crate::template::source::Source;
 
-pub fn run(_args: TemplatesArgs, _printer: &Printer) -> Result<Outcome> {
-    Err(Error::Usage("`dayone templates` is not built yet".into()))
+pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
+    let mut engine = Engine::new();
+    match args.name {
+        None => list(&mut engine, args.json, printer)?,
+        Some(name) => show(&Template::find(&name, &mut engine)?, args.json, printer),
+    }
+    Ok(Outcome::Clean)
+}
+
+fn list(engine: &mut Engine, as_json: bool, printer: &Printer) -> Result<()> {
+    let mut templates = Vec::new();
+    for name in Source::builtin_names() {
+        templates.push(Template::find(name, engine)?);
+    }
+    if as_json {
+        let items: Vec<_> = templates
+            .iter()
+            .map(|t| json!({"name": t.name(), "version": t.manifest.template.version, "description": t.manifest.template.description}))
+            .collect();
+        printer.data(format!("{}\n", serde_json::to_string_pretty(&items).expect("JSON of plain values")));
+    } else {
+        let mut out = String::from("Built-in templates:\n");
+        for t in &templates {
+            out +=
+                &format!("  {:<10} {:<8} {}\n", t.name(), t.manifest.template.version, t.manifest.template.description);
+        }
+        out += "\nShow one template's variables with: dayone templates NAME\n";
+        printer.data(out);
+    }
+    Ok(())
+}
+
+fn show(template: &Template, as_json: bool, printer: &Printer) {
+    let meta = &template.manifest.template;
+    if as_json {
+        let variables: Vec<_> = template
+            .manifest
+            .variables
+            .iter()
+            .map(|v| {
+                json!({
+                    "name": v.name, "prompt": v.prompt, "help": v.help, "type": v.var_type,
+                    "default": v.default, "choices": v.choices, "when": v.when, "ask": v.ask,
+                    "git_config": v.git_config,
+                    "validate": v.validate.as_ref().map(|r| json!({"regex": r.regex, "message": r.message})),
+                })
+            })
+            .collect();
+        let doc = json!({"name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
+        printer.data(format!("{}\n", serde_json::to_string_pretty(&doc).expect("JSON of plain values")));
+        return;
+    }
+    let mut out = format!(
+        "{} {} ({})\n{}\n\nVariables (set any with --set NAME=VALUE):\n",
+        meta.name,
+        meta.version,
+        template.origin(),
+        meta.description
+    );
+    for v in &template.manifest.variables {
+        out += &format!("\n  {}  ({})\n    {}\n", v.name, v.var_type, v.prompt);
+        if let Some(help) = &v.help {
+            out += &format!("    {help}\n");
+        }
+        if !v.choices.is_empty() {
+            out += &format!("    choices: {}\n", v.choices.join(", "));
+        }
+        if let Some(default) = &v.default {
+            let shown = default.as_str().map_or_else(|| default.to_string(), String::from);
+            out += &format!("    default: {shown}\n");
+        }
+        if let Some(key) = &v.git_config {
+            out += &format!("    default from git config: {key}\n");
+        }
+        if let Some(when) = &v.when {
+            out += &format!("    asked when: {when}\n");
+        }
+        if !v.ask {
+            out += "    never asked (computed)\n";
+        }
+    }
+    printer.data(out);
 }

@@ -60,3 +60,99 @@ impl TestEnv {
         cmd
     }
 }
+
+/// A small template folder for engine tests: a string with validation, a derived default, a
+/// bool, a conditional question and file, a GitHub workflow, a binary file and a script.
+pub fn write_fixture_template(env: &TestEnv, dir: &str) -> PathBuf {
+    env.write(
+        format!("{dir}/template.toml"),
+        r#"[template]
+name = "fixture"
+version = "1.2.3"
+directory_variable = "name"
+next_steps = "Now: cd {{ name }}"
+
+[[variables]]
+name = "name"
+prompt = "Project name"
+type = "string"
+default = "demo"
+validate = { regex = "^[a-z][a-z0-9-]*$", message = "lowercase letters, digits and '-'" }
+
+[[variables]]
+name = "package"
+prompt = "Package"
+type = "string"
+default = "{{ name | snake_case }}"
+
+[[variables]]
+name = "api"
+prompt = "Add an API?"
+type = "bool"
+default = false
+
+[[variables]]
+name = "port"
+prompt = "API port"
+type = "string"
+default = "8000"
+when = "api"
+
+[[variables]]
+name = "flavour"
+prompt = "Flavour"
+type = "choice"
+choices = ["plain", "fancy"]
+default = "plain"
+
+[files]
+verbatim = ["assets/*.bin"]
+
+[[files.rules]]
+when = "api"
+paths = ["src/*/api.py"]
+"#,
+    );
+    env.write(
+        format!("{dir}/project/README.md"),
+        "# {{ name }}\nFlavour: {{ flavour }}\n{% if api %}API on {{ port }}\n{% endif %}",
+    );
+    env.write(format!("{dir}/project/src/{{{{ package }}}}/__init__.py"), "NAME = \"{{ name }}\"\n");
+    env.write(format!("{dir}/project/src/{{{{ package }}}}/api.py"), "PORT = {{ port }}\n");
+    env.write(
+        format!("{dir}/project/.github/workflows/ci.yaml"),
+        "name: ci\njobs:\n  test:\n    runs-on: ${{ matrix.os }}\n    name: {{ name }} on ${{ matrix.os }}\n",
+    );
+    env.write(format!("{dir}/project/assets/logo.bin"), [0u8, 159, 146, 150, b'{', b'{', 0xff]);
+    let script = env.write(format!("{dir}/project/run.sh"), "#!/bin/sh\necho {{ name }}\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    env.work().join(dir)
+}
+
+/// Every file below `root` except `.git/`, as sorted (relative path, bytes) pairs.
+pub fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Names of the entries directly in `dir`, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,60 @@
+//! Templates: where they come from (built in or a folder), their manifest, and rendering
+//! them into a [`plan::Plan`].
+
+pub mod engine;
+pub mod manifest;
+pub mod plan;
+pub mod source;
+pub mod version;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use engine::Engine;
+use manifest::Manifest;
+use source::Source;
+
+/// The manifest's file name, at the top of a template folder.
+pub const MANIFEST_FILE: &str = "template.toml";
+/// The folder beside the manifest that holds the tree to render.
+pub const TREE_DIR: &str = "project";
+
+pub struct Template {
+    pub manifest: Manifest,
+    pub source: Source,
+}
+
+impl Template {
+    /// A built-in template by name, else a template folder at that path.
+    pub fn find(name_or_path: &str, engine: &mut Engine) -> Result<Self> {
+        if let Some(source) = Source::builtin(name_or_path) {
+            return Self::load(source, engine);
+        }
+        let path = Path::new(name_or_path);
+        if path.is_dir() {
+            if !path.join(MANIFEST_FILE).is_file() {
+                return Err(Error::NotATemplate { path: path.to_path_buf() });
+            }
+            return Self::load(Source::Folder(path.to_path_buf()), engine);
+        }
+        Err(Error::UnknownTemplate { name: name_or_path.to_string(), known: Source::builtin_names().join(", ") })
+    }
+
+    fn load(source: Source, engine: &mut Engine) -> Result<Self> {
+        let (file, text) = source.manifest_text()?;
+        let manifest = Manifest::load(&file, &text, engine)?;
+        Ok(Self { manifest, source })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.manifest.template.name
+    }
+
+    /// Where the template came from, for messages: `built-in` or its folder.
+    pub fn origin(&self) -> String {
+        match &self.source {
+            Source::Builtin(_) => "built-in".to_string(),
+            Source::Folder(path) => path.display().to_string(),
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Put a [`Plan`] on disk without ever leaving a half-made project: everything is written to a
+//! staging folder on the destination's own filesystem first, then moved into place.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
+use crate::template::plan::Plan;
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// From here on Ctrl-C only raises a flag; the writer checks it and cleans up after itself.
+pub fn catch_interrupts() {
+    // A second call fails harmlessly (the handler is already installed).
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+fn check_interrupt() -> Result<()> {
+    if INTERRUPTED.load(Ordering::SeqCst) { Err(Error::Interrupted) } else { Ok(()) }
+}
+
+/// What is at the destination before anything is written.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// Nothing there: the staged folder is renamed into place in one step.
+    New,
+    /// An empty folder: its (staged) contents are moved in.
+    Empty,
+    /// A non-empty folder and `--force`: template files replace these existing files.
+    Existing { overwritten: Vec<String> },
+}
+
+/// Decide whether `plan` may be written to `dest`, and how. Refusals are bad input (exit 2).
+pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
+    if !dest.exists() {
+        if dest.symlink_metadata().is_ok() {
+            return Err(Error::DestinationIsFile { path: dest.to_path_buf() });
+        }
+        return Ok(Destination::New);
+    }
+    if !dest.is_dir() {
+        return Err(Error::DestinationIsFile { path: dest.to_path_buf() });
+    }
+    if fs_err::read_dir(dest)?.next().is_none() {
+        return Ok(Destination::Empty);
+    }
+    if !force {
+        return Err(Error::DestinationNotEmpty { path: dest.to_path_buf() });
+    }
+    let mut overwritten = Vec::new();
+    for file in &plan.files {
+        let target = dest.join(&file.path);
+        // A parent that is a file, or a folder where a file must go, cannot be resolved by
+        // overwriting, and --force never deletes.
+        for ancestor in Path::new(&file.path).ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()) {
+            if dest.join(ancestor).is_file() {
+                return Err(Error::Usage(format!(
+                    "{} is a file, but the template needs a folder there (for {}); move it away and retry",
+                    dest.join(ancestor).display(),
+                    file.path
+                )));
+            }
+        }
+        if target.is_dir() {
+            return Err(Error::Usage(format!(
+                "{} is a folder, but the template writes a file there; move it away and retry",
+                target.display()
+            )));
+        }
+        if target.exists() {
+            overwritten.push(file.path.clone());
+        }
+    }
+    Ok(Destination::Existing { overwritten })
+}
+
+/// Stage every file under a temporary folder next to `dest`, let `prepare` finish the staged
+/// tree (e.g. `git init`), then move it into place. On any error or interrupt before the move,
+/// the staging folder is removed and `dest` is as it was.
+pub fn apply(dest: &Path, plan: &Plan, how: &Destination, prepare: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let anchor = nearest_existing(dest)?;
+    let stage_parent = match how {
+        Destination::New => anchor.clone(),
+        Destination::Empty | Destination::Existing { .. } => dest.to_path_buf(),
+    };
+    let stage = tempfile::Builder::new().prefix(".dayone-staging-").tempdir_in(&stage_parent).map_err(|err| {
+        Error::Io(std::io::Error::new(err.kind(), format!("cannot write in {}: {err}", stage_parent.display())))
+    })?;
+    for file in &plan.files {
+        check_interrupt()?;
+        let target = stage.path().join(&file.path);
+        if let Some(parent) = target.parent() {
+            fs_err::create_dir_all(parent)?;
+        }
+        fs_err::write(&target, &file.contents)?;
+        if file.executable {
+            make_executable(&target)?;
+        }
+    }
+    prepare(stage.path())?;
+    check_interrupt()?;
+
+    match how {
+        Destination::New => {
+            let created = create_parents(dest, &anchor)?;
+            let staged = stage.keep();
+            if let Err(err) = fs_err::rename(&staged, dest) {
+                let _ = fs_err::remove_dir_all(&staged);
+                for dir in created.iter().rev() {
+                    let _ = fs_err::remove_dir(dir);
+                }
+                return Err(err.into());
+            }
+        }
+        Destination::Empty => move_children(stage.path(), dest)?,
+        Destination::Existing { .. } => {
+            for file in &plan.files {
+                let target = dest.join(&file.path);
+                if let Some(parent) = target.parent() {
+                    fs_err::create_dir_all(parent)?;
+                }
+                fs_err::rename(stage.path().join(&file.path), target)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Move the top-level entries of the staged tree into an empty destination; if one move fails,
+/// the ones already made are moved back so the folder is empty again.
+fn move_children(stage: &Path, dest: &Path) -> Result<()> {
+    let mut moved = Vec::new();
+    for entry in fs_err::read_dir(stage)? {
+        let name = entry?.file_name();
+        if let Err(err) = fs_err::rename(stage.join(&name), dest.join(&name)) {
+            for back in moved {
+                let _ = fs_err::rename(dest.join(&back), stage.join(&back));
+            }
+            return Err(err.into());
+        }
+        moved.push(name);
+    }
+    Ok(())
+}
+
+/// The closest ancestor of `path` (or `path` itself) that exists; staging happens there so the
+/// final rename stays on one filesystem.
+fn nearest_existing(path: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    Ok(absolute.ancestors().find(|a| a.exists()).map(Path::to_path_buf).unwrap_or(absolute))
+}
+
+/// Create the missing parents of `dest`, returning them so a failure can remove them again.
+fn create_parents(dest: &Path, anchor: &Path) -> Result<Vec<PathBuf>> {
+    let absolute = std::path::absolute(dest)?;
+    let mut missing: Vec<PathBuf> =
+        absolute.ancestors().skip(1).take_while(|a| *a != anchor && !a.exists()).map(Path::to_path_buf).collect();
+    missing.reverse();
+    for dir in &missing {
+        fs_err::create_dir(dir)?;
+    }
+    Ok(missing)
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut perms = fs_err::metadata(path)?.permissions();
+    perms.set_mode(perms.mode() | 0o111);
+    fs_err::set_permissions(path, perms)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> Result<()> {
+    Ok(())
+}

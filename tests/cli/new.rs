@@ -1,0 +1,470 @@
+//! `dayone new` end to end: the real binary, temp folders, an isolated HOME.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::support::{TestEnv, entries, tree, write_fixture_template};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn defaults_render_the_fixture_and_commit_it() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    env.dayone(["new", "my-app", "--yes", "--template"])
+        .arg(&template)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Created my-app from template fixture 1.2.3"))
+        .stdout(predicate::str::contains("Now: cd my-app"));
+    let root = env.work().join("my-app");
+    let files: Vec<String> = tree(&root).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        files,
+        [
+            ".dayone.toml",
+            ".github/workflows/ci.yaml",
+            "README.md",
+            "assets/logo.bin",
+            "run.sh",
+            "src/my_app/__init__.py"
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(root.join("README.md")).unwrap(), "# my-app\nFlavour: plain\n");
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/ci.yaml")).unwrap();
+    assert!(workflow.contains("runs-on: ${{ matrix.os }}\n    name: my-app on ${{ matrix.os }}"), "{workflow}");
+    assert_eq!(std::fs::read(root.join("assets/logo.bin")).unwrap(), [0u8, 159, 146, 150, b'{', b'{', 0xff]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(root.join("run.sh")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "executable bit kept");
+    }
+    // No staging folder left next to the project.
+    assert_eq!(entries(&env.work()), ["my-app", "tpl"]);
+}
+
+#[test]
+fn git_history_is_one_commit_on_main_with_the_configured_author() {
+    let env = TestEnv::new();
+    std::fs::write(env.home().join(".gitconfig"), "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
+        .unwrap();
+    let template = write_fixture_template(&env, "tpl");
+    env.dayone(["new", "proj", "--yes", "--template"]).arg(&template).assert().success();
+    let repo = git2::Repository::open(env.work().join("proj")).unwrap();
+    assert_eq!(repo.head().unwrap().shorthand().ok(), Some("main"));
+    let commit = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(commit.parent_count(), 0);
+    assert_eq!(commit.author().name().ok(), Some("Ada Lovelace"));
+    assert_eq!(commit.author().email().ok(), Some("ada@example.org"));
+    assert_eq!(commit.message().ok(), Some("Create project from template fixture 1.2.3 (dayone 0.1.0)"));
+    let mut committed = Vec::new();
+    commit
+        .tree()
+        .unwrap()
+        .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                committed.push(format!("{dir}{}", entry.name().unwrap()));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+    committed.sort();
+    let on_disk: Vec<String> = tree(&env.work().join("proj")).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(committed, on_disk);
+    let status = repo.statuses(None).unwrap();
+    assert_eq!(status.len(), 0, "the work tree is clean after the first commit");
+    // The user's global config is read, never written.
+    assert_eq!(
+        std::fs::read_to_string(env.home().join(".gitconfig")).unwrap(),
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n"
+    );
+}
+
+#[test]
+fn without_git_config_the_commit_falls_back_to_the_author_answers() {
+    let env = TestEnv::new();
+    env.dayone([
+        "new",
+        "proj",
+        "--yes",
+        "--set",
+        "author_name=Grace Hopper",
+        "--set",
+        "author_email=grace@example.org",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("first commit by Grace Hopper <grace@example.org>"));
+    let repo = git2::Repository::open(env.work().join("proj")).unwrap();
+    let commit = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(commit.author().name().ok(), Some("Grace Hopper"));
+}
+
+#[test]
+fn git_config_supplies_author_defaults() {
+    let env = TestEnv::new();
+    std::fs::write(env.home().join(".gitconfig"), "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
+        .unwrap();
+    env.dayone(["new", "proj", "--yes", "--no-git"]).assert().success();
+    let answers = std::fs::read_to_string(env.work().join("proj/.dayone.toml")).unwrap();
+    assert!(answers.contains("author_name = \"Ada Lovelace\"\nauthor_email = \"ada@example.org\""), "{answers}");
+    assert!(!env.work().join("proj/.git").exists(), "--no-git");
+}
+
+#[test]
+fn replaying_the_answers_file_reproduces_the_tree_byte_for_byte() {
+    let env = TestEnv::new();
+    let sets =
+        ["api=false", "dvc=gcs", "python_version=3.13", "license=Apache-2.0", "hydra=true", "training=lightning"];
+    let mut first = env.dayone(["new", "one", "--yes", "--no-git"]);
+    for set in sets {
+        first.args(["--set", set]);
+    }
+    first.assert().success();
+    env.dayone(["new", "two", "--no-git", "--answers", "one/.dayone.toml"]).assert().success();
+    assert_eq!(tree(&env.work().join("one")), tree(&env.work().join("two")));
+}
+
+#[test]
+fn precedence_set_over_answers_over_user_config_over_default() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.config_home().join("dayone")).unwrap();
+    std::fs::write(
+        env.config_home().join("dayone/config.toml"),
+        "[defaults]\nlicense = \"BSD-3-Clause\"\nauthor_name = \"Config Person\"\ndocs = true\n",
+    )
+    .unwrap();
+    env.write("answers.toml", "[answers]\nlicense = \"Apache-2.0\"\ndocs = false\n");
+    env.dayone(["new", "p", "--yes", "--no-git", "--answers", "answers.toml", "--set", "docs=true"]).assert().success();
+    let answers = std::fs::read_to_string(env.work().join("p/.dayone.toml")).unwrap();
+    assert!(answers.contains("license = \"Apache-2.0\""), "answers file beats config: {answers}");
+    assert!(answers.contains("docs = true"), "--set beats answers file: {answers}");
+    assert!(answers.contains("author_name = \"Config Person\""), "config beats template default: {answers}");
+    assert!(answers.contains("python_version = \"3.12\""), "template default: {answers}");
+
+    // DAYONE_CONFIG points somewhere else entirely.
+    let other = env.write("elsewhere.toml", "[defaults]\nlicense = \"none\"\n");
+    env.dayone(["new", "q", "--yes", "--no-git"]).env("DAYONE_CONFIG", &other).assert().success();
+    let answers = std::fs::read_to_string(env.work().join("q/.dayone.toml")).unwrap();
+    assert!(answers.contains("license = \"none\""), "{answers}");
+    assert!(!env.work().join("q/LICENSE").exists(), "no license file for license=none");
+}
+
+#[test]
+fn dir_defaults_to_the_project_name_and_the_name_to_dir() {
+    let env = TestEnv::new();
+    env.dayone(["new", "--yes", "--no-git", "--set", "project_name=from-answer"]).assert().success();
+    assert!(env.work().join("from-answer/.dayone.toml").is_file());
+    env.dayone(["new", "nested/deeper/from-dir", "--yes", "--no-git"]).assert().success();
+    let answers = std::fs::read_to_string(env.work().join("nested/deeper/from-dir/.dayone.toml")).unwrap();
+    assert!(answers.contains("project_name = \"from-dir\"\npackage_name = \"from_dir\""), "{answers}");
+}
+
+#[test]
+fn dry_run_lists_the_plan_and_writes_nothing() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    let output = env.dayone(["new", "p", "--dry-run", "--yes", "--template"]).arg(&template).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("Dry run: nothing written. Would write 6 files to p:"), "{out}");
+    assert!(out.contains("  create    src/p/__init__.py\n"), "{out}");
+    assert!(out.contains("  skip      src/{{ package }}/api.py (its condition is false)\n"), "{out}");
+    assert_eq!(entries(&env.work()), ["tpl"]);
+}
+
+#[test]
+fn force_overwrites_only_template_files_and_keeps_the_rest() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    env.write("p/README.md", "mine\n");
+    env.write("p/notes.txt", "keep me\n");
+    env.dayone(["new", "p", "--yes", "--no-git", "--template"])
+        .arg(&template)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: p is not empty; choose an empty or new folder, or pass --force"));
+    assert_eq!(std::fs::read_to_string(env.work().join("p/README.md")).unwrap(), "mine\n");
+    assert_eq!(entries(&env.work().join("p")), ["README.md", "notes.txt"]);
+
+    let dry = env.dayone(["new", "p", "--yes", "--force", "--dry-run", "--template"]).arg(&template).output().unwrap();
+    assert!(stdout(&dry).contains("  overwrite README.md\n"), "{}", stdout(&dry));
+    assert_eq!(std::fs::read_to_string(env.work().join("p/README.md")).unwrap(), "mine\n");
+
+    env.dayone(["new", "p", "--yes", "--no-git", "--force", "--template"])
+        .arg(&template)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Replaced 1 existing files (--force):\n  README.md"));
+    assert_eq!(std::fs::read_to_string(env.work().join("p/README.md")).unwrap(), "# p\nFlavour: plain\n");
+    assert_eq!(std::fs::read_to_string(env.work().join("p/notes.txt")).unwrap(), "keep me\n");
+    assert!(!entries(&env.work().join("p")).iter().any(|e| e.starts_with(".dayone-staging")));
+}
+
+#[test]
+fn an_empty_existing_folder_is_used_and_git_initialised() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.work().join("empty")).unwrap();
+    env.dayone(["new", "empty", "--yes"]).assert().success();
+    assert!(env.work().join("empty/.git").is_dir());
+    assert!(env.work().join("empty/.dayone.toml").is_file());
+    assert!(!entries(&env.work().join("empty")).iter().any(|e| e.starts_with(".dayone-staging")));
+}
+
+#[test]
+fn inside_an_existing_repository_git_is_not_reinitialised() {
+    let env = TestEnv::new();
+    git2::Repository::init(env.work()).unwrap();
+    env.dayone(["new", "sub", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is inside the git work tree"))
+        .stdout(predicate::str::contains("not creating another repository"));
+    assert!(!env.work().join("sub/.git").exists());
+}
+
+#[test]
+fn quiet_prints_nothing_and_verbose_lists_files() {
+    let env = TestEnv::new();
+    env.dayone(["new", "a", "--yes", "--quiet"]).assert().success().stdout("").stderr("");
+    env.dayone(["new", "b", "--yes", "--verbose", "--no-git"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("  wrote .dayone.toml"));
+}
+
+/// Run a failing `dayone new` and check its exit code, message, and that the work folder is
+/// exactly as it was.
+fn refused(env: &TestEnv, args: &[&str], code: i32, message: &str) {
+    let before = entries(&env.work());
+    let output = env.dayone(args).output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(code), "{args:?}: {err}");
+    assert!(err.contains(message), "{args:?}: expected {message:?} in\n{err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(entries(&env.work()), before, "{args:?} left something behind");
+}
+
+#[test]
+fn bad_package_names_are_refused_with_the_rule() {
+    let env = TestEnv::new();
+    for (name, why) in [
+        ("MyPkg", "use lowercase letters, digits and '_' only"),
+        ("my-pkg", "use lowercase letters, digits and '_' only"),
+        ("1pkg", "do not start with a digit"),
+        ("lambda", "is a Python keyword"),
+    ] {
+        let set = format!("package_name={name}");
+        refused(&env, &["new", "p", "--yes", "--set", &set], 2, &format!("--set package_name: the value `{name}`"));
+        refused(&env, &["new", "p", "--yes", "--set", &set], 2, why);
+    }
+}
+
+#[test]
+fn bad_set_flags_are_refused() {
+    let env = TestEnv::new();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--set", "colour=red"],
+        2,
+        "no variable `colour`; known variables: project_name,",
+    );
+    refused(
+        &env,
+        &["new", "p", "--yes", "--set", "api=perhaps"],
+        2,
+        "--set api: the value `perhaps` is not a bool; use true or false",
+    );
+    refused(
+        &env,
+        &["new", "p", "--yes", "--set", "license=GPL"],
+        2,
+        "`GPL` is not one of: MIT, BSD-3-Clause, Apache-2.0, none",
+    );
+    refused(&env, &["new", "p", "--yes", "--set", "api"], 2, "--set `api` has no `=`");
+    refused(&env, &["new", "Bad Name", "--yes"], 2, "variable `project_name`: the default `Bad Name` is invalid");
+}
+
+#[test]
+fn bad_answers_files_are_refused() {
+    let env = TestEnv::new();
+    env.write("broken.toml", "[answers]\nlicense = \"MIT\"\napi = \n");
+    refused(&env, &["new", "p", "--answers", "broken.toml"], 2, "broken.toml: invalid TOML at line 3, column 7");
+    env.write("other.toml", "[dayone]\ntemplate = \"fixture\"\n[answers]\n");
+    refused(
+        &env,
+        &["new", "p", "--template", "mlops", "--answers", "other.toml"],
+        2,
+        "these answers are for template `fixture`, but the template in use is `mlops`",
+    );
+    env.write("typed.toml", "[answers]\napi = \"yes\"\n");
+    refused(
+        &env,
+        &["new", "p", "--answers", "typed.toml"],
+        2,
+        "typed.toml: [answers] api: the value `\"yes\"` is not a bool value",
+    );
+    env.write("unknown.toml", "[answers]\ncolour = \"red\"\n");
+    refused(
+        &env,
+        &["new", "p", "--answers", "unknown.toml"],
+        2,
+        "[answers] has `colour`, which template `mlops` does not declare",
+    );
+    refused(&env, &["new", "p", "--answers", "missing.toml"], 2, "missing.toml does not exist");
+    std::fs::write(env.work().join("binary.toml"), [b'a', 0xff, 0xfe]).unwrap();
+    refused(
+        &env,
+        &["new", "p", "--answers", "binary.toml"],
+        2,
+        "binary.toml: not UTF-8 text (invalid byte at offset 1)",
+    );
+}
+
+#[test]
+fn bad_templates_are_refused() {
+    let env = TestEnv::new();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "nope"],
+        2,
+        "no built-in template is called `nope` and no folder `nope` exists; built-in templates: mlops",
+    );
+    std::fs::create_dir_all(env.work().join("empty-tpl")).unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "empty-tpl"],
+        2,
+        "empty-tpl is not a template folder: it has no template.toml",
+    );
+
+    env.write("malformed/template.toml", "[template]\nname = \"m\"\nversion = \"1.0.0\"\nflavour = 3\n");
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "malformed"],
+        2,
+        "malformed/template.toml: invalid TOML at line 4, column 1: unknown field `flavour`",
+    );
+
+    let tpl = write_fixture_template(&env, "undefined");
+    std::fs::write(tpl.join("project/README.md"), "# {{ name }}\n\nBy {{ author }}\n").unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "undefined"],
+        2,
+        "template `fixture`, file README.md: line 3: `author` is not defined",
+    );
+
+    let tpl = write_fixture_template(&env, "typo");
+    std::fs::write(tpl.join("project/README.md"), "{% if apii %}x{% endif %}\n").unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "typo"],
+        2,
+        "line 1: the condition uses `apii`, which is not a template variable",
+    );
+
+    let tpl = write_fixture_template(&env, "escape");
+    std::fs::write(tpl.join("project/{{ package }}.txt"), "x").unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--set", "package=..", "--template", "escape"],
+        2,
+        "which contains `.` or `..`; it must stay inside the destination",
+    );
+
+    let tpl = write_fixture_template(&env, "manifest-problems");
+    let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
+    let broken = manifest
+        .replace("default = \"plain\"", "default = \"spicy\"")
+        .replace("when = \"api\"\n", "when = \"later\"\n");
+    std::fs::write(tpl.join("template.toml"), broken).unwrap();
+    for problem in [
+        "manifest-problems/template.toml: 3 problem(s) in the template manifest:",
+        "  - variable `port`: `when = \"later\"`: `later` is not defined (no template variable has that name); a variable's expressions may only use variables declared above it\n",
+        "  - variable `flavour`: the default `spicy` is not one of: plain, fancy\n",
+        "  - [[files.rules]] #1: `when = \"later\"`: `later` is not defined",
+    ] {
+        refused(&env, &["new", "p", "--yes", "--template", "manifest-problems"], 2, problem);
+    }
+}
+
+#[test]
+fn bad_destinations_are_refused() {
+    let env = TestEnv::new();
+    env.write("a-file", "x");
+    refused(&env, &["new", "a-file", "--yes"], 2, "a-file already exists and is not a folder");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_destination_is_an_environment_error() {
+    // /proc refuses new entries even for root, so this works whoever runs the tests.
+    let env = TestEnv::new();
+    let output = env.dayone(["new", "/proc/dayone-test-project", "--yes"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("cannot write in /proc"), "{}", stderr(&output));
+    assert!(!Path::new("/proc/dayone-test-project").exists());
+}
+
+#[test]
+fn no_terminal_and_no_default_names_every_missing_flag() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "needs");
+    let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
+    std::fs::write(
+        tpl.join("template.toml"),
+        manifest.replace("default = \"demo\"\n", "").replace("default = \"8000\"\n", ""),
+    )
+    .unwrap();
+    refused(
+        &env,
+        &["new", "--template", "needs", "--set", "api=true"],
+        2,
+        "no answer for name, port; there is no terminal to ask, so pass --set name=… --set port=…",
+    );
+}
+
+#[test]
+fn templates_lists_and_shows_variables() {
+    let env = TestEnv::new();
+    env.dayone(["templates"]).assert().success().stdout(predicate::str::contains("  mlops      0.1.0"));
+    let output = env.dayone(["templates", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(list[0]["name"], "mlops");
+    let output = env.dayone(["templates", "mlops", "--json"]).output().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> = shown["variables"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert_eq!(names[..3], ["project_name", "package_name", "description"]);
+    let dvc = shown["variables"].as_array().unwrap().iter().find(|v| v["name"] == "gcs_bucket").unwrap();
+    assert_eq!(dvc["when"], "dvc == 'gcs'");
+    env.dayone(["templates", "mlops"]).assert().success().stdout(predicate::str::contains(
+        "  license  (choice)\n    License\n    choices: MIT, BSD-3-Clause, Apache-2.0, none\n    default: MIT\n",
+    ));
+    let tpl = write_fixture_template(&env, "tpl");
+    env.dayone(["templates"]).arg(&tpl).assert().success().stdout(predicate::str::contains("    asked when: api"));
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        env.dayone(["completions", shell]).assert().success().stdout(predicate::str::contains("dayone"));
+    }
+    env.dayone(["completions", "tcsh"]).assert().code(2).stderr(predicate::str::contains("invalid value 'tcsh'"));
+}
+
+#[test]
+fn help_lists_exit_codes() {
+    let env = TestEnv::new();
+    env.dayone(["--help"]).assert().success().stdout(predicate::str::contains("2  bad input"));
+    env.dayone(["new", "--bogus"]).assert().code(2);
+}
