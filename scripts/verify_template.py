@@ -365,8 +365,11 @@ def check_pipeline(project: Path, bin_dir: Path, manager: str, tools: Path) -> s
     absent = [name for name in EXPECTED_TASKS if not re.search(rf"^\s+{name}\b", listing, re.M)]
     if absent:
         raise CheckFailed(f"invoke --list lacks {absent}")
+    seconds = []
     for task in ("preprocess-data", "train", "evaluate", "visualize"):
+        begin = time.monotonic()
         output = run([*invoke, task], cwd=project, env=env)
+        seconds.append(f"{task} {time.monotonic() - begin:.0f}s")
         if task == "evaluate":
             found = re.search(r"Test accuracy of \S+: ([0-9.]+)", output)
             if not found or float(found.group(1)) < 0.6:
@@ -381,7 +384,7 @@ def check_pipeline(project: Path, bin_dir: Path, manager: str, tools: Path) -> s
     leaked = [line for line in status.splitlines() if re.search(r"data/(raw|processed)/|models/model\.pt", line)]
     if leaked:
         raise CheckFailed(f"git would commit pipeline outputs: {leaked[:5]}")
-    return f"accuracy {accuracy}"
+    return f"accuracy {accuracy}; " + ", ".join(seconds)
 
 
 def png_image(size: int = 28) -> bytes:
@@ -471,7 +474,7 @@ def check_dvc(project: Path, bin_dir: Path, answers: dict[str, str]) -> str:
     if answers["dvc"] == "gcs":
         if "gs://" not in remotes:
             raise CheckFailed(f"dvc remote is not on GCS: {remotes}")
-        return "remote " + remotes.split()[-1]
+        return "remote " + re.search(r"gs://\S+", remotes).group(0)
     run([str(bin_dir / "dvc"), "add", "data/raw"], cwd=project, env=env)
     run([str(bin_dir / "dvc"), "push"], cwd=project, env=env)
     storage = project.parent / f"{answers['project_name']}-dvc-storage"
@@ -559,9 +562,12 @@ def main() -> int:
         parser.error(f"--dayone {args.dayone}: no such file; build it with `cargo build --release`")
     workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="dayone-verify-"))).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+    template = args.template
+    if template and Path(template).exists():
+        template = str(Path(template).resolve())
     tools = bootstrap_tools()
     log(f"Projects go to {workdir}")
-    results = [verify(name, dayone, args.template, workdir, tools) for name in args.combo or list(COMBOS)]
+    results = [verify(name, dayone, template, workdir, tools) for name in args.combo or list(COMBOS)]
     log("\nPer-combination timings:")
     for result in results:
         parts = ", ".join(f"{label} {seconds:.0f}s" for label, seconds in result.timings.items() if label != "total")

@@ -90,7 +90,7 @@ def docker_build(ctx: Context, progress: str = "plain") -> None:
 @task
 def build_docs(ctx: Context) -> None:
     """Build the documentation site into build/."""
-    ctx.run(f"{RUN}mkdocs build --config-file docs/mkdocs.yaml --site-dir build --strict", echo=True, pty=PTY)
+    ctx.run(f"{RUN}mkdocs build --config-file docs/mkdocs.yaml --strict", echo=True, pty=PTY)
 
 
 @task
