@@ -358,18 +358,22 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
     return ", ".join(f"{module} {counts[module]}" for module in wanted)
 
 
-def check_pipeline(project: Path, bin_dir: Path, manager: str, tools: Path) -> str:
+def check_pipeline(project: Path, bin_dir: Path, manager: str, hydra: bool, tools: Path) -> str:
     env = project_env(bin_dir)
     invoke = [str(tools / "uv"), "run", "invoke"] if manager == "uv" else [str(bin_dir / "invoke")]
     listing = run([*invoke, "--list"], cwd=project, env=env)
     absent = [name for name in EXPECTED_TASKS if not re.search(rf"^\s+{name}\b", listing, re.M)]
     if absent:
         raise CheckFailed(f"invoke --list lacks {absent}")
+    # Training gets a command-line override (Hydra syntax or a typer option) that must take effect.
+    override = "training.epochs=2" if hydra else "--epochs 2"
     seconds = []
     for task in ("preprocess-data", "train", "evaluate", "visualize"):
         begin = time.monotonic()
-        output = run([*invoke, task], cwd=project, env=env)
+        output = run([*invoke, task, *(["--args", override] if task == "train" else [])], cwd=project, env=env)
         seconds.append(f"{task} {time.monotonic() - begin:.0f}s")
+        if task == "train" and "'epochs': 2" not in output:
+            raise CheckFailed(f"the override `{override}` did not reach training:\n{output[-2000:]}")
         if task == "evaluate":
             found = re.search(r"Test accuracy of \S+: ([0-9.]+)", output)
             if not found or float(found.group(1)) < 0.6:
@@ -538,7 +542,7 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
             bin_dir = bin_holder[0]
             step("ruff check + format", check_lint, project, bin_dir)
             step("pytest", check_tests, project, bin_dir, answers, combo_dir / "junit.xml")
-            if step("pipeline (invoke tasks)", check_pipeline, project, bin_dir, manager, tools) and answers.get(
+            if step("pipeline (invoke tasks)", check_pipeline, project, bin_dir, manager, answers.get("hydra") == "true", tools) and answers.get(
                 "api", DEFAULTS["api"]
             ) == "true":
                 step("API under uvicorn", check_api, project, bin_dir, package)

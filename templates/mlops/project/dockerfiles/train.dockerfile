@@ -6,7 +6,6 @@ COPY --from=ghcr.io/astral-sh/uv:0.13 /uv /uvx /bin/
 
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
-    UV_NO_DEV=1 \
     UV_PYTHON_DOWNLOADS=never
 WORKDIR /app
 
@@ -14,7 +13,7 @@ WORKDIR /app
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,source=uv.lock,target=uv.lock \
     --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
-    uv sync --locked --no-install-project
+    uv sync --locked --no-dev --no-install-project
 
 COPY pyproject.toml uv.lock README.md ./
 COPY src/ src/
@@ -22,7 +21,7 @@ COPY src/ src/
 COPY configs/ configs/
 {%- endif %}
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --locked
+    uv sync --locked --no-dev
 
 ENV PATH="/app/.venv/bin:$PATH"
 {%- else %}
