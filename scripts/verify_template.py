@@ -71,7 +71,8 @@ ON = {
     "devcontainer": "true",
     "agents": "true",
 }
-# Together these use every value of every option at least once.
+# Together these use every value of every option at least once, and run both training loops with and
+# without wandb and Hydra.
 COMBOS: dict[str, dict[str, str]] = {
     "defaults": {},
     "pip": {"dependency_manager": "pip"},
@@ -80,12 +81,13 @@ COMBOS: dict[str, dict[str, str]] = {
     "pip-full": {
         **ON,
         "dependency_manager": "pip",
-        "tracking": "none",
+        "training": "pytorch",
         "dvc": "local",
         "license": "BSD-3-Clause",
         "python_version": "3.11",
         "gcp": "false",
     },
+    "lightning": {"training": "lightning", "api": "false"},
 }
 DEFAULTS = {"python_version": "3.12", "dependency_manager": "uv", "api": "true", "license": "MIT"}
 for _name, _answers in COMBOS.items():
