@@ -262,6 +262,8 @@ def check_files(project: Path, answers: dict[str, str]) -> None:
         for path, want in expect.items()
         if (project / path).exists() != want
     ]
+    if not (project / "reports" / "README.md").exists():
+        wrong.append("(reports/README.md comes from templates/mlops/project/reports/, the report skeleton)")
     for path in project.rglob("*"):
         if not path.is_file() or ".git" in path.parts or path.suffix in (".png", ".pt"):
             continue

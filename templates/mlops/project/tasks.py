@@ -17,7 +17,7 @@ PTY = sys.platform != "win32"
 @task
 def requirements(ctx: Context) -> None:
     """Install the project and what it needs to run."""
-    ctx.run("pip install -U pip", echo=True, pty=PTY)
+    ctx.run("python -m pip install -U pip", echo=True, pty=PTY)
     ctx.run("pip install -r requirements.txt -e .", echo=True, pty=PTY)
 
 
