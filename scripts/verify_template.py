@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import uuid
@@ -87,9 +88,8 @@ COMBOS: dict[str, dict[str, str]] = {
         "python_version": "3.11",
         "gcp": "false",
     },
-    "lightning": {"training": "lightning", "api": "false"},
+    "lightning": {"training": "lightning", "api": "false", "project_name": "ShapeLab"},
 }
-DEFAULTS = {"python_version": "3.12", "dependency_manager": "uv", "api": "true", "license": "MIT"}
 for _name, _answers in COMBOS.items():
     _answers.setdefault("project_name", f"verify-{_name}")
 
@@ -205,7 +205,7 @@ def uv_env(python: Path | None) -> dict[str, str]:
 # ---------------------------------------------------------------- checks
 
 
-def generate(dayone: Path, template: str | None, name: str, answers: dict[str, str], workdir: Path) -> Path:
+def generate(dayone: Path, template: str | None, answers: dict[str, str], workdir: Path) -> Path:
     dest = workdir / answers["project_name"]
     if dest.exists():
         shutil.rmtree(dest)
@@ -227,23 +227,33 @@ def generate(dayone: Path, template: str | None, name: str, answers: dict[str, s
     return dest
 
 
-def check_files(project: Path, answers: dict[str, str]) -> None:
+def read_answers(project: Path, requested: dict[str, str]) -> dict[str, str]:
+    """The answers dayone recorded in .dayone.toml (as strings), after checking it honoured every --set."""
+    recorded = tomllib.loads((project / ".dayone.toml").read_text())["answers"]
+    opts = {key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in recorded.items()}
+    ignored = {key: value for key, value in requested.items() if opts.get(key) != value}
+    if ignored:
+        raise CheckError(f".dayone.toml does not record the requested answers {ignored}")
+    return opts
+
+
+def check_files(project: Path, opt: dict[str, str]) -> None:
     """Each option's files exist exactly when it is on; no template syntax is left."""
-    opt = {**DEFAULTS, "hydra": "false", **answers}
-    pkg = opt["project_name"].replace("-", "_").lower()
+    pkg = opt["package_name"]
     expect = {
         "LICENSE": opt["license"] != "none",
         f"src/{pkg}/api.py": opt["api"] == "true",
         "tests/test_api.py": opt["api"] == "true",
         "dockerfiles/api.dockerfile": opt["api"] == "true",
         "configs/config.yaml": opt["hydra"] == "true",
-        "docs/mkdocs.yaml": opt.get("docs") == "true",
-        ".github/workflows/docs.yaml": opt.get("docs") == "true",
-        ".dvc/config": opt.get("dvc", "none") != "none",
-        ".dvcignore": opt.get("dvc", "none") != "none",
-        "cloudbuild.yaml": opt.get("gcp") == "true",
-        ".devcontainer/devcontainer.json": opt.get("devcontainer") == "true",
-        "AGENTS.md": opt.get("agents") == "true",
+        "docs/mkdocs.yaml": opt["docs"] == "true",
+        ".github/workflows/docs.yaml": opt["docs"] == "true",
+        ".dvc/config": opt["dvc"] != "none",
+        ".dvcignore": opt["dvc"] != "none",
+        "data/raw/.gitkeep": opt["dvc"] == "none",
+        "cloudbuild.yaml": opt["gcp"] == "true",
+        ".devcontainer/devcontainer.json": opt["devcontainer"] == "true",
+        "AGENTS.md": opt["agents"] == "true",
         "requirements.txt": opt["dependency_manager"] == "pip",
         "requirements-dev.txt": opt["dependency_manager"] == "pip",
         "README.md": True,
@@ -304,7 +314,7 @@ def check_python_version(project: Path, version: str) -> None:
         raise CheckError(f"not Python {version}: " + ", ".join(problems))
 
 
-def check_static(project: Path, tools: Path, answers: dict[str, str]) -> None:
+def check_static(project: Path, tools: Path) -> None:
     workflows = sorted(str(p) for p in (project / ".github" / "workflows").glob("*.yaml"))
     run([str(tools / "actionlint"), *workflows], cwd=project)
     dockerfiles = sorted(str(p) for p in (project / "dockerfiles").glob("*"))
@@ -364,7 +374,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
         else:
             counts[module] = counts.get(module, 0) + 1
     wanted = ["test_data", "test_model", "test_train", "test_evaluate"]
-    if answers.get("api", DEFAULTS["api"]) == "true":
+    if answers["api"] == "true":
         wanted.append("test_api")
     missing = [module for module in wanted if counts.get(module, 0) == 0]
     if bad or missing:
@@ -516,11 +526,8 @@ def check_dvc(project: Path, bin_dir: Path, answers: dict[str, str]) -> str:
 
 
 def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: Path) -> Result:
-    answers = dict(COMBOS[name])
+    requested = COMBOS[name]
     result = Result(name)
-    version = answers.get("python_version", DEFAULTS["python_version"])
-    manager = answers.get("dependency_manager", DEFAULTS["dependency_manager"])
-    package = answers["project_name"].replace("-", "_")
     combo_dir = workdir / name
     combo_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -539,19 +546,22 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
         log(f"  ok   {label} ({result.timings[label]:.1f}s){': ' + detail if detail else ''}")
         return True
 
-    log(f"== {name}: " + " ".join(f"{k}={v}" for k, v in sorted(answers.items())))
-    project_holder: list[Path] = []
+    log(f"== {name}: " + " ".join(f"{k}={v}" for k, v in sorted(requested.items())))
+    generated: list[tuple[Path, dict[str, str]]] = []
 
     def do_generate() -> str:
-        project_holder.append(generate(dayone, template, name, answers, combo_dir))
-        return str(project_holder[0])
+        project = generate(dayone, template, requested, combo_dir)
+        generated.append((project, read_answers(project, requested)))
+        return str(project)
 
     if not step("generate", do_generate):
         return result
-    project = project_holder[0]
+    project, answers = generated[0]
+    version = answers["python_version"]
+    manager = answers["dependency_manager"]
     step("option files", check_files, project, answers)
     step("python version", check_python_version, project, version)
-    step("actionlint, hadolint, pre-commit config", check_static, project, tools, answers)
+    step("actionlint, hadolint, pre-commit config", check_static, project, tools)
     python = find_python(version, tools / "uv")
     if python is None:
         log(f"  skip runtime checks: no Python {version} interpreter on this machine")
@@ -574,15 +584,15 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                     project,
                     bin_dir,
                     manager,
-                    answers.get("hydra") == "true",
+                    answers["hydra"] == "true",
                     tools,
                 )
-                and answers.get("api", DEFAULTS["api"]) == "true"
+                and answers["api"] == "true"
             ):
-                step("API under uvicorn", check_api, project, bin_dir, package)
-            if answers.get("docs") == "true":
+                step("API under uvicorn", check_api, project, bin_dir, answers["package_name"])
+            if answers["docs"] == "true":
                 step("mkdocs build --strict", check_docs, project, bin_dir)
-            if answers.get("dvc", "none") != "none":
+            if answers["dvc"] != "none":
                 step("dvc", check_dvc, project, bin_dir, answers)
     result.timings["total"] = time.monotonic() - started
     return result

@@ -9,8 +9,8 @@ from torch import nn
 {%- endif %}
 
 from {{ package_name }}.data import load_split
-from {{ package_name }}.model import Classifier, {% if training == "lightning" %}LitClassifier, {% endif %}load_checkpoint
-from {{ package_name }}.train import train{% if training == "pytorch" %}, train_step{% endif %}
+from {{ package_name }}.model import Classifier, load_checkpoint
+from {{ package_name }}.train import {% if training == "lightning" %}LitClassifier, train{% else %}train, train_step{% endif %}
 
 
 def test_one_training_step_lowers_the_loss(processed_dir: Path) -> None:

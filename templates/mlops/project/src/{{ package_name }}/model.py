@@ -4,9 +4,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-{% if training == "lightning" -%}
-from lightning import LightningModule
-{% endif -%}
 from torch import nn
 
 
@@ -54,40 +51,6 @@ class Classifier(nn.Module):
             shape = ", ".join(map(str, expected))
             raise ValueError(f"expected a batch of shape (N, {shape}), got {tuple(images.shape)}")
         return self.head(self.features(images))
-{%- if training == "lightning" %}
-
-
-class LitClassifier(LightningModule):
-    """Wraps ``Classifier`` with the loss, metrics and optimizer that Lightning's Trainer needs."""
-
-    def __init__(self, model: Classifier, lr: float = 1e-3) -> None:
-        super().__init__()
-        self.model = model
-        self.lr = lr
-        self.loss_fn = nn.CrossEntropyLoss()
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Score a batch of images."""
-        return self.model(images)
-
-    def compute_loss(self, batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return the loss and accuracy of one batch."""
-        images, labels = batch
-        logits = self.model(images)
-        accuracy = (logits.argmax(dim=1) == labels).float().mean()
-        return self.loss_fn(logits, labels), accuracy
-
-    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
-        """Lightning hook: loss of one training batch."""
-        loss, accuracy = self.compute_loss(batch)
-        self.log("train_loss", loss, on_epoch=True, on_step=False)
-        self.log("train_accuracy", accuracy, on_epoch=True, on_step=False)
-        return loss
-
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        """Lightning hook: the optimizer."""
-        return torch.optim.Adam(self.parameters(), lr=self.lr)
-{%- endif %}
 
 
 def save_checkpoint(model: Classifier, path: Path, meta: dict[str, Any]) -> None:

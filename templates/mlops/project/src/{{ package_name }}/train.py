@@ -16,7 +16,7 @@ import typer
 import wandb
 {%- endif %}
 {%- if training == "lightning" %}
-from lightning import Trainer
+from lightning import LightningModule, Trainer
 {%- if tracking == "wandb" %}
 from lightning.pytorch.loggers import WandbLogger
 {%- endif %}
@@ -24,15 +24,13 @@ from lightning.pytorch.loggers import WandbLogger
 {%- if hydra %}
 from omegaconf import DictConfig
 {%- endif %}
-{%- if training == "pytorch" %}
 from torch import nn
-{%- endif %}
 from torch.utils.data import DataLoader
 {% if not hydra %}
 from {{ package_name }} import configure_logging
 {%- endif %}
 from {{ package_name }}.data import PROCESSED_DIR, load_meta, load_split
-from {{ package_name }}.model import Classifier, {% if training == "lightning" %}LitClassifier, {% endif %}save_checkpoint
+from {{ package_name }}.model import Classifier, save_checkpoint
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +42,40 @@ WANDB_PROJECT = "{{ project_name }}"
 
 app = typer.Typer(help="Train the model.")
 {%- endif %}
-{%- if training == "pytorch" %}
+{%- if training == "lightning" %}
+
+
+class LitClassifier(LightningModule):
+    """Wraps ``Classifier`` with the loss, metrics and optimizer that Lightning's Trainer needs."""
+
+    def __init__(self, model: Classifier, lr: float = 1e-3) -> None:
+        super().__init__()
+        self.model = model
+        self.lr = lr
+        self.loss_fn = nn.CrossEntropyLoss()
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Score a batch of images."""
+        return self.model(images)
+
+    def compute_loss(self, batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return the loss and accuracy of one batch."""
+        images, labels = batch
+        logits = self.model(images)
+        accuracy = (logits.argmax(dim=1) == labels).float().mean()
+        return self.loss_fn(logits, labels), accuracy
+
+    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
+        """Lightning hook: loss of one training batch."""
+        loss, accuracy = self.compute_loss(batch)
+        self.log("train_loss", loss, on_epoch=True, on_step=False)
+        self.log("train_accuracy", accuracy, on_epoch=True, on_step=False)
+        return loss
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        """Lightning hook: the optimizer."""
+        return torch.optim.Adam(self.parameters(), lr=self.lr)
+{%- else %}
 
 
 def train_step(
