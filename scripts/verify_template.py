@@ -606,7 +606,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dayone", required=True, type=Path, help="the dayone binary to test")
     parser.add_argument("--combo", action="append", choices=sorted(COMBOS), help="combination to check (default: all)")
-    parser.add_argument("--workdir", type=Path, help="where to generate projects (default: a temporary folder)")
+    parser.add_argument(
+        "--workdir", type=Path, help="where to generate projects (default: a temporary folder, removed at the end)"
+    )
     parser.add_argument("--template", help="pass --template to dayone new (default: the embedded template)")
     parser.add_argument(
         "--static-only",
@@ -624,7 +626,13 @@ def main() -> int:
         template = str(Path(template).resolve())
     tools = bootstrap_tools()
     log(f"Projects go to {workdir}")
-    results = [verify(name, dayone, template, workdir, tools, args.static_only) for name in args.combo or list(COMBOS)]
+    try:
+        results = [
+            verify(name, dayone, template, workdir, tools, args.static_only) for name in args.combo or list(COMBOS)
+        ]
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
     log("\nPer-combination timings:")
     for result in results:
         parts = ", ".join(f"{label} {seconds:.0f}s" for label, seconds in result.timings.items() if label != "total")
