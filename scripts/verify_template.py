@@ -94,6 +94,12 @@ for _name, _answers in COMBOS.items():
     _answers.setdefault("project_name", f"verify-{_name}")
 
 EXPECTED_TASKS = ["preprocess-data", "train", "evaluate", "visualize", "test", "lint", "docker-build"]
+OPTION_TASKS = {
+    "api": ["serve-api"],
+    "docs": ["build-docs", "serve-docs"],
+    "pip": ["requirements", "dev-requirements"],
+    "": [],
+}
 STEP_TIMEOUT = 900
 
 
@@ -382,11 +388,15 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
     return ", ".join(f"{module} {counts[module]}" for module in wanted)
 
 
-def check_pipeline(project: Path, bin_dir: Path, manager: str, hydra: bool, tools: Path) -> str:
+def check_pipeline(project: Path, bin_dir: Path, answers: dict[str, str], tools: Path) -> str:
+    manager, hydra = answers["dependency_manager"], answers["hydra"] == "true"
     env = project_env(bin_dir)
     invoke = [str(tools / "uv"), "run", "invoke"] if manager == "uv" else [str(bin_dir / "invoke")]
     listing = run([*invoke, "--list"], cwd=project, env=env)
-    absent = [name for name in EXPECTED_TASKS if not re.search(rf"^\s+{name}\b", listing, re.M)]
+    expected = [*EXPECTED_TASKS, *OPTION_TASKS["api" if answers["api"] == "true" else ""]]
+    expected += OPTION_TASKS["docs" if answers["docs"] == "true" else ""]
+    expected += OPTION_TASKS["pip" if manager == "pip" else ""]
+    absent = [name for name in expected if not re.search(rf"^\s+{name}\b", listing, re.M)]
     if absent:
         raise CheckError(f"invoke --list lacks {absent}")
     # Training gets a command-line override (Hydra syntax or a typer option) that must take effect.
@@ -587,8 +597,7 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                     check_pipeline,
                     project,
                     bin_dir,
-                    manager,
-                    answers["hydra"] == "true",
+                    answers,
                     tools,
                 )
                 and answers["api"] == "true"
