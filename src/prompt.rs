@@ -62,7 +62,8 @@ impl Prompter for Terminal {
             }
             VarType::Bool => {
                 let default = matches!(default, Some(Value::Bool(true)));
-                let answer = Confirm::with_theme(&self.theme).with_prompt(&var.prompt).default(default);
+                let answer =
+                    Confirm::with_theme(&self.theme).with_prompt(&var.prompt).default(default).wait_for_newline(true);
                 Value::Bool(answer.interact().map_err(prompt_error)?)
             }
             VarType::Choice => {

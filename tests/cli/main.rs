@@ -2,3 +2,4 @@
 
 mod new;
 mod support;
+mod wizard;

@@ -47,7 +47,16 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut cmd = Command::cargo_bin("dayone").unwrap();
+        Command::from_std(self.std_command(args))
+    }
+
+    /// The same command as a plain `std::process::Command`, e.g. to run under a pseudo-terminal.
+    pub fn std_command<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dayone"));
         cmd.current_dir(self.work())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
