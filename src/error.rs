@@ -14,34 +14,60 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    #[error("no built-in template is called `{name}` and no folder `{name}` exists; built-in templates: {known}")]
+    #[error(
+        "no built-in template is called `{name}` and no folder `{name}` exists; built-in templates: {known}"
+    )]
     UnknownTemplate { name: String, known: String },
 
     #[error("{path} is not a template folder: it has no template.toml")]
     NotATemplate { path: PathBuf },
 
     #[error("{file}: invalid TOML at line {line}, column {column}: {message}")]
-    Toml { file: String, line: usize, column: usize, message: String },
+    Toml {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     #[error("{file}: {count} problem(s) in the template manifest:\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
-    Manifest { file: String, count: usize, problems: Vec<String> },
+    Manifest {
+        file: String,
+        count: usize,
+        problems: Vec<String>,
+    },
 
     #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
-    TooOld { template: String, required: String, current: String },
+    TooOld {
+        template: String,
+        required: String,
+        current: String,
+    },
 
     #[error("{source_name}: {message}")]
-    Answer { source_name: String, message: String },
+    Answer {
+        source_name: String,
+        message: String,
+    },
 
     #[error(
         "{file}: these answers are for template `{found}`, but the template in use is `{expected}`; pass --template {found} or use a matching answers file"
     )]
-    AnswersForOtherTemplate { file: String, found: String, expected: String },
+    AnswersForOtherTemplate {
+        file: String,
+        found: String,
+        expected: String,
+    },
 
     #[error("no answer for {}; there is no terminal to ask, so pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
     MissingAnswers { missing: Vec<String> },
 
     #[error("template `{template}`, file {file}: {message}")]
-    Render { template: String, file: String, message: String },
+    Render {
+        template: String,
+        file: String,
+        message: String,
+    },
 
     #[error("{path} already exists and is not a folder; choose another destination")]
     DestinationIsFile { path: PathBuf },

@@ -35,7 +35,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { error::EXIT_BAD_INPUT } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                error::EXIT_BAD_INPUT
+            } else {
+                0
+            });
         }
     };
     let level = if cli.quiet {

@@ -44,7 +44,10 @@ fn asks_in_order_with_derived_defaults_and_conditional_question() {
         ),
         "{recorded}"
     );
-    assert_eq!(std::fs::read_to_string(env.work().join("out/src/shiny_app/api.py")).unwrap(), "PORT = 9000\n");
+    assert_eq!(
+        std::fs::read_to_string(env.work().join("out/src/shiny_app/api.py")).unwrap(),
+        "PORT = 9000\n"
+    );
 }
 
 #[test]
@@ -76,10 +79,16 @@ fn a_false_condition_skips_the_question() {
     p.exp_string("Add an API?").unwrap();
     p.send_line("n").unwrap();
     let between = p.exp_string("Flavour").unwrap();
-    assert!(!between.contains("API port"), "the port question was shown: {between}");
+    assert!(
+        !between.contains("API port"),
+        "the port question was shown: {between}"
+    );
     p.send_line("").unwrap();
     p.exp_eof().unwrap();
     let recorded = answers(&env, "out");
-    assert!(recorded.contains("api = false\nport = \"8000\""), "skipped question takes its default: {recorded}");
+    assert!(
+        recorded.contains("api = false\nport = \"8000\""),
+        "skipped question takes its default: {recorded}"
+    );
     assert!(!env.work().join("out/src/demo/api.py").exists());
 }
