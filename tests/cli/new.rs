@@ -706,3 +706,43 @@ fn help_lists_exit_codes() {
         .stdout(predicate::str::contains("2  bad input"));
     env.dayone(["new", "--bogus"]).assert().code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_writing_leaves_nothing_behind() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "huge");
+    // Enough files that writing takes a noticeable while, so the signal lands mid-write.
+    for i in 0..20_000 {
+        env.write(format!("huge/project/many/f{i}.txt"), "x");
+    }
+    let mut child = env
+        .std_command(["new", "out", "--yes", "--template"])
+        .arg(&tpl)
+        .spawn()
+        .unwrap();
+    let staging = loop {
+        let found = entries(&env.work())
+            .into_iter()
+            .find(|e| e.starts_with(".dayone-staging-"));
+        if let Some(found) = found {
+            break found;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("dayone finished ({status}) before it could be interrupted");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(3), "interrupted runs exit 3");
+    assert!(
+        !env.work().join(&staging).exists(),
+        "staging folder {staging} removed"
+    );
+    assert_eq!(entries(&env.work()), ["huge"]);
+}
