@@ -11,6 +11,7 @@ the figures with the targets printed beside them.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -49,6 +50,30 @@ def peak_rss(cmd: list[str], cwd: Path, env: dict[str, str]) -> float | None:
         return int(report.read().strip().splitlines()[-1]) / 1024
 
 
+def cookiecutter_setup(dayone: str, work: Path, env: dict[str, str]) -> tuple[list[str], Path]:
+    """Install cookiecutter into .tools/bench-venv (from PyPI) and build a cookiecutter template
+    holding the same tree dayone's default project has, so both tools do the same job."""
+    venv = ROOT / ".tools" / "bench-venv"
+    cookiecutter = venv / "bin" / "cookiecutter"
+    if not cookiecutter.exists():
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "cookiecutter"], check=True)
+    reference = work / "reference"
+    reference.mkdir()
+    run_once([dayone, "new", "proj", "--yes", "--quiet", "--no-git"], reference, env)
+    template = work / "cc-template"
+    tree = template / "{{cookiecutter.project_name}}"
+    shutil.copytree(reference / "proj", tree)
+    # Files holding GitHub or Jinja syntax are copied as they are, which only spares cookiecutter work.
+    raw = [str(p.relative_to(tree)) for p in tree.rglob("*") if p.is_file() and "{{" in p.read_text(errors="ignore")]
+    files = sum(1 for p in tree.rglob("*") if p.is_file())
+    (template / "cookiecutter.json").write_text(json.dumps({"project_name": "proj", "_copy_without_render": raw}))
+    print(f"cookiecutter template: the default project's {files} files")
+    return [str(cookiecutter), "--no-input", "-f", str(template)], template
+
+
 def make_big_template(root: Path, files: int) -> Path:
     """A template of `files` small files spread over folders, each with one variable."""
     (root / "project").mkdir(parents=True)
@@ -67,6 +92,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--dayone", default=str(ROOT / "target" / "release" / "dayone"))
+    parser.add_argument("--cookiecutter", action="store_true",
+                        help="also time cookiecutter (installed from PyPI into .tools/) rendering the same tree, "
+                        "with and without `git init && git add -A && git commit`")
     parser.add_argument("--dir", help="where to generate projects (default: the system temp dir); on a disk with "
                         "much recent churn, file creation in the kernel can dominate the figures, so compare with a tmpfs "
                         "such as /dev/shm")
@@ -91,6 +119,15 @@ def main() -> int:
             ("new 1,000-file template", lambda i: [dayone, "new", f"k{i}", "--yes", "--quiet", "--no-git", "--template", str(big1k)], "<= 50 ms"),
             ("new 2,000-file template", lambda i: [dayone, "new", f"kk{i}", "--yes", "--quiet", "--no-git", "--template", str(big2k)], "< 500 ms"),
         ]
+        if args.cookiecutter:
+            cc, _ = cookiecutter_setup(dayone, work, env)
+            git = shutil.which("git") or "git"
+            commit = f"cd proj && {git} init -q -b main && {git} add -A && {git} commit -qm first"
+            jobs += [
+                ("cookiecutter (same tree)", lambda i: [*cc, "-o", f"cc{i}"], "-"),
+                ("cookiecutter + git CLI commit", lambda i: ["/bin/sh", "-c", f"mkdir ccg{i} && cd ccg{i} && "
+                                                            f"{' '.join(cc)} && {commit}"], "-"),
+            ]
         results = {name: ([], []) for name, _, _ in jobs}
         # Interleave the jobs run by run so machine noise spreads evenly over all of them.
         for i in range(args.runs):
@@ -109,6 +146,12 @@ def main() -> int:
             peak = "n/a" if None in rss else f"{max(rss):.1f}"
             print(f"{name:<34}{statistics.median(walls):>10.2f}{min(walls):>9.2f}{peak:>10}  {target}")
         print("peak memory target: <= 10 MiB for every job (measured with GNU time over 5 runs; n/a without it)")
+        if args.cookiecutter:
+            median = {name: statistics.median(walls) for name, (walls, _) in results.items()}
+            ratio = median["cookiecutter + git CLI commit"] / median["new --yes (built-in, git)"]
+            print(f"speed-up, dayone new --yes (git) vs cookiecutter + git: {ratio:.0f}x (target >= 30x)")
+            ratio = median["cookiecutter (same tree)"] / median["new --yes (built-in, --no-git)"]
+            print(f"speed-up, dayone new --yes --no-git vs cookiecutter alone: {ratio:.0f}x")
     return 0
 
 
