@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod printer;
+pub mod report;
 
 use std::process::ExitCode;
 
@@ -29,7 +30,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { error::EXIT_BAD_INPUT } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                error::EXIT_BAD_INPUT
+            } else {
+                0
+            });
         }
     };
     let level = if cli.quiet {

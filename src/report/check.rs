@@ -1,0 +1,317 @@
+//! `report check` as a pure function: the graders' counts per question, our verdict against
+//! the limits table, and the findings that explain where the graders' reading is surprising.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::report::findings::{self, Context, Finding};
+use crate::report::limits::{self, QUESTION_COUNT};
+use crate::report::parse::{self, ANSWER_TOKEN, Source};
+use crate::report::structure;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub number: usize,
+    pub words: usize,
+    pub images: usize,
+    pub min_words: Option<usize>,
+    pub max_words: Option<usize>,
+    pub min_images: Option<usize>,
+    pub max_images: Option<usize>,
+    /// Whether the graders' tool passes this answer.
+    pub ok: bool,
+    /// Why it does not pass ("too short", …); empty when it passes.
+    #[serde(skip)]
+    pub problems: Vec<&'static str>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Checked {
+    pub questions: Vec<Question>,
+    pub passed: usize,
+    pub total: usize,
+}
+
+impl Checked {
+    /// Every answer passes and nothing needs a second look.
+    pub fn clean(&self) -> bool {
+        self.passed == self.total && self.questions.iter().all(|q| q.findings.is_empty())
+    }
+
+    pub fn finding_count(&self) -> usize {
+        self.questions.iter().map(|q| q.findings.len()).sum()
+    }
+}
+
+/// Check a report's text. `exists` says whether a path relative to `reports/` is a file.
+/// When the graders' tool could not read the report at all, the error says why and where.
+pub fn check(raw: &str, exists: &dyn Fn(&Path) -> bool) -> Result<Checked, String> {
+    let source = Source::new(raw);
+    let answers = parse::answers(&source);
+    if answers.is_empty() {
+        return Err(format!(
+            "it has no `{ANSWER_TOKEN}` line; a report has {QUESTION_COUNT} questions, each ending in a line `{ANSWER_TOKEN}` with the answer below it"
+        ));
+    }
+    if answers.len() != QUESTION_COUNT {
+        let details = structure::explain_count(&source, &answers);
+        return Err(format!(
+            "the graders' tool finds {} answers and needs exactly {QUESTION_COUNT}:\n{}",
+            answers.len(),
+            details
+                .iter()
+                .map(|d| format!("  - {d}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    let headings = structure::question_headings(&source);
+    let cx = Context {
+        source: &source,
+        headings: &headings,
+        answers: &answers,
+        exists,
+    };
+    let questions: Vec<Question> = answers
+        .iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            let number = index + 1;
+            let limits = limits::of(number).expect("31 answers, 31 rows of limits");
+            let problems = limits::violations(limits, answer.words, answer.images);
+            Question {
+                number,
+                words: answer.words,
+                images: answer.images,
+                min_words: limits.words.map(|w| w.0),
+                max_words: limits.words.map(|w| w.1),
+                min_images: limits.images.map(|i| i.0),
+                max_images: limits.images.map(|i| i.1),
+                ok: problems.is_empty(),
+                problems,
+                findings: findings::collect(&cx, index),
+            }
+        })
+        .collect();
+    Ok(Checked {
+        passed: questions.iter().filter(|q| q.ok).count(),
+        total: questions.len(),
+        questions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::findings::Kind;
+    use crate::report::limits::SECTIONS;
+
+    /// A report in the course's shape: intro and checklist, sections, quoted questions.
+    fn report(answer: impl Fn(usize) -> String) -> String {
+        let mut out = String::from(
+            "# Exam report\n\nIntro text.\n\n## Checklist\n\n### Week 1\n\n* [ ] Make a repo (M5)\n\n",
+        );
+        for section in SECTIONS {
+            out.push_str(&format!("## {}\n\n", section.title));
+            for n in section.questions.clone() {
+                out.push_str(&format!(
+                    "### Question {n}\n\n> **What about {n}?**\n>\n> Recommended answer length: some words.\n>\n> Answer:\n\n{}\n\n",
+                    answer(n)
+                ));
+            }
+        }
+        out
+    }
+
+    fn blank(n: usize) -> String {
+        format!("--- question {n} fill here ---")
+    }
+
+    fn words(count: usize) -> String {
+        vec!["word"; count].join(" ")
+    }
+
+    /// An answer that meets question `n`'s limits: the minimum words (or one word) and the
+    /// minimum number of images (which count as words too, as the graders count them).
+    fn fitting(n: usize) -> String {
+        let limits = limits::of(n).unwrap();
+        let images = limits.images.map_or(0, |i| i.0);
+        let min_words = limits.words.map_or(1, |w| w.0.max(1));
+        let links = vec!["![plot](figures/plot.png)"; images].join(" ");
+        format!("{} {links}", words(min_words.saturating_sub(images).max(1)))
+    }
+
+    fn all_exist(_: &Path) -> bool {
+        true
+    }
+
+    fn run(raw: &str) -> Result<Checked, String> {
+        check(raw, &all_exist)
+    }
+
+    fn kinds(q: &Question) -> Vec<Kind> {
+        q.findings.iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn blank_skeleton_has_31_answers_all_flagged_as_placeholders() {
+        let checked = run(&report(blank)).unwrap();
+        assert_eq!(checked.total, 31);
+        for q in &checked.questions {
+            assert_eq!(q.words, 6, "question {}", q.number);
+            assert_eq!(kinds(q), [Kind::Placeholder], "question {}", q.number);
+        }
+        // 6 words pass where there is no lower bound: 1, 2, 3 and 28.
+        let passing: Vec<usize> = checked
+            .questions
+            .iter()
+            .filter(|q| q.ok)
+            .map(|q| q.number)
+            .collect();
+        assert_eq!(passing, [1, 2, 3, 28]);
+        assert!(!checked.clean());
+    }
+
+    #[test]
+    fn answers_within_limits_are_clean() {
+        let checked = run(&report(fitting)).unwrap();
+        assert_eq!(
+            checked.passed,
+            31,
+            "{:#?}",
+            checked
+                .questions
+                .iter()
+                .filter(|q| !q.ok)
+                .collect::<Vec<_>>()
+        );
+        assert!(checked.clean());
+        assert_eq!(checked.questions[13].images, 1);
+        assert_eq!(checked.questions[13].words, 200);
+    }
+
+    #[test]
+    fn too_long_and_too_short_are_named() {
+        let raw = report(|n| match n {
+            4 => words(201),
+            5 => words(99),
+            n => fitting(n),
+        });
+        let checked = run(&raw).unwrap();
+        assert_eq!(checked.passed, 29);
+        assert_eq!(checked.questions[3].problems, ["too long"]);
+        assert_eq!(checked.questions[3].words, 201);
+        assert_eq!(checked.questions[4].problems, ["too short"]);
+    }
+
+    #[test]
+    fn missing_and_wrong_type_images_are_findings_not_count_changes() {
+        let raw = report(|n| match n {
+            19 => "![a](figures/gone.png) ![b](figures/anim.gif)".to_string(),
+            20 => "<img src=\"figures/plot.png\">".to_string(),
+            n => fitting(n),
+        });
+        let exists =
+            |p: &Path| p == Path::new("figures/plot.png") || p == Path::new("figures/anim.gif");
+        let checked = check(&raw, &exists).unwrap();
+        let q19 = &checked.questions[18];
+        assert_eq!((q19.images, q19.ok), (2, true));
+        assert_eq!(kinds(q19), [Kind::MissingImage, Kind::ImageType]);
+        assert!(q19.findings[0].message.contains("figures/gone.png"));
+        let q20 = &checked.questions[19];
+        assert_eq!((q20.images, q20.ok), (0, false));
+        assert_eq!(kinds(q20), [Kind::HtmlImage]);
+    }
+
+    #[test]
+    fn a_heading_inside_an_answer_is_where_the_graders_stop() {
+        let raw = report(|n| match n {
+            11 => format!("{}\n\n### Details\n\n{}", words(150), words(100)),
+            n => fitting(n),
+        });
+        let checked = run(&raw).unwrap();
+        let q11 = &checked.questions[10];
+        assert_eq!(q11.words, 150);
+        assert_eq!(q11.problems, ["too short"]);
+        assert_eq!(kinds(q11), [Kind::CutAtHeading]);
+        let line = raw.lines().position(|l| l == "### Details").unwrap() + 1;
+        assert_eq!(q11.findings[0].line, line);
+        assert!(q11.findings[0].message.contains("`### Details`"));
+        assert!(q11.findings[0].message.contains("102 word(s)"));
+        assert_eq!(checked.finding_count(), 1);
+    }
+
+    #[test]
+    fn an_extra_answer_token_drops_the_text_before_it() {
+        let raw = report(|n| match n {
+            7 => format!("{} Answer: {}", words(60), words(20)),
+            n => fitting(n),
+        });
+        let checked = run(&raw).unwrap();
+        let q7 = &checked.questions[6];
+        assert_eq!(q7.words, 20);
+        assert!(!q7.ok);
+        assert_eq!(kinds(q7), [Kind::DroppedText]);
+        assert!(
+            q7.findings[0].message.contains("drop the "),
+            "{}",
+            q7.findings[0].message
+        );
+    }
+
+    #[test]
+    fn crlf_and_trailing_whitespace_do_not_change_counts() {
+        let plain = run(&report(fitting)).unwrap();
+        let crlf = run(&report(fitting).replace('\n', "\r\n")).unwrap();
+        let trailing =
+            run(&report(|n| format!("{}   \t", fitting(n))).replace('\n', "  \n")).unwrap();
+        for (a, b) in plain.questions.iter().zip(&crlf.questions) {
+            assert_eq!((a.words, a.images, a.ok), (b.words, b.images, b.ok));
+        }
+        for (a, b) in plain.questions.iter().zip(&trailing.questions) {
+            assert_eq!((a.words, a.images, a.ok), (b.words, b.images, b.ok));
+        }
+        assert!(crlf.clean() && trailing.clean());
+    }
+
+    #[test]
+    fn thirty_or_thirty_two_answers_are_not_a_report() {
+        let thirty = report(fitting).replacen("> Answer:", "> (no answer line)", 1);
+        let err = run(&thirty).unwrap_err();
+        assert!(
+            err.starts_with("the graders' tool finds 30 answers"),
+            "{err}"
+        );
+        assert!(err.contains("Question 1 has no `Answer:` line"), "{err}");
+
+        let thirty_two = format!("{}### Appendix\n\nmore\n", report(fitting));
+        let err = run(&thirty_two).unwrap_err();
+        assert!(
+            err.starts_with("the graders' tool finds 32 answers"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`### Appendix` comes after the last `Answer:`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn empty_or_answerless_text_is_not_a_report() {
+        for raw in ["", "# A README\n\nNo answers here.\n"] {
+            let err = run(raw).unwrap_err();
+            assert!(err.starts_with("it has no `Answer:` line"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_section_after_the_last_question_is_flagged_on_question_31() {
+        let raw = format!("{}## Appendix\n\nextra words\n", report(fitting));
+        let checked = run(&raw).unwrap();
+        let q31 = &checked.questions[30];
+        assert_eq!(q31.words, 50 + 4);
+        assert_eq!(kinds(q31), [Kind::HeadingAfterLastQuestion]);
+    }
+}
