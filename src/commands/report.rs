@@ -68,9 +68,7 @@ fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
     ));
     let findings = checked.finding_count();
     if findings > 0 {
-        printer.info(format!(
-            "{findings} finding(s) to look at: the graders' count and a reader's view differ there"
-        ));
+        printer.info(format!("{findings} finding(s) to fix: the lines marked !"));
     }
 }
 

@@ -307,11 +307,132 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_answer_line_made_up_by_a_stray_one_shifts_the_answers_between() {
+        let mut raw = report(|n| match n {
+            10 => format!("{}\n\n### Sub\n\nAnswer: {}", words(120), words(3)),
+            n => fitting(n),
+        });
+        let q5 = raw.find("### Question 5").unwrap();
+        let token = q5 + raw[q5..].find("> Answer:").unwrap();
+        raw.replace_range(token..token + "> Answer:".len(), "> (no answer line)");
+        let checked = run(&raw).unwrap();
+        let shifted: Vec<usize> = checked
+            .questions
+            .iter()
+            .filter(|q| kinds(q).contains(&Kind::UnderOtherQuestion))
+            .map(|q| q.number)
+            .collect();
+        assert_eq!(shifted, [5, 6, 7, 8, 9]);
+        let q5 = &checked.questions[4];
+        assert!(
+            q5.findings[0].message.contains("sits under Question 6"),
+            "{:?}",
+            q5.findings
+        );
+        // Answer 9 is Question 10's own text, cut at its heading; answer 10 is the stray one.
+        assert_eq!(checked.questions[8].words, 120);
+        assert_eq!(checked.questions[9].words, 3);
+        assert_eq!(kinds(&checked.questions[9]), [Kind::SecondAnswerToken]);
+    }
+
+    #[test]
     fn a_section_after_the_last_question_is_flagged_on_question_31() {
         let raw = format!("{}## Appendix\n\nextra words\n", report(fitting));
         let checked = run(&raw).unwrap();
         let q31 = &checked.questions[30];
         assert_eq!(q31.words, 50 + 4);
         assert_eq!(kinds(q31), [Kind::HeadingAfterLastQuestion]);
+    }
+
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::report::parse::{Source, answers, count_words};
+
+        /// Pieces reports are made of, including the ones that trip the graders' tool.
+        fn fragment() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("Answer:".to_string()),
+                Just("> Answer:\n".to_string()),
+                Just("###".to_string()),
+                Just("## ".to_string()),
+                Just("### Question 7\n".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("\r".to_string()),
+                Just(" ".to_string()),
+                Just("\u{a0}\u{1f}\u{3000}".to_string()),
+                Just("![a](figures/x.png)".to_string()),
+                Just("![b](../up.gif \"t\")".to_string()),
+                Just("![".to_string()),
+                Just("](".to_string()),
+                Just(")".to_string()),
+                Just("<img src=x>".to_string()),
+                Just("--- question 4 fill here ---".to_string()),
+                Just("é€😀".to_string()),
+                "[a-z0-9 #>*_`!.()\\[\\]-]{0,8}",
+            ]
+        }
+
+        fn report_like(max: usize) -> impl Strategy<Value = String> {
+            prop::collection::vec(fragment(), 0..max).prop_map(|parts| parts.concat())
+        }
+
+        fn assert_sound(raw: &str) {
+            let source = Source::new(raw);
+            for answer in answers(&source) {
+                let text = &source.text()[answer.span.clone()];
+                assert_eq!(answer.words, count_words(text));
+                assert!(answer.token_at + ANSWER_TOKEN.len() <= answer.span.start);
+                assert!(answer.span.end <= source.text().len());
+            }
+            let lines = source.text().lines().count().max(1);
+            if let Ok(checked) = check(raw, &all_exist) {
+                assert_eq!(checked.total, 31);
+                assert!(checked.passed <= 31);
+                for q in &checked.questions {
+                    for f in &q.findings {
+                        assert!((1..=lines + 1).contains(&f.line), "{f:?} in {lines} lines");
+                    }
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn any_text_is_read_without_panicking(raw in any::<String>()) {
+                assert_sound(&raw);
+            }
+
+            #[test]
+            fn report_like_text_is_read_without_panicking(raw in report_like(300)) {
+                assert_sound(&raw);
+                let dir = std::env::temp_dir().join("dayone-fuzz-has-no-such-folder");
+                let _ = crate::report::html::render(&raw, &dir);
+            }
+
+            #[test]
+            fn reports_with_odd_answers_are_read_without_panicking(
+                bodies in prop::collection::vec(report_like(12), 31)
+            ) {
+                assert_sound(&report(|n| bodies[n - 1].clone()));
+            }
+
+            /// Answers free of `Answer:` and `#` are counted exactly as written.
+            #[test]
+            fn plain_answers_are_counted_as_written(
+                bodies in prop::collection::vec("[a-z !\\[\\]()./\\n\\t\u{a0}-]{0,60}", 31)
+            ) {
+                let raw = report(|n| bodies[n - 1].clone());
+                let checked = check(&raw, &all_exist).unwrap();
+                for (q, body) in checked.questions.iter().zip(&bodies) {
+                    prop_assert_eq!(q.words, count_words(body));
+                    prop_assert_eq!(q.images, crate::report::parse::image_links(body).count());
+                }
+            }
+        }
     }
 }

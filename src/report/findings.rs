@@ -33,6 +33,7 @@ pub enum Kind {
     ImageType,
     DroppedText,
     UnderOtherQuestion,
+    SecondAnswerToken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,6 +68,17 @@ pub fn collect(cx: &Context, index: usize) -> Vec<Finding> {
     };
 
     if let Some(heading) = heading_before(cx.headings, answer.token_at) {
+        let earlier_token = source.text()[heading.at..answer.token_at].contains(ANSWER_TOKEN);
+        if earlier_token && answer.dropped.is_empty() {
+            push(
+                Kind::SecondAnswerToken,
+                source.line_of(answer.token_at),
+                format!(
+                    "a second `{ANSWER_TOKEN}` under Question {}: the graders' tool counts the text after it as an answer of its own; reword it, e.g. `answer:`",
+                    heading.number
+                ),
+            );
+        }
         if heading.number != index + 1 {
             push(
                 Kind::UnderOtherQuestion,

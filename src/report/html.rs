@@ -25,7 +25,7 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: .35em .7em; text-align: left; }
 th { background: #f0f0ec; }
 img { max-width: 100%; height: auto; }
-ul.contains-task-list, li:has(> input[type=checkbox]) { list-style: none; }
+li:has(> input[type=checkbox]) { list-style: none; }
 a { color: #1a5fb4; }
 ";
 

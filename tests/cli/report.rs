@@ -263,7 +263,10 @@ fn text_output_shows_each_question_its_findings_and_the_summary() {
         "{stdout}"
     );
     assert!(stdout.contains("\nDeployment\n"), "{stdout}");
-    assert!(stdout.ends_with("questions pass\n1 finding(s) to look at: the graders' count and a reader's view differ there\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("questions pass\n1 finding(s) to fix: the lines marked !\n"),
+        "{stdout}"
+    );
 }
 
 #[test]
