@@ -58,7 +58,7 @@ pub fn check(raw: &str, exists: &dyn Fn(&Path) -> bool) -> Result<Checked, Strin
     if answers.len() != QUESTION_COUNT {
         let details = structure::explain_count(&source, &answers);
         return Err(format!(
-            "the graders' tool finds {} answers and needs exactly {QUESTION_COUNT}:\n{}",
+            "it finds {} answers and needs exactly {QUESTION_COUNT}:\n{}",
             answers.len(),
             details
                 .iter()
@@ -280,18 +280,12 @@ mod tests {
     fn thirty_or_thirty_two_answers_are_not_a_report() {
         let thirty = report(fitting).replacen("> Answer:", "> (no answer line)", 1);
         let err = run(&thirty).unwrap_err();
-        assert!(
-            err.starts_with("the graders' tool finds 30 answers"),
-            "{err}"
-        );
+        assert!(err.starts_with("it finds 30 answers"), "{err}");
         assert!(err.contains("Question 1 has no `Answer:` line"), "{err}");
 
         let thirty_two = format!("{}### Appendix\n\nmore\n", report(fitting));
         let err = run(&thirty_two).unwrap_err();
-        assert!(
-            err.starts_with("the graders' tool finds 32 answers"),
-            "{err}"
-        );
+        assert!(err.starts_with("it finds 32 answers"), "{err}");
         assert!(
             err.contains("`### Appendix` comes after the last `Answer:`"),
             "{err}"

@@ -38,19 +38,33 @@ pub fn heading_before(headings: &[Heading], offset: usize) -> Option<Heading> {
 }
 
 /// Where a human would say the answer starting at `from` ends: just before the next
-/// question's block, which is its heading plus the section heading (`## …`) and blank
-/// lines right above it. Without a next question, the end of the file.
+/// question's block. That block starts at the next `### Question N` heading, or earlier at
+/// a section heading (`## …`) followed only by the section's quoted introduction, as in the
+/// course's file. Blank lines before the block belong to neither. Without a next question,
+/// the end of the file.
 pub fn human_end(source: &Source, headings: &[Heading], from: usize) -> usize {
     let text = source.text();
     let Some(next) = headings.iter().find(|h| h.at > from) else {
         return text.len();
     };
     let mut end = next.at;
+    let region = &text[from..next.at];
+    let last_section = region
+        .rmatch_indices('\n')
+        .map(|(i, _)| from + i + 1)
+        .find(|&start| text[start..].starts_with("##") && !text[start..].starts_with("###"));
+    if let Some(section) = last_section {
+        let intro_only = text[section..next.at]
+            .lines()
+            .skip(1)
+            .all(|line| line.trim().is_empty() || line.trim_start().starts_with('>'));
+        if intro_only {
+            end = section;
+        }
+    }
     while end > from {
         let line_start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
-        let line = &text[line_start..end - 1];
-        let section_heading = line.starts_with("##") && !line.starts_with("###");
-        if line.trim().is_empty() || section_heading {
+        if text[line_start..end - 1].trim().is_empty() {
             end = line_start;
         } else {
             break;
@@ -149,6 +163,30 @@ mod tests {
         assert!(TWO[..end].ends_with("first\n"), "{:?}", &TWO[..end]);
         assert!(end <= first.cut_at.unwrap());
         assert_eq!(human_end(&source, &headings, headings[1].at), TWO.len());
+    }
+
+    #[test]
+    fn a_section_with_a_quoted_introduction_belongs_to_the_next_question() {
+        let raw = TWO.replace(
+            "## Section B\n",
+            "## Section B\n\n> What this section is about.\n> Second line.\n",
+        );
+        let source = Source::new(&raw);
+        let headings = question_headings(&source);
+        let first = &answers(&source)[0];
+        let end = human_end(&source, &headings, first.token_at);
+        assert!(raw[..end].ends_with("first\n"), "{:?}", &raw[..end]);
+    }
+
+    #[test]
+    fn a_section_heading_followed_by_text_is_part_of_the_answer() {
+        let raw = TWO.replace("first\n", "first\n\n## Results\n\nmore text\n");
+        let source = Source::new(&raw);
+        let headings = question_headings(&source);
+        let first = &answers(&source)[0];
+        let end = human_end(&source, &headings, first.token_at);
+        assert!(raw[..end].ends_with("more text\n"), "{:?}", &raw[..end]);
+        assert!(first.cut_at.unwrap() < end);
     }
 
     #[test]

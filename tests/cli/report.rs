@@ -157,6 +157,9 @@ fn course_shaped(answer: impl Fn(usize) -> String) -> String {
     for n in 1..=31 {
         if let Some((_, title)) = sections.iter().find(|(first, _)| *first == n) {
             out.push_str(&format!("## {title}\n\n"));
+            if n > 1 {
+                out.push_str("> What this section asks about,\n> on two quoted lines.\n\n");
+            }
         }
         out.push_str(&format!(
             "### Question {n}\n\n> **Question text {n}?**\n>\n> Example:\n> *We used ... because ...*\n>\n> Answer:\n\n{}\n\n",
@@ -225,6 +228,14 @@ fn a_course_shaped_report_gets_the_graders_counts_and_the_findings_behind_them()
     assert_eq!(kinds(14), ["html_image"]);
     assert_eq!(q(19)["images"], 1);
     assert_eq!(kinds(19), ["missing_image"]);
+    for n in 1..=31 {
+        let expected: &[&str] = match n {
+            1 | 2 | 4 => &[],
+            11 | 14 | 19 => continue,
+            _ => &["placeholder"],
+        };
+        assert_eq!(kinds(n), expected, "question {n}");
+    }
     let line = text.lines().position(|l| l == "### Caching").unwrap() + 1;
     assert_eq!(q(11)["findings"][0]["line"], line);
     // Questions 1, 2, 3, 4, 14, 19 and 28 (the placeholder fits 0–200 words).
