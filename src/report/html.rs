@@ -67,11 +67,10 @@ pub fn render(text: &str, dir: &Path) -> Result<Page> {
             }) => {
                 let line = text[..range.start].matches('\n').count() + 1;
                 let dest_url = match embed(&dest_url, dir)? {
-                    Ok(uri) => CowStr::from(uri),
-                    Err(why) => {
-                        if let Some(why) = why {
-                            problems.push(format!("line {line}: `{dest_url}` {why}"));
-                        }
+                    Embedded::Uri(uri) => CowStr::from(uri),
+                    Embedded::Web => dest_url,
+                    Embedded::Problem(why) => {
+                        problems.push(format!("line {line}: `{dest_url}` {why}"));
                         dest_url
                     }
                 };
@@ -102,23 +101,36 @@ pub fn render(text: &str, dir: &Path) -> Result<Page> {
     })
 }
 
-/// The data URI for an image link, or why there is none (`None`: a web address, left as is).
-fn embed(dest: &str, dir: &Path) -> Result<Result<String, Option<&'static str>>> {
+/// What became of one image link.
+enum Embedded {
+    /// The file, as a data URI.
+    Uri(String),
+    /// A web address or data URI, kept as it is.
+    Web,
+    /// Why the link could not be embedded.
+    Problem(&'static str),
+}
+
+fn embed(dest: &str, dir: &Path) -> Result<Embedded> {
     let relative = match images::resolve(dest) {
         Target::Local(path) => path,
-        Target::Remote => return Ok(Err(None)),
-        Target::Outside => return Ok(Err(Some("is outside reports/, so it is not embedded"))),
-        Target::Empty => return Ok(Err(Some("names no file"))),
+        Target::Remote => return Ok(Embedded::Web),
+        Target::Outside => {
+            return Ok(Embedded::Problem(
+                "is outside reports/, so it is not embedded",
+            ));
+        }
+        Target::Empty => return Ok(Embedded::Problem("names no file")),
     };
     let path = dir.join(&relative);
     match fs_err::read(&path) {
-        Ok(bytes) => Ok(Ok(format!(
+        Ok(bytes) => Ok(Embedded::Uri(format!(
             "data:{};base64,{}",
             mime(&relative),
             base64(&bytes)
         ))),
         Err(err) if matches!(err.kind(), ErrorKind::NotFound | ErrorKind::IsADirectory) => {
-            Ok(Err(Some("does not exist under reports/")))
+            Ok(Embedded::Problem("does not exist under reports/"))
         }
         Err(err) => Err(err.into()),
     }

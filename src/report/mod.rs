@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod findings;
+#[cfg(test)]
+mod fixture;
 pub mod html;
 pub mod images;
 pub mod limits;

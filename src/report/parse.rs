@@ -80,7 +80,7 @@ pub struct Answer {
 /// Every answer the graders' tool finds, in its order; empty when there is no `Answer:`.
 pub fn answers(source: &Source) -> Vec<Answer> {
     let text = source.text();
-    let tokens: Vec<usize> = text.match_indices(ANSWER_TOKEN).map(|(i, _)| i).collect();
+    let tokens = answer_tokens(text);
     let Some(&last_token) = tokens.last() else {
         return Vec::new();
     };
@@ -103,6 +103,11 @@ pub fn answers(source: &Source) -> Vec<Answer> {
     let start = last_token + ANSWER_TOKEN.len();
     answers.push(answer(text, last_token, start..text.len(), None, dropped));
     answers
+}
+
+/// Where every `Answer:` token starts, as the graders' tool splits on them.
+pub fn answer_tokens(text: &str) -> Vec<usize> {
+    text.match_indices(ANSWER_TOKEN).map(|(i, _)| i).collect()
 }
 
 fn answer(

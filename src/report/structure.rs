@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::report::parse::{ANSWER_TOKEN, Answer, Source};
+use crate::report::parse::{ANSWER_TOKEN, Answer, Source, answer_tokens};
 
 static QUESTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?im)^#{1,6}[ \t]*question[ \t]+(\d+)\b").expect("valid heading regex")
@@ -77,7 +77,7 @@ pub fn human_end(source: &Source, headings: &[Heading], from: usize) -> usize {
 pub fn explain_count(source: &Source, answers: &[Answer]) -> Vec<String> {
     let text = source.text();
     let headings = question_headings(source);
-    let tokens: Vec<usize> = text.match_indices(ANSWER_TOKEN).map(|(i, _)| i).collect();
+    let tokens = answer_tokens(text);
     let mut lines = vec![format!(
         "found {} `{ANSWER_TOKEN}` token(s) under {} `### Question N` heading(s)",
         tokens.len(),
