@@ -83,6 +83,13 @@ pub fn explain_count(source: &Source, answers: &[Answer]) -> Vec<String> {
         tokens.len(),
         headings.len()
     )];
+    let first_heading = headings.first().map_or(0, |h| h.at);
+    for &token in tokens.iter().take_while(|&&t| t < first_heading) {
+        lines.push(format!(
+            "line {}: `{ANSWER_TOKEN}` before the first question heading",
+            source.line_of(token)
+        ));
+    }
     for (i, heading) in headings.iter().enumerate() {
         let end = headings.get(i + 1).map_or(text.len(), |h| h.at);
         let inside = tokens
@@ -199,6 +206,17 @@ mod tests {
             "found 1 `Answer:` token(s) under 2 `### Question N` heading(s)"
         );
         assert!(lines.contains(&"line 15: Question 2 has no `Answer:` line".to_string()));
+    }
+
+    #[test]
+    fn explain_count_points_at_a_token_before_the_first_question() {
+        let raw = format!("Answer: in the intro\n\n{TWO}");
+        let source = Source::new(&raw);
+        let lines = explain_count(&source, &answers(&source));
+        assert!(
+            lines.contains(&"line 1: `Answer:` before the first question heading".to_string()),
+            "{lines:?}"
+        );
     }
 
     #[test]
