@@ -113,11 +113,6 @@ pub fn violations(limits: Limits, words: usize, images: usize) -> Vec<&'static s
     out
 }
 
-/// The section a question belongs to.
-pub fn section_of(number: usize) -> Option<&'static Section> {
-    SECTIONS.iter().find(|s| s.questions.contains(&number))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,13 +145,26 @@ mod tests {
     }
 
     #[test]
-    fn section_of_finds_the_boundaries() {
-        assert_eq!(section_of(3).unwrap().title, "Group information");
-        assert_eq!(section_of(4).unwrap().title, "Coding environment");
-        assert_eq!(
-            section_of(31).unwrap().title,
-            "Overall discussion of the project"
-        );
-        assert!(section_of(32).is_none());
+    fn the_skeleton_puts_each_question_under_its_section() {
+        let skeleton = include_str!("../../templates/mlops/project/reports/README.md");
+        let mut section = None;
+        let mut seen = Vec::new();
+        for line in skeleton.lines() {
+            if let Some(title) = line.strip_prefix("## ") {
+                section = SECTIONS.iter().find(|s| s.title == title);
+            }
+            if let Some(number) = line.strip_prefix("### Question ") {
+                let number: usize = number.parse().unwrap();
+                let section = section
+                    .unwrap_or_else(|| panic!("question {number} is under no known section"));
+                assert!(
+                    section.questions.contains(&number),
+                    "question {number} under {}",
+                    section.title
+                );
+                seen.push(number);
+            }
+        }
+        assert_eq!(seen, (1..=QUESTION_COUNT).collect::<Vec<_>>());
     }
 }
