@@ -119,6 +119,10 @@ fn dropped_text(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     let source = cx.source;
     for dropped in &cx.answers[index].dropped {
         let lost = count_words(&source.text()[dropped.start + ANSWER_TOKEN.len()..dropped.end]);
+        if lost == 0 {
+            // Nothing is lost: the answer simply repeats the token, as in `Answer: 42`.
+            continue;
+        }
         out.push(finding(
             Kind::DroppedText,
             source.line_of(dropped.end),
@@ -278,6 +282,19 @@ mod tests {
             found[0]
                 .1
                 .starts_with("the placeholder `--- question 4 fill here ---` is still here")
+        );
+    }
+
+    #[test]
+    fn repeating_the_token_before_the_answer_loses_nothing_and_is_not_flagged() {
+        assert!(findings_of(1, "Answer: group 7", &[]).is_empty());
+        let found = findings_of(1, "group Answer: 7", &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, Kind::DroppedText);
+        assert!(
+            found[0].1.contains("drop the 1 word(s) before it"),
+            "{}",
+            found[0].1
         );
     }
 
