@@ -77,6 +77,21 @@ pub enum Error {
     )]
     DestinationNotEmpty { path: PathBuf },
 
+    // ---- report (issue 4): bad input (exit 2) --------------------------------------------
+    #[error("{path} does not exist; pass a project folder, its reports/ folder or the report file")]
+    ReportPathMissing { path: PathBuf },
+
+    #[error(
+        "no report in {path}: expected {expected}; pass a project folder, its reports/ folder or the report file"
+    )]
+    NoReport { path: PathBuf, expected: PathBuf },
+
+    #[error("{path} is not UTF-8 text (invalid byte at offset {offset}); save the report as UTF-8")]
+    ReportNotUtf8 { path: PathBuf, offset: usize },
+
+    #[error("{path} is not a report the graders' tool can read: {problem}")]
+    NotAReport { path: PathBuf, problem: String },
+
     // ---- environment (exit 3) -----------------------------------------------------------
     #[error(transparent)]
     Io(#[from] std::io::Error),

@@ -11,6 +11,7 @@ pub mod git;
 pub mod printer;
 pub mod prompt;
 pub mod questions;
+pub mod report;
 pub mod template;
 pub mod write;
 

@@ -1,5 +1,6 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
 mod new;
+mod report;
 mod support;
 mod wizard;
