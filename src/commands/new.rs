@@ -30,7 +30,13 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         .clone()
         .or_else(|| recorded.clone())
         .unwrap_or_else(|| DEFAULT_TEMPLATE.into());
-    let template = Template::find(&template_name, &mut engine)?;
+    let template = Template::find(&template_name, &mut engine).map_err(|err| match (&err, &args.template, &args.answers) {
+        (Error::UnknownTemplate { name, .. }, None, Some(file)) => Error::Usage(format!(
+            "{} was made with template `{name}`, which is not built in; pass its folder with --template PATH",
+            file.display()
+        )),
+        _ => err,
+    })?;
     if let (Some(found), Some(file)) = (&recorded, &args.answers) {
         if *found != template.manifest.template.name {
             return Err(Error::AnswersForOtherTemplate {

@@ -475,6 +475,12 @@ fn bad_answers_files_are_refused() {
         2,
         "these answers are for template `fixture`, but the template in use is `mlops`",
     );
+    refused(
+        &env,
+        &["new", "p", "--answers", "other.toml"],
+        2,
+        "other.toml was made with template `fixture`, which is not built in; pass its folder with --template PATH",
+    );
     env.write("typed.toml", "[answers]\napi = \"yes\"\n");
     refused(
         &env,
