@@ -14,7 +14,9 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    #[error("no built-in template is called `{name}` and no folder `{name}` exists; built-in templates: {known}")]
+    #[error(
+        "no built-in template is called `{name}` and no folder `{name}` exists; built-in templates: {known}"
+    )]
     UnknownTemplate { name: String, known: String },
 
     #[error("{path} is not a template folder: it has no template.toml")]
@@ -43,9 +45,14 @@ pub enum Error {
     },
 
     #[error("{source_name}: {message}")]
-    Answer { source_name: String, message: String },
+    Answer {
+        source_name: String,
+        message: String,
+    },
 
-    #[error("{file}: these answers are for template `{found}`, but the template in use is `{expected}`; pass --template {found} or use a matching answers file")]
+    #[error(
+        "{file}: these answers are for template `{found}`, but the template in use is `{expected}`; pass --template {found} or use a matching answers file"
+    )]
     AnswersForOtherTemplate {
         file: String,
         found: String,
@@ -72,8 +79,21 @@ pub enum Error {
     #[error("{path} already exists and is not a folder; choose another destination")]
     DestinationIsFile { path: PathBuf },
 
-    #[error("{path} is not empty; choose an empty or new folder, or pass --force to write the template's files over it (nothing else is touched)")]
+    #[error(
+        "{path} is not empty; choose an empty or new folder, or pass --force to write the template's files over it (nothing else is touched)"
+    )]
     DestinationNotEmpty { path: PathBuf },
+
+    // ---- check (issue 5): bad input (exit 2) ---------------------------------------------
+    #[error(
+        "{path} does not exist; pass the folder of a project, or run `dayone check` inside one"
+    )]
+    CheckPathMissing { path: PathBuf },
+
+    #[error(
+        "{path} is not a project folder: {reason}; a project has at least one of .git, .dayone.toml, pyproject.toml, setup.py, setup.cfg, requirements.txt, environment.yml, src/ or reports/README.md"
+    )]
+    NotAProject { path: PathBuf, reason: String },
 
     // ---- environment (exit 3) -----------------------------------------------------------
     #[error(transparent)]

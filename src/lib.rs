@@ -3,6 +3,7 @@
 //! The binary is a thin shell over [`main`]: parse the command line, run one command,
 //! print any error with its causes, and turn the result into an exit code.
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
@@ -29,7 +30,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { error::EXIT_BAD_INPUT } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                error::EXIT_BAD_INPUT
+            } else {
+                0
+            });
         }
     };
     let level = if cli.quiet {

@@ -1,3 +1,4 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
+mod check;
 mod support;
