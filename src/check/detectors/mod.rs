@@ -3,12 +3,14 @@
 //! [`Detection`]: done with evidence, open with a hint (and any partial evidence), or manual.
 
 mod ci;
-mod code;
 mod docker;
 mod docs;
+mod pipeline;
 mod repo;
+mod scale;
 mod serving;
 mod testing;
+mod tracking;
 
 use serde::Serialize;
 
@@ -293,20 +295,20 @@ const DETECTORS: &[(&str, Detector)] = &[
     ("dependencies", repo::dependencies),
     ("data_version_control", repo::data_version_control),
     ("gcs_data_remote", repo::gcs_data_remote),
-    ("data_module", code::data_module),
-    ("model_and_training", code::model_and_training),
-    ("typing_and_docs", code::typing_and_docs),
-    ("cli_and_tasks", code::cli_and_tasks),
-    ("experiment_configs", code::experiment_configs),
-    ("hydra", code::hydra),
-    ("profiling", code::profiling),
-    ("logging", code::logging),
-    ("wandb", code::wandb),
-    ("hyperparameter_sweep", code::hyperparameter_sweep),
-    ("lightning", code::lightning),
-    ("distributed_data_loading", code::distributed_data_loading),
-    ("distributed_training", code::distributed_training),
-    ("model_optimization", code::model_optimization),
+    ("data_module", pipeline::data_module),
+    ("model_and_training", pipeline::model_and_training),
+    ("typing_and_docs", pipeline::typing_and_docs),
+    ("cli_and_tasks", pipeline::cli_and_tasks),
+    ("experiment_configs", tracking::experiment_configs),
+    ("hydra", tracking::hydra),
+    ("profiling", tracking::profiling),
+    ("logging", tracking::logging),
+    ("wandb", tracking::wandb),
+    ("hyperparameter_sweep", tracking::hyperparameter_sweep),
+    ("lightning", tracking::lightning),
+    ("distributed_data_loading", scale::distributed_data_loading),
+    ("distributed_training", scale::distributed_training),
+    ("model_optimization", scale::model_optimization),
     ("code_style", ci::code_style),
     ("ci_tests", ci::ci_tests),
     ("ci_matrix_cache", ci::ci_matrix_cache),
