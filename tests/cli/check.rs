@@ -11,7 +11,7 @@ use crate::support::TestEnv;
 const FULL_PROJECT: &[(&str, &str)] = &[
     (
         ".dayone.toml",
-        "[template]\nname = \"mlops\"\nversion = \"0.1.0\"\n",
+        "[dayone]\ntemplate = \"mlops\"\n\n[answers]\napi = true\n",
     ),
     (".python-version", "3.12\n"),
     ("uv.lock", "version = 1\n"),
