@@ -12,27 +12,10 @@
 //! that shadows an imported module can give a false positive. That is good enough to tell
 //! whether a project uses a library, which is all the checklist needs.
 
-/// One logical line of Python.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Logical {
-    /// 1-based physical line where it starts.
-    pub line: usize,
-    pub indent: usize,
-    /// The code with comments removed and string contents blanked (`"…"` becomes `""`).
-    pub code: String,
-    /// The code with comments removed and strings kept.
-    pub text: String,
-}
+mod lexer;
 
-impl Logical {
-    /// A statement that is only a string literal, like a docstring.
-    pub fn is_string_only(&self) -> bool {
-        let code = self
-            .code
-            .trim_start_matches(|c: char| "rbfuRBFU".contains(c));
-        !code.is_empty() && code.chars().all(|c| c == '"' || c == '\'')
-    }
-}
+pub use lexer::Logical;
+use lexer::logical_lines;
 
 /// A name an import statement binds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,135 +320,6 @@ fn parse_class(code: &str, line: usize) -> Option<Class> {
     Some(Class { name, bases, line })
 }
 
-/// Cut source into logical lines: comments dropped, brackets and backslashes joined.
-fn logical_lines(source: &str) -> Vec<Logical> {
-    let chars: Vec<char> = source.chars().collect();
-    let mut lines = Vec::new();
-    let mut code = String::new();
-    let mut text = String::new();
-    let mut physical = 1usize;
-    let mut start = 1usize;
-    let mut indent = 0usize;
-    let mut at_start = true;
-    let mut depth = 0usize;
-    let mut i = 0usize;
-    let mut flush = |code: &mut String, text: &mut String, start: usize, indent: usize| {
-        if !code.trim().is_empty() {
-            lines.push(Logical {
-                line: start,
-                indent,
-                code: code.trim_end().to_string(),
-                text: text.trim_end().to_string(),
-            });
-        }
-        code.clear();
-        text.clear();
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        if at_start {
-            if c == ' ' || c == '\t' {
-                indent += if c == '\t' { 8 } else { 1 };
-                i += 1;
-                continue;
-            }
-            at_start = false;
-            start = physical;
-        }
-        match c {
-            '#' => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            '"' | '\'' => {
-                let triple = chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
-                let width = if triple { 3 } else { 1 };
-                let quotes: String = std::iter::repeat_n(c, width).collect();
-                code.push_str(&quotes);
-                text.push_str(&quotes);
-                i += width;
-                while i < chars.len() {
-                    let s = chars[i];
-                    if s == '\\' {
-                        text.push(s);
-                        if let Some(&next) = chars.get(i + 1) {
-                            text.push(next);
-                            if next == '\n' {
-                                physical += 1;
-                            }
-                        }
-                        i += 2;
-                        continue;
-                    }
-                    if s == c
-                        && (!triple
-                            || (chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c)))
-                    {
-                        break;
-                    }
-                    if s == '\n' {
-                        if !triple {
-                            break;
-                        }
-                        physical += 1;
-                    }
-                    text.push(s);
-                    i += 1;
-                }
-                if i < chars.len() && chars[i] == c {
-                    code.push_str(&quotes);
-                    text.push_str(&quotes);
-                    i += width;
-                }
-                continue;
-            }
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            '\\' if chars.get(i + 1) == Some(&'\n') => {
-                physical += 1;
-                i += 2;
-                code.push(' ');
-                text.push(' ');
-                continue;
-            }
-            ';' if depth == 0 => {
-                flush(&mut code, &mut text, start, indent);
-                i += 1;
-                start = physical;
-                while chars.get(i) == Some(&' ') {
-                    i += 1;
-                }
-                continue;
-            }
-            '\n' => {
-                physical += 1;
-                i += 1;
-                if depth == 0 {
-                    flush(&mut code, &mut text, start, indent);
-                    at_start = true;
-                    indent = 0;
-                } else {
-                    code.push(' ');
-                    text.push(' ');
-                }
-                continue;
-            }
-            '\r' => {
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        code.push(c);
-        text.push(c);
-        i += 1;
-    }
-    flush(&mut code, &mut text, start, indent);
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,17 +407,5 @@ wb.log({"loss": 1.0})
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].0, 1);
         assert!(calls[0].1.contains("num_workers=4"));
-    }
-
-    #[test]
-    fn semicolons_and_backslashes_split_and_join_statements() {
-        let file = PyFile::parse("import os; import sys\nx = 1 + \\\n    2\ny = 'a;b'\n");
-        let codes: Vec<_> = file.lines.iter().map(|l| l.code.as_str()).collect();
-        assert_eq!(
-            codes,
-            ["import os", "import sys", "x = 1 +      2", "y = ''"]
-        );
-        assert_eq!(file.lines[3].text, "y = 'a;b'");
-        assert_eq!(file.lines[3].line, 4);
     }
 }
