@@ -13,6 +13,9 @@ use crate::cli::CheckArgs;
 use crate::error::Result;
 use crate::printer::Printer;
 
+/// Evidence lines shown per item in text output.
+const MAX_EVIDENCE_LINES: usize = 3;
+
 pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
     let root = check::project_root(&args.path.unwrap_or_else(|| PathBuf::from(".")))?;
     let mut result = check::run(&root)?;
@@ -173,7 +176,8 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
                 );
             }
             printer.info(line);
-            for evidence in &item.evidence {
+            // A few pieces of evidence make the point; --json has them all.
+            for evidence in item.evidence.iter().take(MAX_EVIDENCE_LINES) {
                 let place = match evidence.line {
                     Some(n) => format!("{}:{n}", evidence.path),
                     None => evidence.path.clone(),
@@ -184,6 +188,12 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
                     "found: "
                 };
                 printer.info(format!("{pad}{prefix}{place}: {}", evidence.detail));
+            }
+            if item.evidence.len() > MAX_EVIDENCE_LINES {
+                printer.info(format!(
+                    "{pad}… and {} more (see --json)",
+                    item.evidence.len() - MAX_EVIDENCE_LINES
+                ));
             }
             if item.status == Status::Open {
                 if let Some(hint) = &item.hint {

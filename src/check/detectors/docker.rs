@@ -89,7 +89,12 @@ static DOCKER_BUILD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn docker_build(cx: &Context) -> Detection {
-    let mut evidence = cx.commands_matching(&DOCKER_BUILD);
+    // Cloud Build runs remotely; this item is about building on the group's machines.
+    let mut evidence: Vec<Evidence> = cx
+        .commands_matching(&DOCKER_BUILD)
+        .into_iter()
+        .filter(|e| !file_name(&e.path).starts_with("cloudbuild"))
+        .collect();
     for wf in &cx.workflows {
         if let Some((job, _)) = wf
             .steps()
@@ -268,7 +273,7 @@ mod tests {
             "steps:\n- name: gcr.io/cloud-builders/docker\n  args: ['build', '-t', 'img', '.']\n",
         );
         assert!(is_done("image_build_trigger", &[cloudbuild]));
-        assert!(is_done("docker_build", &[cloudbuild]));
+        assert!(!is_done("docker_build", &[cloudbuild]));
         let manual = (
             ".github/workflows/b.yaml",
             "on: workflow_dispatch\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build .\n",
