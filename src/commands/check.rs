@@ -19,6 +19,13 @@ const MAX_EVIDENCE_LINES: usize = 3;
 pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
     let root = check::project_root(&args.path.unwrap_or_else(|| PathBuf::from(".")))?;
     let mut result = check::run(&root)?;
+    if args.fix_report && result.report.is_none() {
+        printer.warn(format!(
+            "--fix-report: {} has no {}, so there are no boxes to tick",
+            root.display(),
+            check::REPORT_PATH
+        ));
+    }
     let fixed = if args.fix_report {
         check::fix_report(&mut result)?
     } else {

@@ -259,6 +259,39 @@ fn report_boxes_are_compared_and_fix_report_ticks_only_evidenced_boxes() {
     assert_eq!(std::fs::read_to_string(&report_path).unwrap(), expected);
 }
 
+#[cfg(unix)]
+#[test]
+fn fix_report_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    write_all(&env, "proj", FULL_PROJECT);
+    let path = env.write("proj/reports/README.md", REPORT);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+    env.dayone(["check", "proj", "--fix-report"])
+        .assert()
+        .success();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), REPORT);
+}
+
+#[test]
+fn fix_report_without_a_report_changes_nothing() {
+    let env = TestEnv::new();
+    write_all(&env, "proj", FULL_PROJECT);
+    let report = json(&env, &["check", "proj", "--fix-report", "--json"]);
+    assert_eq!(report["fixed"], serde_json::json!([]));
+    assert!(!env.work().join("proj/reports").exists());
+    env.dayone(["check", "proj", "--fix-report", "--quiet"])
+        .assert()
+        .success()
+        .stdout("");
+    env.dayone(["check", "proj", "--fix-report"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("no boxes to tick"));
+}
+
 #[test]
 fn strict_passes_when_every_tick_has_evidence() {
     let env = TestEnv::new();

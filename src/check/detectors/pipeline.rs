@@ -92,7 +92,7 @@ pub fn model_and_training(cx: &Context) -> Detection {
         .collect();
     let training: Vec<Evidence> = modules(cx, &["train", "training", "trainer"])
         .filter_map(|(path, py)| {
-            let has = |needle: &str| py.lines.iter().any(|l| l.code.contains(needle));
+            let has = |needle: &str| py.code_contains(needle);
             let detail = if has(".fit(") {
                 "trains the model (`.fit(`)"
             } else if has(".backward(") && has(".step(") {

@@ -280,6 +280,13 @@ mod tests {
             "drift_check",
             &[("src/pkg/drift.py", "from evidently.report import Report\n")]
         ));
+        assert!(!is_done(
+            "drift_check",
+            &[(
+                "src/pkg/drift.py",
+                "# TODO: try evidently\nNAME = 'evidently'\n"
+            )]
+        ));
         assert!(is_done(
             "api_metrics",
             &[("src/pkg/api.py", "from prometheus_client import Counter\n")]

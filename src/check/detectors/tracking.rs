@@ -139,11 +139,7 @@ pub fn wandb(cx: &Context) -> Detection {
             continue;
         }
         if let Some(line) = py.refers_to("wandb.init") {
-            if py
-                .lines
-                .iter()
-                .any(|l| l.code.contains(".log(") || l.code.contains(".log_artifact("))
-            {
+            if py.code_contains(".log(") || py.code_contains(".log_artifact(") {
                 evidence.push(Evidence::at(
                     path,
                     line,

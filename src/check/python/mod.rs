@@ -52,13 +52,22 @@ pub struct PyFile {
     pub bindings: Vec<Binding>,
     pub functions: Vec<Function>,
     pub classes: Vec<Class>,
+    /// All code, one logical line per text line: one substring search over it rules out
+    /// most words before any line is looked at.
+    all_code: String,
 }
 
 impl PyFile {
     pub fn parse(source: &str) -> Self {
         let lines = logical_lines(source);
+        let all_code = lines
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut file = PyFile {
             lines,
+            all_code,
             ..Self::default()
         };
         for (index, logical) in file.lines.iter().enumerate() {
@@ -113,8 +122,16 @@ impl PyFile {
         self.bindings.iter().any(|b| covers(module, &b.imported))
     }
 
+    /// True when the code (strings blanked, comments dropped) contains `needle` anywhere.
+    pub fn code_contains(&self, needle: &str) -> bool {
+        self.all_code.contains(needle)
+    }
+
     /// The first non-import line whose code contains `word` with identifier boundaries.
     pub fn find_word(&self, word: &str) -> Option<usize> {
+        if !self.all_code.contains(word) {
+            return None;
+        }
         self.lines
             .iter()
             .filter(|l| !is_import(&l.code))
@@ -125,9 +142,10 @@ impl PyFile {
     /// Calls of `callee` (a dotted name as written), with the line and the argument text
     /// (strings kept, so `strategy="ddp"` can be read).
     pub fn calls<'a>(&'a self, callee: &'a str) -> impl Iterator<Item = (usize, String)> + 'a {
+        let present = self.all_code.contains(callee);
         self.lines
             .iter()
-            .filter(move |l| contains_word(&l.code, callee))
+            .filter(move |l| present && contains_word(&l.code, callee))
             .flat_map(move |l| {
                 word_positions(&l.text, callee)
                     .filter_map(|at| {
