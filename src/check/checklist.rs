@@ -53,21 +53,15 @@ pub struct Item {
     pub module: Option<String>,
     pub label: String,
     pub detector: String,
+    /// The course added this item in a later year, so older report files have no box for it.
+    #[serde(default)]
+    pub optional_box: bool,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     item: Vec<Item>,
-}
-
-/// The key a report box and a checklist item share: week, tag and the tag's occurrence in
-/// that week (0-based). Labels never take part, so any wording of the items matches.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BoxKey {
-    pub week: Week,
-    pub module: Option<String>,
-    pub occurrence: usize,
 }
 
 /// Normalise a module tag as written in a report (`M2 + M6`, `m8`) to the checklist's form.
@@ -78,24 +72,8 @@ pub fn normalize_module(tag: &str) -> String {
         .join("+")
 }
 
-/// Give each entry its `BoxKey`, counting occurrences of `(week, module)` in order.
-pub fn keys<'a>(entries: impl IntoIterator<Item = (Week, Option<&'a str>)>) -> Vec<BoxKey> {
-    let mut seen: BTreeMap<(Week, Option<String>), usize> = BTreeMap::new();
-    entries
-        .into_iter()
-        .map(|(week, module)| {
-            let module = module.map(normalize_module);
-            let count = seen.entry((week, module.clone())).or_default();
-            let key = BoxKey {
-                week,
-                module,
-                occurrence: *count,
-            };
-            *count += 1;
-            key
-        })
-        .collect()
-}
+/// A group of items or boxes: one week, one module tag (or none).
+type Group = (Week, Option<String>);
 
 #[derive(Debug)]
 pub struct Checklist {
@@ -162,13 +140,45 @@ impl Checklist {
         }
     }
 
-    /// The report key of every item, in checklist order.
-    pub fn keys(&self) -> Vec<BoxKey> {
-        keys(
-            self.items
-                .iter()
-                .map(|item| (item.week, item.module.as_deref())),
-        )
+    /// The item each report box stands for, given each box's week and module tag in file
+    /// order. Within a (week, tag) group the k-th box is the k-th item, never matched by
+    /// wording. An item marked `optional_box` (one the course added in a later year) takes
+    /// part only when the report has a box for every item of its group, so report files from
+    /// before and after the addition both line up. `None`: the box matches no item.
+    pub fn match_boxes<'a>(
+        &self,
+        boxes: impl IntoIterator<Item = (Week, Option<&'a str>)> + Clone,
+    ) -> Vec<Option<usize>> {
+        let group_of =
+            |week: Week, module: Option<&str>| -> Group { (week, module.map(normalize_module)) };
+        let mut box_counts: BTreeMap<Group, usize> = BTreeMap::new();
+        for (week, module) in boxes.clone() {
+            *box_counts.entry(group_of(week, module)).or_default() += 1;
+        }
+        let mut members: BTreeMap<Group, Vec<usize>> = BTreeMap::new();
+        for (index, item) in self.items.iter().enumerate() {
+            members
+                .entry(group_of(item.week, item.module.as_deref()))
+                .or_default()
+                .push(index);
+        }
+        for (group, indices) in &mut members {
+            let boxes = box_counts.get(group).copied().unwrap_or(0);
+            if boxes < indices.len() {
+                indices.retain(|&i| !self.items[i].optional_box);
+            }
+        }
+        let mut seen: BTreeMap<Group, usize> = BTreeMap::new();
+        boxes
+            .into_iter()
+            .map(|(week, module)| {
+                let group = group_of(week, module);
+                let k = seen.entry(group.clone()).or_default();
+                let index = members.get(&group).and_then(|m| m.get(*k)).copied();
+                *k += 1;
+                index
+            })
+            .collect()
     }
 }
 
@@ -187,7 +197,7 @@ mod tests {
     fn embedded_checklist_has_the_course_shape() {
         let list = Checklist::embedded().expect("embedded checklist is valid");
         let count = |week| list.items.iter().filter(|i| i.week == week).count();
-        assert_eq!(list.items.len(), 52);
+        assert_eq!(list.items.len(), 53);
         assert_eq!(
             [
                 count(Week::One),
@@ -195,24 +205,64 @@ mod tests {
                 count(Week::Three),
                 count(Week::Extra)
             ],
-            [20, 18, 8, 6]
+            [20, 18, 9, 6]
         );
+        let optional: Vec<_> = list
+            .items
+            .iter()
+            .filter(|i| i.optional_box)
+            .map(|i| i.id.as_str())
+            .collect();
+        assert_eq!(optional, ["collect-io-data"]);
         assert_eq!(list.items.iter().filter(|i| i.module.is_none()).count(), 4);
         assert_eq!(list.items[6].module.as_deref(), Some("M2+M6"));
     }
 
+    fn item(id: &str, week: Week, module: Option<&str>, optional_box: bool) -> Item {
+        Item {
+            id: id.into(),
+            week,
+            module: module.map(str::to_string),
+            label: id.into(),
+            detector: "manual".into(),
+            optional_box,
+        }
+    }
+
     #[test]
-    fn keys_count_occurrences_per_week_and_tag() {
-        let keys = keys([
-            (Week::One, Some("M5")),
+    fn boxes_match_by_week_tag_and_occurrence() {
+        let list = Checklist {
+            items: vec![
+                item("a", Week::One, Some("M5"), false),
+                item("b", Week::One, Some("M5"), false),
+                item("c", Week::Two, Some("M2+M6"), false),
+                item("d", Week::Extra, None, false),
+            ],
+        };
+        let matched = list.match_boxes([
             (Week::One, Some("m5")),
-            (Week::Two, Some("M5")),
+            (Week::Two, Some("M2 + M6")),
+            (Week::One, Some("M5")),
+            (Week::One, Some("M5")),
             (Week::Extra, None),
-            (Week::Extra, None),
+            (Week::Three, Some("M5")),
         ]);
-        let occurrences: Vec<_> = keys.iter().map(|k| k.occurrence).collect();
-        assert_eq!(occurrences, [0, 1, 0, 0, 1]);
-        assert_eq!(keys[1].module.as_deref(), Some("M5"));
+        assert_eq!(matched, [Some(0), Some(2), Some(1), None, Some(3), None]);
+    }
+
+    #[test]
+    fn optional_items_take_part_only_when_the_report_has_their_box() {
+        let list = Checklist {
+            items: vec![
+                item("robust", Week::Three, Some("M27"), false),
+                item("collect", Week::Three, Some("M27"), true),
+                item("deploy", Week::Three, Some("M27"), false),
+            ],
+        };
+        let old = list.match_boxes([(Week::Three, Some("M27")), (Week::Three, Some("M27"))]);
+        assert_eq!(old, [Some(0), Some(2)]);
+        let new = list.match_boxes([(Week::Three, Some("M27")); 3]);
+        assert_eq!(new, [Some(0), Some(1), Some(2)]);
     }
 
     #[test]

@@ -11,7 +11,6 @@ pub mod python;
 pub mod report_boxes;
 pub mod workflow;
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -184,16 +183,11 @@ pub fn run(root: &Path) -> Result<CheckResult> {
 
 /// Record each item's box; collect the boxes no item claims.
 fn compare(checklist: &Checklist, items: &mut [ItemResult], boxes: &[ReportBox]) -> ReportSummary {
-    let by_key: HashMap<_, usize> = checklist
-        .keys()
-        .into_iter()
-        .enumerate()
-        .map(|(i, k)| (k, i))
-        .collect();
+    let matched = checklist.match_boxes(boxes.iter().map(|b| (b.week, b.module.as_deref())));
     let mut unknown = Vec::new();
-    for (found, key) in boxes.iter().zip(report_boxes::keys(boxes)) {
-        match by_key.get(&key) {
-            Some(&index) => {
+    for (found, index) in boxes.iter().zip(matched) {
+        match index {
+            Some(index) => {
                 items[index].ticked = Some(found.ticked);
                 items[index].report_line = Some(found.line);
             }

@@ -4,13 +4,13 @@
 //! under a heading or bold line that names "Week 1", "Week 2", "Week 3" or "Extra"; a box's
 //! module tag is the last `(M…)` group of its text (which may wrap onto indented lines); any
 //! other heading ends the checklist section. Boxes are matched to checklist items by
-//! [`BoxKey`], never by their wording.
+//! [`Checklist::match_boxes`](super::checklist::Checklist::match_boxes), never by wording.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::checklist::{self, BoxKey, Week};
+use super::checklist::{self, Week};
 
 static BOX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*[*+-]\s+\[([ xX])\]").expect("valid regex"));
@@ -109,11 +109,6 @@ fn week_of(line: &str) -> Option<Week> {
     })
 }
 
-/// The key of every box, counting tags per week in file order.
-pub fn keys(boxes: &[ReportBox]) -> Vec<BoxKey> {
-    checklist::keys(boxes.iter().map(|b| (b.week, b.module.as_deref())))
-}
-
 /// `text` with the given boxes ticked: only their ` ` between the brackets becomes `x`;
 /// every other byte is kept.
 pub fn tick<'a>(text: &str, boxes: impl IntoIterator<Item = &'a ReportBox>) -> String {
@@ -149,9 +144,6 @@ mod tests {
                 (15, Week::Extra, None, false),
             ]
         );
-        let keys = keys(&boxes);
-        assert_eq!(keys[1].occurrence, 1);
-        assert_eq!(keys[4].occurrence, 1);
     }
 
     #[test]

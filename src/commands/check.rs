@@ -253,9 +253,19 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
             "{untracked} item(s) have evidence but an unticked box; `dayone check --fix-report` ticks them"
         ));
     }
-    let missing = result.items.iter().filter(|i| i.ticked.is_none()).count();
-    if missing > 0 {
-        printer.info(format!("{missing} item(s) have no box in {}", report.path));
+    let missing: Vec<&str> = result
+        .items
+        .iter()
+        .filter(|i| i.ticked.is_none())
+        .map(|i| i.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        printer.info(format!(
+            "{} item(s) have no box in {}: {}",
+            missing.len(),
+            report.path,
+            missing.join(", ")
+        ));
     }
     for unknown in &report.unknown {
         printer.info(format!(

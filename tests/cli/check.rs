@@ -150,8 +150,8 @@ fn an_empty_git_repository_is_a_project_with_almost_everything_open() {
             "shared-understanding"
         ]
     );
-    assert_eq!(report["total"]["open"], 48);
-    assert_eq!(report["total"]["items"], 52);
+    assert_eq!(report["total"]["open"], 49);
+    assert_eq!(report["total"]["items"], 53);
     assert_eq!(report["report"], Value::Null);
     let first = &report["items"][0];
     for key in [
@@ -200,9 +200,9 @@ fn text_output_groups_by_week_with_evidence_hints_and_summaries() {
     for expected in [
         "Week 1  (14 done, 5 open, 1 manual)",
         "Week 2  (9 done, 9 open, 0 manual)",
-        "Week 3  (1 done, 7 open, 0 manual)",
+        "Week 3  (1 done, 8 open, 0 manual)",
         "Extra  (0 done, 4 open, 2 manual)",
-        "Overall: 24 done, 25 open, 3 manual (of 52 items)",
+        "Overall: 24 done, 26 open, 3 manual (of 53 items)",
         "done   M17    Cache dependencies in CI",
         "src/proj/api.py: a FastAPI app with GET /health, POST /predict",
         "hint: write a locustfile.py",
@@ -290,6 +290,38 @@ fn fix_report_without_a_report_changes_nothing() {
         .assert()
         .success()
         .stderr(predicates::str::contains("no boxes to tick"));
+}
+
+/// Week 3 of a report: `boxes` lines with the M27 tag, the last one ticked.
+fn week_three(boxes: usize) -> String {
+    let mut text = String::from("## Checklist\n\n### Week 3\n\n");
+    for k in 0..boxes {
+        let mark = if k + 1 == boxes { 'x' } else { ' ' };
+        text.push_str(&format!("* [{mark}] drift item {k} (M27)\n"));
+    }
+    text
+}
+
+#[test]
+fn report_files_from_before_and_after_the_course_added_an_item_both_line_up() {
+    let env = TestEnv::new();
+    env.write("proj/pyproject.toml", "[project]\nname = \"p\"\n");
+    for boxes in [2, 3] {
+        env.write("proj/reports/README.md", week_three(boxes));
+        let report = json(&env, &["check", "proj", "--json"]);
+        assert_eq!(item(&report, "drift-check")["ticked"], false);
+        assert_eq!(item(&report, "drift-api")["ticked"], true, "{boxes} boxes");
+        let collect = &item(&report, "collect-io-data")["ticked"];
+        assert_eq!(
+            *collect,
+            if boxes == 3 {
+                Value::Bool(false)
+            } else {
+                Value::Null
+            }
+        );
+        assert_eq!(report["report"]["unknown"], serde_json::json!([]));
+    }
 }
 
 #[test]

@@ -330,6 +330,7 @@ const DETECTORS: &[(&str, Detector)] = &[
     ("specialized_serving", serving::specialized_serving),
     ("frontend", serving::frontend),
     ("drift_check", serving::drift_check),
+    ("collect_io_data", serving::collect_io_data),
     ("drift_api", serving::drift_api),
     ("api_metrics", serving::api_metrics),
     ("cloud_monitoring", serving::cloud_monitoring),

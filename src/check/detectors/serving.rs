@@ -115,6 +115,36 @@ pub fn drift_check(cx: &Context) -> Detection {
     )
 }
 
+pub fn collect_io_data(cx: &Context) -> Detection {
+    let evidence = fastapi_files(cx)
+        .filter_map(|(path, py)| {
+            let store = [
+                "fastapi.BackgroundTasks",
+                "sqlite3",
+                "sqlalchemy",
+                "google.cloud.bigquery",
+            ]
+            .iter()
+            .find_map(|name| py.refers_to(name).map(|line| (format!("`{name}`"), line)))
+            .or_else(|| {
+                [".upload_from_string(", ".upload_from_filename("]
+                    .iter()
+                    .find(|call| py.code_contains(call))
+                    .map(|call| (format!("a bucket upload `{call}`"), 1))
+            })?;
+            Some(Evidence::at(
+                path,
+                store.1,
+                format!("the API stores what it serves ({})", store.0),
+            ))
+        })
+        .collect();
+    Detection::from_evidence(
+        evidence,
+        "record each request's input and prediction from the API (a background task writing to a bucket or database)",
+    )
+}
+
 pub fn drift_api(cx: &Context) -> Detection {
     let service: Vec<Evidence> = fastapi_files(cx)
         .filter_map(|(path, py)| {
@@ -292,6 +322,18 @@ mod tests {
             &[("src/pkg/api.py", "from prometheus_client import Counter\n")]
         ));
         assert!(!is_done("api_metrics", &[API]));
+    }
+
+    #[test]
+    fn collecting_io_data_needs_an_api_that_stores_requests() {
+        let storing = (
+            "src/pkg/api.py",
+            "from fastapi import BackgroundTasks, FastAPI\nfrom google.cloud import storage\napp = FastAPI()\n\n@app.post('/predict')\ndef predict(tasks: BackgroundTasks):\n    tasks.add_task(save)\n",
+        );
+        assert!(is_done("collect_io_data", &[storing]));
+        assert!(!is_done("collect_io_data", &[API]));
+        let not_an_api = ("src/pkg/log.py", "import sqlite3\n");
+        assert!(!is_done("collect_io_data", &[not_an_api]));
     }
 
     #[test]
