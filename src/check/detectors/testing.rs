@@ -26,7 +26,10 @@ fn test_count(py: &PyFile) -> usize {
 fn tests_importing(cx: &Context, modules: &[String], what: &str) -> Vec<Evidence> {
     cx.files(Scope::Tests)
         .filter_map(|(path, py)| {
-            let module = modules.iter().find(|m| py.imports(m))?;
+            // Some groups import through the src folder (`from src.pkg.data import …`).
+            let module = modules
+                .iter()
+                .find(|m| py.imports(m) || py.imports(&format!("src.{m}")))?;
             let tests = test_count(py);
             (tests > 0)
                 .then(|| Evidence::new(path, format!("imports `{module}` ({what}); {tests} tests")))
@@ -182,6 +185,11 @@ mod tests {
         assert!(!is_done("tests_data", &[DATA, other]));
         let no_tests = ("tests/test_data.py", "from pkg import data\n");
         assert!(!is_done("tests_data", &[DATA, no_tests]));
+        let through_src = (
+            "tests/test_data.py",
+            "from src.pkg.data import load\n\ndef test_a():\n    load()\n",
+        );
+        assert!(is_done("tests_data", &[DATA, through_src]));
         let module_import = (
             "tests/test_data.py",
             "from pkg import data\n\ndef test_a():\n    data.load()\n",

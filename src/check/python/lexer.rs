@@ -14,6 +14,23 @@ pub struct Logical {
 }
 
 impl Logical {
+    /// A statement that does work: not an import, decorator, docstring, `pass`, `...` or
+    /// the header of a `def`/`class`.
+    pub fn does_work(&self) -> bool {
+        let code = self.code.trim();
+        let header = code.ends_with(':')
+            && (code.starts_with("def ")
+                || code.starts_with("async def ")
+                || code.starts_with("class "));
+        !(code.starts_with("import ")
+            || code.starts_with("from ")
+            || code.starts_with('@')
+            || code == "pass"
+            || code == "..."
+            || header
+            || self.is_string_only())
+    }
+
     /// A statement that is only a string literal, like a docstring.
     pub fn is_string_only(&self) -> bool {
         let code = self

@@ -36,6 +36,8 @@ pub struct Function {
     pub line: usize,
     pub annotated: bool,
     pub docstring: bool,
+    /// Statements in the body that do work (see [`Logical::does_work`]); 0 for a stub.
+    pub body_statements: usize,
 }
 
 /// A `class` statement.
@@ -59,7 +61,7 @@ pub struct PyFile {
 
 impl PyFile {
     pub fn parse(source: &str) -> Self {
-        let lines = logical_lines(source);
+        let lines = logical_lines(source.strip_prefix('\u{feff}').unwrap_or(source));
         let all_code = lines
             .iter()
             .map(|l| l.code.as_str())
@@ -81,8 +83,14 @@ impl PyFile {
                     .lines
                     .get(index + 1)
                     .is_some_and(|next| next.indent > logical.indent && next.is_string_only());
+                let body_statements = file.lines[index + 1..]
+                    .iter()
+                    .take_while(|next| next.indent > logical.indent)
+                    .filter(|next| next.does_work())
+                    .count();
                 file.functions.push(Function {
                     docstring,
+                    body_statements,
                     ..function
                 });
             } else if let Some(class) = parse_class(code, logical.line) {
@@ -321,6 +329,7 @@ fn parse_def(code: &str, line: usize) -> Option<Function> {
         line,
         annotated,
         docstring: false,
+        body_statements: 0,
     })
 }
 
@@ -387,6 +396,12 @@ wb.log({"loss": 1.0})
     }
 
     #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_import() {
+        let file = PyFile::parse("\u{feff}import wandb\n");
+        assert!(file.imports("wandb"));
+    }
+
+    #[test]
     fn from_imports_count_as_references() {
         let file = PyFile::parse("from torch.profiler import profile\n");
         assert_eq!(file.refers_to("torch.profiler"), Some(1));
@@ -402,14 +417,22 @@ wb.log({"loss": 1.0})
         let summary: Vec<_> = file
             .functions
             .iter()
-            .map(|f| (f.name.as_str(), f.line, f.annotated, f.docstring))
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.line,
+                    f.annotated,
+                    f.docstring,
+                    f.body_statements,
+                )
+            })
             .collect();
         assert_eq!(
             summary,
             [
-                ("a", 1, true, true),
-                ("b", 6, false, false),
-                ("c", 10, true, true)
+                ("a", 1, true, true, 1),
+                ("b", 6, false, false, 1),
+                ("c", 10, true, true, 0)
             ]
         );
         assert_eq!(file.classes[0].name, "C");
