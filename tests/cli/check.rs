@@ -377,6 +377,20 @@ fn ignored_files_and_data_are_not_evidence() {
 }
 
 #[test]
+fn a_broken_workflow_is_named_on_stderr_and_the_check_goes_on() {
+    let env = TestEnv::new();
+    env.write("proj/pyproject.toml", "[project]\nname = \"p\"\n");
+    env.write("proj/.github/workflows/tests.yaml", "on: [push\n");
+    env.dayone(["check", "proj"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Overall:"))
+        .stderr(predicates::str::contains(
+            "warning: .github/workflows/tests.yaml: not a readable workflow",
+        ));
+}
+
+#[test]
 fn paths_that_are_not_projects_exit_2() {
     let env = TestEnv::new();
     env.dayone(["check", "missing"])

@@ -423,6 +423,47 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_workflows_become_notes_not_evidence() {
+        let project = fixture::project(&[(".github/workflows/broken.yaml", "on: [push\njobs:\n")]);
+        let cx = Context::new(&project);
+        assert!(cx.workflows.is_empty());
+        assert_eq!(cx.notes.len(), 1);
+        assert!(cx.notes[0].starts_with(".github/workflows/broken.yaml: not a readable workflow"));
+    }
+
+    #[test]
+    fn commands_come_from_workflows_tasks_scripts_and_cloud_build() {
+        let project = fixture::project(&[
+            (
+                ".github/workflows/t.yaml",
+                "on: push\njobs:\n  t:\n    steps:\n      - run: |\n          make test\n          # a comment\n",
+            ),
+            ("tasks.py", "c.run('pytest')\n"),
+            ("scripts/deploy.sh", "gcloud run deploy api\n"),
+            (
+                "cloudbuild.yaml",
+                "steps:\n- name: gcr.io/cloud-builders/docker\n  args: ['build', '.']\n",
+            ),
+            ("src/pkg/cli.py", "os.system('rm -rf /')\n"),
+        ]);
+        let cx = Context::new(&project);
+        let commands: Vec<_> = cx
+            .commands
+            .iter()
+            .map(|c| (c.path.as_str(), c.line, c.text.as_str()))
+            .collect();
+        assert_eq!(
+            commands,
+            [
+                (".github/workflows/t.yaml", None, "make test"),
+                ("scripts/deploy.sh", Some(1), "gcloud run deploy api"),
+                ("tasks.py", Some(1), "c.run('pytest')"),
+                ("cloudbuild.yaml", None, "docker build ."),
+            ]
+        );
+    }
+
+    #[test]
     fn source_and_test_paths_are_told_apart() {
         assert!(is_source_path("src/pkg/train.py"));
         assert!(is_source_path("pkg/train.py"));
