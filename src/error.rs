@@ -90,6 +90,9 @@ pub enum Error {
     )]
     CheckPathMissing { path: PathBuf },
 
+    #[error("{file}: {} problem(s) in the checklist data:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Checklist { file: String, problems: Vec<String> },
+
     #[error(
         "{path} is not a project folder: {reason}; a project has at least one of .git, .dayone.toml, pyproject.toml, setup.py, setup.cfg, requirements.txt, environment.yml, src/ or reports/README.md"
     )]

@@ -132,9 +132,8 @@ impl Checklist {
         if problems.is_empty() {
             Ok(Self { items: file.item })
         } else {
-            Err(Error::Manifest {
+            Err(Error::Checklist {
                 file: name.to_string(),
-                count: problems.len(),
                 problems,
             })
         }

@@ -109,9 +109,15 @@ impl CheckResult {
 
 /// Make sure `path` is a project folder, so a typo does not print a checklist of nothing.
 pub fn project_root(path: &Path) -> Result<PathBuf> {
-    let meta = fs_err::metadata(path).map_err(|_| Error::CheckPathMissing {
-        path: path.to_path_buf(),
-    })?;
+    let meta = match fs_err::metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::CheckPathMissing {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(err) => return Err(Error::Io(err)),
+    };
     if !meta.is_dir() {
         return Err(Error::NotAProject {
             path: path.to_path_buf(),

@@ -275,13 +275,17 @@ fn is_source_path(path: &str) -> bool {
     if is_test_path(path) || !path.ends_with(".py") {
         return false;
     }
-    let top = path.split('/').next().unwrap_or(path);
-    path.starts_with("src/")
-        || (path.contains('/')
-            && !matches!(
-                top,
-                "docs" | "scripts" | "notebooks" | "tests" | "configs" | ".github"
-            ))
+    match path.split_once('/') {
+        // A script at the top is the group's code unless it is tooling.
+        None => !matches!(
+            path,
+            "tasks.py" | "noxfile.py" | "setup.py" | "conftest.py" | "locustfile.py"
+        ),
+        Some((top, _)) => !matches!(
+            top,
+            "docs" | "scripts" | "notebooks" | "tests" | "configs" | ".github" | ".devcontainer"
+        ),
+    }
 }
 
 type Detector = fn(&Context) -> Detection;
@@ -469,6 +473,7 @@ mod tests {
         assert!(is_source_path("pkg/train.py"));
         assert!(!is_source_path("tests/test_train.py"));
         assert!(!is_source_path("tasks.py"));
+        assert!(is_source_path("train.py"));
         assert!(!is_source_path("docs/conf.py"));
         assert!(is_test_path("src/pkg/tests/test_x.py"));
     }
