@@ -259,7 +259,12 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         .filter(|i| i.ticked.is_none())
         .map(|i| i.id.as_str())
         .collect();
-    if !missing.is_empty() {
+    if report.boxes == 0 {
+        printer.info(format!(
+            "{} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading",
+            report.path
+        ));
+    } else if !missing.is_empty() {
         printer.info(format!(
             "{} item(s) have no box in {}: {}",
             missing.len(),

@@ -180,6 +180,12 @@ fn a_full_project_shows_its_evidence() {
         matrix["detail"],
         "job `test`: matrix os × python-version (3 × 1), cache: astral-sh/setup-uv with enable-cache"
     );
+    let typing = &item(&report, "typing-and-docs")["evidence"][0];
+    assert_eq!(typing["path"], "src/");
+    assert_eq!(
+        typing["detail"],
+        "6 of 6 functions have type hints, 6 have docstrings"
+    );
     let wandb = &item(&report, "wandb")["evidence"][0];
     assert_eq!(wandb["path"], "src/proj/train.py");
     assert_eq!(wandb["line"], 13);
@@ -387,6 +393,22 @@ fn a_broken_workflow_is_named_on_stderr_and_the_check_goes_on() {
         .stdout(predicates::str::contains("Overall:"))
         .stderr(predicates::str::contains(
             "warning: .github/workflows/tests.yaml: not a readable workflow",
+        ));
+}
+
+#[test]
+fn a_report_without_week_headings_says_so() {
+    let env = TestEnv::new();
+    env.write("proj/pyproject.toml", "[project]\nname = \"p\"\n");
+    env.write(
+        "proj/reports/README.md",
+        "# Report\n\n* [x] something (M5)\n",
+    );
+    env.dayone(["check", "proj"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "reports/README.md has no checklist boxes under a \"Week 1\"",
         ));
 }
 

@@ -121,7 +121,11 @@ pub fn model_and_training(cx: &Context) -> Detection {
 
 pub fn typing_and_docs(cx: &Context) -> Detection {
     let (mut total, mut typed, mut documented) = (0usize, 0usize, 0usize);
-    for (_, py) in cx.files(Scope::Source) {
+    // The evidence names the folder holding the code (`src/`, or the package at the top).
+    let mut folder: Option<&str> = None;
+    for (path, py) in cx.files(Scope::Source) {
+        let top = path.split_once('/').map_or(".", |(top, _)| top);
+        folder = Some(folder.map_or(top, |f| if f == top { f } else { "." }));
         for function in &py.functions {
             total += 1;
             typed += usize::from(function.annotated);
@@ -129,7 +133,7 @@ pub fn typing_and_docs(cx: &Context) -> Detection {
         }
     }
     let summary = Evidence::new(
-        "src/",
+        format!("{}/", folder.unwrap_or(".")),
         format!("{typed} of {total} functions have type hints, {documented} have docstrings"),
     );
     if total == 0 {
