@@ -1,8 +1,8 @@
 //! A read-once snapshot of the files `dayone check` looks at.
 //!
 //! One bounded walk lists the project's paths, honouring `.gitignore` (also outside a git
-//! repository) and never entering `.git/`, `data/`, virtual environments, `node_modules/`,
-//! caches or DVC's cache. Only files a detector can use (Python, TOML, YAML, Dockerfiles, DVC
+//! repository) and never entering `.git/`, virtual environments, `node_modules/`, caches or
+//! DVC's cache; below `data/` it looks only for DVC pointer files, two levels deep. Only files a detector can use (Python, TOML, YAML, Dockerfiles, DVC
 //! pointers, build scripts…) of at most 1 MiB are read, once; everything else is only listed.
 
 use std::collections::BTreeMap;
@@ -26,10 +26,11 @@ const SKIPPED_DIRS: &[&str] = &[
     "site-packages",
     ".ipynb_checkpoints",
 ];
-/// Folders never entered at the project root: data and run outputs. Deeper down these names
-/// can be the group's own packages (`src/pkg/data/`).
+/// The data folder at the project root: only its DVC pointer files are listed.
+const DATA_DIR: &str = "data";
+/// Folders never entered at the project root: environments and run outputs. Deeper down
+/// these names can be the group's own packages (`src/pkg/env/`).
 const SKIPPED_ROOT_DIRS: &[&str] = &[
-    "data",
     "venv",
     "env",
     "wandb",
@@ -81,24 +82,39 @@ impl Project {
     pub fn scan(root: &Path) -> Result<Self> {
         let mut entries = Vec::new();
         let mut truncated = false;
+        let walk_root = root.to_path_buf();
         let walker = WalkBuilder::new(root)
             .hidden(false)
             .require_git(false)
             .git_global(false)
             .max_depth(Some(MAX_DEPTH))
             .follow_links(false)
-            .filter_entry(|entry| {
+            .filter_entry(move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                if !is_dir || entry.depth() == 0 {
+                if entry.depth() == 0 {
+                    return true;
+                }
+                let relative = entry
+                    .path()
+                    .strip_prefix(&walk_root)
+                    .unwrap_or(entry.path());
+                let mut parts = relative.components().map(|c| c.as_os_str());
+                let top = parts.next().unwrap_or_default();
+                if top == DATA_DIR {
+                    // Only DVC pointer files, which sit next to what they track
+                    // (`data/raw.dvc`, `data/raw/images.dvc`); the data itself is never read.
+                    return if is_dir {
+                        entry.depth() <= 2
+                    } else {
+                        entry.file_name().to_string_lossy().ends_with(".dvc")
+                    };
+                }
+                if !is_dir {
                     return true;
                 }
                 let name = entry.file_name().to_string_lossy();
-                let in_dvc = entry
-                    .path()
-                    .parent()
-                    .and_then(Path::file_name)
-                    .is_some_and(|p| p == ".dvc");
                 let name = name.as_ref();
+                let in_dvc = top == ".dvc" && entry.depth() == 2;
                 !(SKIPPED_DIRS.contains(&name)
                     || entry.depth() == 1 && SKIPPED_ROOT_DIRS.contains(&name)
                     || in_dvc && SKIPPED_DVC_DIRS.contains(&name))
@@ -289,6 +305,9 @@ mod tests {
         for (path, text) in [
             ("src/pkg/__init__.py", ""),
             ("data/raw/huge.csv", "a,b\n"),
+            ("data/raw/deep/more.dvc", "outs: []\n"),
+            ("data/raw.dvc", "outs:\n- path: raw\n"),
+            ("data/processed/images.dvc", "outs:\n- path: images\n"),
             (".venv/lib/site.py", "import os\n"),
             ("ignored/secret.py", "x = 1\n"),
             (".gitignore", "ignored/\n"),
@@ -309,6 +328,8 @@ mod tests {
                 ".dvc/config",
                 ".github/workflows/tests.yaml",
                 ".gitignore",
+                "data/processed/images.dvc",
+                "data/raw.dvc",
                 "models/model.pt",
                 "src/pkg/__init__.py"
             ]
