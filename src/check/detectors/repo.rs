@@ -188,6 +188,12 @@ pub fn environment(cx: &Context) -> Detection {
             locks.push(Evidence::new(path, "conda environment definition"));
         }
     }
+    if cx.project.exists(".devcontainer/devcontainer.json") {
+        locks.push(Evidence::new(
+            ".devcontainer/devcontainer.json",
+            "a development container",
+        ));
+    }
     if let Some(version) = cx.project.text(".python-version") {
         let version = version.trim();
         let declared = runtime_dependencies(cx, pyproject(cx).as_ref());
@@ -435,6 +441,10 @@ mod tests {
             ]
         ));
         assert!(!is_done("environment", &[(".python-version", "3.12\n")]));
+        assert!(is_done(
+            "environment",
+            &[(".devcontainer/devcontainer.json", "{}")]
+        ));
         assert!(!is_done(
             "environment",
             &[("pyproject.toml", "[project]\nname='p'\n")]
