@@ -164,6 +164,45 @@ mod tests {
         assert!(parse(&ticked).iter().filter(|b| b.ticked).count() == 4);
     }
 
+    proptest::proptest! {
+        /// Ticking changes exactly the marks of the chosen unticked boxes, whatever the lines
+        /// around them, and the file reads back with those boxes ticked.
+        #[test]
+        fn ticking_touches_only_chosen_marks(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "### Week 1", "### Week 2", "**Extra**", "## Other", "```", "",
+                    "* [ ] a (M5)", "* [x] b (M5)", "- [ ] c (M2+M6)", "  wrapped (M8)",
+                    "* [ ] untagged", "text with [ ] brackets", "* [X] d (M16) NAME",
+                ]),
+                0..40,
+            ),
+            crlf in proptest::bool::ANY,
+            pick in proptest::collection::vec(proptest::bool::ANY, 40),
+        ) {
+            let newline = if crlf { "\r\n" } else { "\n" };
+            let text: String = lines.iter().map(|l| format!("{l}{newline}")).collect();
+            let boxes = parse(&text);
+            let chosen: Vec<&ReportBox> = boxes
+                .iter()
+                .zip(pick.iter().cycle())
+                .filter(|(b, p)| **p && !b.ticked)
+                .map(|(b, _)| b)
+                .collect();
+            let ticked = tick(&text, chosen.iter().copied());
+            let changed = text.bytes().zip(ticked.bytes()).filter(|(a, b)| a != b).count();
+            proptest::prop_assert_eq!(ticked.len(), text.len());
+            proptest::prop_assert_eq!(changed, chosen.len());
+            let again = parse(&ticked);
+            proptest::prop_assert_eq!(again.len(), boxes.len());
+            for (before, after) in boxes.iter().zip(&again) {
+                let was_chosen = chosen.iter().any(|c| c.line == before.line);
+                proptest::prop_assert_eq!(after.ticked, before.ticked || was_chosen);
+                proptest::prop_assert_eq!(&after.module, &before.module);
+            }
+        }
+    }
+
     #[test]
     fn fenced_code_and_other_sections_are_ignored() {
         let text = "### Week 2\n```\n* [ ] inside a fence (M16)\n```\n* [ ] real (M16)\n### Question 1\n* [ ] answer box (M16)\n";
