@@ -92,6 +92,20 @@ pub enum Error {
     #[error("{path} is not a report the graders' tool can read: {problem}")]
     NotAReport { path: PathBuf, problem: String },
 
+    // ---- check (issue 5): bad input (exit 2) ---------------------------------------------
+    #[error(
+        "{path} does not exist; pass the folder of a project, or run `dayone check` inside one"
+    )]
+    CheckPathMissing { path: PathBuf },
+
+    #[error("{file}: {} problem(s) in the checklist data:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Checklist { file: String, problems: Vec<String> },
+
+    #[error(
+        "{path} is not a project folder: {reason}; a project has at least one of .git, .dayone.toml, pyproject.toml, setup.py, setup.cfg, requirements.txt, environment.yml, src/ or reports/README.md"
+    )]
+    NotAProject { path: PathBuf, reason: String },
+
     // ---- environment (exit 3) -----------------------------------------------------------
     #[error(transparent)]
     Io(#[from] std::io::Error),

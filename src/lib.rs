@@ -4,6 +4,7 @@
 //! print any error with its causes, and turn the result into an exit code.
 
 pub mod answers;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;

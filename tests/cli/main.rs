@@ -1,5 +1,6 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
+mod check;
 mod new;
 mod report;
 mod support;
