@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::template::manifest::{Manifest, toml_error};
+use crate::template::manifest::Manifest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -171,7 +171,7 @@ pub const ANSWERS_FILE: &str = ".dayone.toml";
 impl AnswersFile {
     pub fn read(path: &Path) -> Result<Self> {
         let text = read_text(path)?;
-        toml::from_str(&text).map_err(|err| toml_error(&path.display().to_string(), &text, &err))
+        toml::from_str(&text).map_err(|err| Error::toml(&path.display().to_string(), &text, &err))
     }
 
     /// The text of a project's answers file, answers in manifest order.
@@ -226,7 +226,7 @@ impl UserConfig {
         }
         let text = read_text(&path)?;
         let mut config: UserConfig = toml::from_str(&text)
-            .map_err(|err| toml_error(&path.display().to_string(), &text, &err))?;
+            .map_err(|err| Error::toml(&path.display().to_string(), &text, &err))?;
         config.path = Some(path);
         Ok(config)
     }

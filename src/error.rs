@@ -123,6 +123,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// A TOML error as data: the file, 1-based line and column, and toml's own message.
+    pub fn toml(file: &str, text: &str, err: &toml::de::Error) -> Self {
+        let offset = err.span().map_or(0, |span| span.start).min(text.len());
+        let before = &text[..offset];
+        Error::Toml {
+            file: file.to_string(),
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message: err.message().trim().to_string(),
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Io(_) | Error::Git { .. } | Error::Interrupted => EXIT_ENVIRONMENT,

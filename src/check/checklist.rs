@@ -89,18 +89,7 @@ impl Checklist {
     /// Parse and validate a checklist file; `known` says whether a detector name exists.
     /// Every problem is reported at once.
     pub fn parse(text: &str, name: &str, known: impl Fn(&str) -> bool) -> Result<Self> {
-        let file: File = toml::from_str(text).map_err(|err| {
-            let (line, column) = err
-                .span()
-                .map(|span| line_column(text, span.start))
-                .unwrap_or((0, 0));
-            Error::Toml {
-                file: name.to_string(),
-                line,
-                column,
-                message: err.message().to_string(),
-            }
-        })?;
+        let file: File = toml::from_str(text).map_err(|err| Error::toml(name, text, &err))?;
         let mut problems = Vec::new();
         let mut ids = BTreeSet::new();
         for item in &file.item {
@@ -179,13 +168,6 @@ impl Checklist {
             })
             .collect()
     }
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

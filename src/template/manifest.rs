@@ -111,7 +111,7 @@ const RESERVED: &[&str] = &["dayone"];
 impl Manifest {
     /// Parse manifest text; `file` is only used to name the file in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|err| toml_error(file, text, &err))
+        toml::from_str(text).map_err(|err| Error::toml(file, text, &err))
     }
 
     pub fn variable(&self, name: &str) -> Option<&Variable> {
@@ -345,26 +345,6 @@ fn is_identifier(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// A TOML error as data: file, 1-based line and column, and toml's own message.
-pub fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> Error {
-    let (line, column) = err
-        .span()
-        .map_or((1, 1), |span| line_column(text, span.start));
-    Error::Toml {
-        file: file.to_string(),
-        line,
-        column,
-        message: err.message().trim().to_string(),
-    }
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
