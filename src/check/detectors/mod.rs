@@ -238,6 +238,28 @@ fn push_command(commands: &mut Vec<CommandLine>, path: &str, line: Option<usize>
 }
 
 /// Shorten a line for display.
+/// Evidence for every class in `py` with a base class whose name ends with one of `suffixes`.
+pub fn classes_deriving<'a>(
+    path: &'a str,
+    py: &'a crate::check::python::PyFile,
+    suffixes: &'a [&str],
+) -> impl Iterator<Item = Evidence> + 'a {
+    py.classes
+        .iter()
+        .filter(|c| {
+            c.bases
+                .iter()
+                .any(|b| suffixes.iter().any(|s| b.ends_with(s)))
+        })
+        .map(move |c| {
+            Evidence::at(
+                path,
+                c.line,
+                format!("class {}({})", c.name, c.bases.join(", ")),
+            )
+        })
+}
+
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()

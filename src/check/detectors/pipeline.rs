@@ -1,7 +1,7 @@
 //! The pipeline items of week 1: the data, model and training modules, type hints and
 //! docstrings, and the command line and task runner.
 
-use super::{Context, Detection, Evidence, Scope};
+use super::{Context, Detection, Evidence, Scope, classes_deriving};
 use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
@@ -77,22 +77,7 @@ pub fn data_module(cx: &Context) -> Detection {
 
 pub fn model_and_training(cx: &Context) -> Detection {
     let model: Vec<Evidence> = modules(cx, &["model", "models", "network", "net"])
-        .flat_map(|(path, py)| {
-            py.classes
-                .iter()
-                .filter(|c| {
-                    c.bases
-                        .iter()
-                        .any(|b| b.ends_with("Module") || b.ends_with("Model"))
-                })
-                .map(move |c| {
-                    Evidence::at(
-                        path,
-                        c.line,
-                        format!("class {}({})", c.name, c.bases.join(", ")),
-                    )
-                })
-        })
+        .flat_map(|(path, py)| classes_deriving(path, py, &["Module", "Model"]))
         .collect();
     let training: Vec<Evidence> = modules(cx, &["train", "training", "trainer"])
         .filter_map(|(path, py)| {

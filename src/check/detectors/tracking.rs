@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Detection, Evidence, Scope};
+use super::{Context, Detection, Evidence, Scope, classes_deriving};
 
 const CONFIG_DIRS: &[&str] = &["configs/", "config/", "conf/"];
 
@@ -198,20 +198,7 @@ pub fn lightning(cx: &Context) -> Detection {
         .files(Scope::Code)
         .filter(|(_, py)| py.imports("lightning") || py.imports("pytorch_lightning"))
         .flat_map(|(path, py)| {
-            py.classes
-                .iter()
-                .filter(|c| {
-                    c.bases.iter().any(|b| {
-                        b.ends_with("LightningModule") || b.ends_with("LightningDataModule")
-                    })
-                })
-                .map(move |c| {
-                    Evidence::at(
-                        path,
-                        c.line,
-                        format!("class {}({})", c.name, c.bases.join(", ")),
-                    )
-                })
+            classes_deriving(path, py, &["LightningModule", "LightningDataModule"])
         })
         .collect();
     Detection::from_evidence(
