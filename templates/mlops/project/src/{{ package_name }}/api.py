@@ -1,0 +1,68 @@
+"""A FastAPI service that classifies uploaded images with the trained model.
+
+Run it with ``uvicorn {{ package_name }}.api:app``. The model is loaded once at startup from
+``models/model.pt``, or from the file named by the ``MODEL_PATH`` environment variable.
+"""
+
+import io
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import torch
+from fastapi import FastAPI, HTTPException, Request, UploadFile
+from PIL import UnidentifiedImageError
+from pydantic import BaseModel
+
+from {{ package_name }}.data import load_image, normalize
+from {{ package_name }}.model import load_checkpoint
+
+DEFAULT_MODEL_PATH = Path("models/model.pt")
+
+
+class Prediction(BaseModel):
+    """The predicted class and the probability of every class."""
+
+    label: str
+    probabilities: dict[str, float]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the model once when the server starts."""
+    model, checkpoint = load_checkpoint(Path(os.environ.get("MODEL_PATH", DEFAULT_MODEL_PATH)))
+    app.state.model = model
+    app.state.checkpoint = checkpoint
+    yield
+
+
+app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    """Report that the server is up and has a model."""
+    return {"status": "ok"}
+
+
+@app.post("/predict")
+async def predict(request: Request, file: UploadFile) -> Prediction:
+    """Classify the image uploaded in the form field ``file``."""
+    data = await file.read()
+    if not data:
+        raise HTTPException(status_code=400, detail="the upload is empty: send an image file in the form field 'file'")
+    model = request.app.state.model
+    checkpoint = request.app.state.checkpoint
+    try:
+        image = load_image(io.BytesIO(data), model.image_size)
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise HTTPException(
+            status_code=400, detail=f"could not read {file.filename!r} as an image (PNG, JPEG, ...): {error}"
+        ) from error
+    with torch.inference_mode():
+        logits = model(normalize(image.unsqueeze(0), checkpoint["mean"], checkpoint["std"]))
+    probabilities = logits.softmax(dim=1)[0].tolist()
+    classes = checkpoint["classes"]
+    best = max(range(len(classes)), key=probabilities.__getitem__)
+    return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))

@@ -1,0 +1,193 @@
+"""Train the classifier on the preprocessed data and save it to ``models/``."""
+
+import logging
+{%- if tracking == "wandb" %}
+import os
+{%- endif %}
+from pathlib import Path
+{% if hydra %}
+import hydra
+{%- endif %}
+import torch
+{%- if not hydra %}
+import typer
+{%- endif %}
+{%- if tracking == "wandb" and training == "pytorch" %}
+import wandb
+{%- endif %}
+{%- if training == "lightning" %}
+from lightning import LightningModule, Trainer
+{%- if tracking == "wandb" %}
+from lightning.pytorch.loggers import WandbLogger
+{%- endif %}
+{%- endif %}
+{%- if hydra %}
+from omegaconf import DictConfig
+{%- endif %}
+from torch import nn
+from torch.utils.data import DataLoader
+{% if not hydra %}
+from {{ package_name }} import configure_logging
+{%- endif %}
+from {{ package_name }}.data import PROCESSED_DIR, load_meta, load_split
+from {{ package_name }}.model import Classifier, save_checkpoint
+
+logger = logging.getLogger(__name__)
+
+MODEL_PATH = Path("models/model.pt")
+{%- if tracking == "wandb" %}
+WANDB_PROJECT = "{{ project_name }}"
+{%- endif %}
+{%- if not hydra %}
+
+app = typer.Typer(help="Train the model.")
+{%- endif %}
+{%- if training == "lightning" %}
+
+
+class LitClassifier(LightningModule):
+    """Wraps ``Classifier`` with the loss, metrics and optimizer that Lightning's Trainer needs."""
+
+    def __init__(self, model: Classifier, lr: float = 1e-3) -> None:
+        super().__init__()
+        self.model = model
+        self.lr = lr
+        self.loss_fn = nn.CrossEntropyLoss()
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Score a batch of images."""
+        return self.model(images)
+
+    def compute_loss(self, batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return the loss and accuracy of one batch."""
+        images, labels = batch
+        logits = self.model(images)
+        accuracy = (logits.argmax(dim=1) == labels).float().mean()
+        return self.loss_fn(logits, labels), accuracy
+
+    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
+        """Lightning hook: loss of one training batch."""
+        loss, accuracy = self.compute_loss(batch)
+        self.log("train_loss", loss, on_epoch=True, on_step=False)
+        self.log("train_accuracy", accuracy, on_epoch=True, on_step=False)
+        return loss
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        """Lightning hook: the optimizer."""
+        return torch.optim.Adam(self.parameters(), lr=self.lr)
+{%- else %}
+
+
+def train_step(
+    model: nn.Module,
+    batch: tuple[torch.Tensor, torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    loss_fn: nn.Module,
+) -> float:
+    """Run one optimization step on one batch and return the batch's loss before the step."""
+    images, labels = batch
+    model.train()
+    optimizer.zero_grad()
+    loss = loss_fn(model(images), labels)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+{%- endif %}
+
+
+def train(
+    processed_dir: Path = PROCESSED_DIR,
+    model_path: Path = MODEL_PATH,
+    epochs: int = 3,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    channels: tuple[int, int] = (16, 32),
+    dropout: float = 0.2,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Train on the ``train`` split, save the checkpoint to ``model_path`` and return the last epoch's metrics."""
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    torch.manual_seed(seed)
+    meta = load_meta(processed_dir)
+    dataset = load_split("train", processed_dir)
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
+    model = Classifier(len(meta["classes"]), meta["image_size"], channels, dropout)
+    config = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "channels": list(channels), "dropout": dropout}
+    logger.info("Training on %d images with %s", len(dataset), config)
+{%- if training == "pytorch" %}
+{%- if tracking == "wandb" %}
+    run = wandb.init(project=WANDB_PROJECT, config=config, mode=os.environ.get("WANDB_MODE", "offline"))
+{%- endif %}
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    metrics: dict[str, float] = {}
+    for epoch in range(1, epochs + 1):
+        losses = [train_step(model, batch, optimizer, loss_fn) for batch in loader]
+        metrics = {"epoch": epoch, "train_loss": sum(losses) / len(losses)}
+        logger.info("Epoch %d/%d: mean training loss %.4f", epoch, epochs, metrics["train_loss"])
+{%- if tracking == "wandb" %}
+        run.log(metrics)
+    run.finish()
+{%- endif %}
+{%- else %}
+{%- if tracking == "wandb" %}
+    run_logger = WandbLogger(project=WANDB_PROJECT, config=config, mode=os.environ.get("WANDB_MODE", "offline"))
+{%- endif %}
+    trainer = Trainer(
+        max_epochs=epochs,
+        accelerator="cpu",
+        logger={% if tracking == "wandb" %}run_logger{% else %}False{% endif %},
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        log_every_n_steps=10,
+    )
+    trainer.fit(LitClassifier(model, lr=lr), loader)
+    metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
+    logger.info("Finished %d epochs: %s", epochs, metrics)
+{%- if tracking == "wandb" %}
+    run_logger.experiment.finish()
+{%- endif %}
+{%- endif %}
+    save_checkpoint(model, model_path, meta)
+    logger.info("Saved the model to %s", model_path)
+    return metrics
+{% if hydra %}
+
+@hydra.main(version_base="1.3", config_path="../../configs", config_name="config")
+def main(cfg: DictConfig) -> None:
+    """Train with the composed configuration; override any value on the command line, e.g. training.epochs=5."""
+    train(
+        processed_dir=Path(cfg.paths.processed_dir),
+        model_path=Path(cfg.paths.model_path),
+        epochs=cfg.training.epochs,
+        batch_size=cfg.training.batch_size,
+        lr=cfg.training.lr,
+        channels=tuple(cfg.model.channels),
+        dropout=cfg.model.dropout,
+        seed=cfg.training.seed,
+    )
+
+
+if __name__ == "__main__":
+    main()
+{%- else %}
+
+@app.command()
+def main(
+    processed_dir: Path = PROCESSED_DIR,
+    model_path: Path = MODEL_PATH,
+    epochs: int = 3,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    seed: int = 0,
+) -> None:
+    """Train the model and save it to MODEL_PATH."""
+    configure_logging()
+    train(processed_dir, model_path, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+
+
+if __name__ == "__main__":
+    app()
+{%- endif %}
