@@ -54,6 +54,8 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     };
     let answers = questions::resolve(&template.manifest, &mut engine, &given, prompter.as_mut())?;
     let dest = destination(&args, &template, &answers)?;
+    let git_wanted = !args.no_git && git_note(printer, &dest, args.dry_run);
+    engine.set_git(git_wanted);
     let plan = plan::build(&template, &mut engine, &answers)?;
     let how = write::inspect(&dest, &plan, args.force)?;
 
@@ -62,7 +64,6 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
 
-    let git_wanted = !args.no_git && git_note(printer, &dest);
     let paths: Vec<String> = plan.files.iter().map(|f| f.path.clone()).collect();
     let message = format!(
         "Create project from template {} {} (dayone {})",
@@ -162,9 +163,12 @@ fn destination(
 }
 
 /// Whether to create a repository; says why not when the destination is already in one.
-fn git_note(printer: &Printer, dest: &Path) -> bool {
+fn git_note(printer: &Printer, dest: &Path, quiet: bool) -> bool {
     match git::enclosing_work_tree(dest) {
         Some(root) => {
+            if quiet {
+                return false;
+            }
             printer.info(format!(
                 "{} is inside the git work tree {}; not creating another repository",
                 dest.display(),

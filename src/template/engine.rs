@@ -9,6 +9,8 @@ use tera::{Context, Tera};
 
 pub struct Engine {
     tera: Tera,
+    /// Exposed as `dayone.git`: whether `dayone new` creates a repository for this project.
+    git: bool,
 }
 
 /// Tera sees `${{` as text followed by an expression; rewrite it into an expression that
@@ -42,15 +44,23 @@ impl Engine {
             "pascal_case",
             case_filter(heck::ToPascalCase::to_pascal_case),
         );
-        Self { tera }
+        Self { tera, git: false }
     }
 
-    /// A context holding only dayone's own values (`dayone.version`, `dayone.year`).
+    /// Tell templates (as `dayone.git`) whether the project gets a git repository.
+    pub fn set_git(&mut self, git: bool) {
+        self.git = git;
+    }
+
+    /// A context holding only dayone's own values: `dayone.version`, `dayone.year` and
+    /// `dayone.git`.
     pub fn base_context(&self) -> Context {
         let mut context = Context::new();
-        let mut own = HashMap::new();
-        own.insert("version", env!("CARGO_PKG_VERSION").to_string());
-        own.insert("year", current_year().to_string());
+        let own = serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "year": current_year().to_string(),
+            "git": self.git,
+        });
         context.insert("dayone", &own);
         context
     }

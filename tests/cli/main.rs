@@ -1,6 +1,7 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
 mod check;
+mod generated;
 mod new;
 mod report;
 mod support;

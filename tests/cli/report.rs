@@ -1,22 +1,18 @@
 //! `dayone report check|html` run for real: on the built-in skeleton, on a report in the
 //! shape of the course's own file, and on files that are not reports at all.
 
-use std::path::PathBuf;
-
 use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::support::TestEnv;
 
-const SKELETON: &str = "templates/mlops/project/reports/README.md";
-
 /// The skeleton as `dayone new` renders it for project `demo-project`.
 fn skeleton() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SKELETON);
-    std::fs::read_to_string(path)
-        .unwrap()
-        .replace("{{ project_name }}", "demo-project")
-        .replace("{{ package_name }}", "demo_project")
+    let env = TestEnv::new();
+    env.dayone(["new", "demo-project", "--yes", "--no-git", "--quiet"])
+        .assert()
+        .success();
+    std::fs::read_to_string(env.work().join("demo-project/reports/README.md")).unwrap()
 }
 
 fn json_of(output: &[u8]) -> Value {
