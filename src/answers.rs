@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::template::manifest::{Manifest, toml_error};
+use crate::template::manifest::Manifest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -48,9 +48,13 @@ impl VarType {
                 "false" | "no" | "n" | "0" | "off" => Value::Bool(false),
                 _ => return Err(format!("`{text}` is not a bool; use true or false")),
             },
-            VarType::MultiChoice => {
-                Value::List(text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
-            }
+            VarType::MultiChoice => Value::List(
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+            ),
         };
         value.check_type(self, choices)?;
         Ok(value)
@@ -70,11 +74,15 @@ impl Value {
     /// A TOML value of the right shape, or `None`.
     pub fn from_toml(value: &toml::Value, var_type: VarType) -> Option<Self> {
         match (var_type, value) {
-            (VarType::String | VarType::Choice, toml::Value::String(s)) => Some(Value::Str(s.clone())),
-            (VarType::Bool, toml::Value::Boolean(b)) => Some(Value::Bool(*b)),
-            (VarType::MultiChoice, toml::Value::Array(items)) => {
-                items.iter().map(|i| i.as_str().map(String::from)).collect::<Option<Vec<_>>>().map(Value::List)
+            (VarType::String | VarType::Choice, toml::Value::String(s)) => {
+                Some(Value::Str(s.clone()))
             }
+            (VarType::Bool, toml::Value::Boolean(b)) => Some(Value::Bool(*b)),
+            (VarType::MultiChoice, toml::Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map(String::from))
+                .collect::<Option<Vec<_>>>()
+                .map(Value::List),
             _ => None,
         }
     }
@@ -83,7 +91,9 @@ impl Value {
         match self {
             Value::Str(s) => toml::Value::String(s.clone()),
             Value::Bool(b) => toml::Value::Boolean(*b),
-            Value::List(items) => toml::Value::Array(items.iter().cloned().map(toml::Value::String).collect()),
+            Value::List(items) => {
+                toml::Value::Array(items.iter().cloned().map(toml::Value::String).collect())
+            }
         }
     }
 
@@ -128,7 +138,9 @@ pub fn parse_set_flags(flags: &[String]) -> Result<BTreeMap<String, String>> {
         };
         let key = key.trim();
         if key.is_empty() {
-            return Err(Error::Usage(format!("--set `{flag}` has an empty KEY; write --set KEY=VALUE")));
+            return Err(Error::Usage(format!(
+                "--set `{flag}` has an empty KEY; write --set KEY=VALUE"
+            )));
         }
         out.insert(key.to_string(), value.to_string());
     }
@@ -159,7 +171,7 @@ pub const ANSWERS_FILE: &str = ".dayone.toml";
 impl AnswersFile {
     pub fn read(path: &Path) -> Result<Self> {
         let text = read_text(path)?;
-        toml::from_str(&text).map_err(|err| toml_error(&path.display().to_string(), &text, &err))
+        toml::from_str(&text).map_err(|err| Error::toml(&path.display().to_string(), &text, &err))
     }
 
     /// The text of a project's answers file, answers in manifest order.
@@ -168,7 +180,9 @@ impl AnswersFile {
             "# Written by dayone when this project was created. Replay it with:\n\
              #   dayone new --answers .dayone.toml OTHER-DIR\n\n[dayone]\n",
         );
-        let pair = |key: &str, value: &str| format!("{key} = {}\n", toml::Value::String(value.to_string()));
+        let pair = |key: &str, value: &str| {
+            format!("{key} = {}\n", toml::Value::String(value.to_string()))
+        };
         out += &pair("version", env!("CARGO_PKG_VERSION"));
         out += &pair("template", &manifest.template.name);
         out += &pair("template_version", &manifest.template.version);
@@ -197,7 +211,9 @@ impl UserConfig {
             return Some(PathBuf::from(path));
         }
         use etcetera::BaseStrategy;
-        etcetera::choose_base_strategy().ok().map(|s| s.config_dir().join("dayone").join("config.toml"))
+        etcetera::choose_base_strategy()
+            .ok()
+            .map(|s| s.config_dir().join("dayone").join("config.toml"))
     }
 
     /// A missing file is no config; an unreadable or malformed one is an error.
@@ -209,8 +225,8 @@ impl UserConfig {
             return Ok(Self::default());
         }
         let text = read_text(&path)?;
-        let mut config: UserConfig =
-            toml::from_str(&text).map_err(|err| toml_error(&path.display().to_string(), &text, &err))?;
+        let mut config: UserConfig = toml::from_str(&text)
+            .map_err(|err| Error::toml(&path.display().to_string(), &text, &err))?;
         config.path = Some(path);
         Ok(config)
     }
@@ -226,7 +242,10 @@ fn read_text(path: &Path) -> Result<String> {
     })?;
     String::from_utf8(bytes).map_err(|err| Error::Answer {
         source_name: path.display().to_string(),
-        message: format!("not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()),
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            err.utf8_error().valid_up_to()
+        ),
     })
 }
 
@@ -245,16 +264,37 @@ mod tests {
     fn parse_by_type() {
         let choices = vec!["a".to_string(), "b".to_string()];
         assert_eq!(VarType::Bool.parse("Yes", &[]), Ok(Value::Bool(true)));
-        assert!(VarType::Bool.parse("maybe", &[]).unwrap_err().contains("not a bool"));
-        assert_eq!(VarType::Choice.parse("b", &choices), Ok(Value::Str("b".into())));
-        assert!(VarType::Choice.parse("c", &choices).unwrap_err().contains("one of: a, b"));
-        assert_eq!(VarType::MultiChoice.parse("a, b", &choices), Ok(Value::List(vec!["a".into(), "b".into()])));
+        assert!(
+            VarType::Bool
+                .parse("maybe", &[])
+                .unwrap_err()
+                .contains("not a bool")
+        );
+        assert_eq!(
+            VarType::Choice.parse("b", &choices),
+            Ok(Value::Str("b".into()))
+        );
+        assert!(
+            VarType::Choice
+                .parse("c", &choices)
+                .unwrap_err()
+                .contains("one of: a, b")
+        );
+        assert_eq!(
+            VarType::MultiChoice.parse("a, b", &choices),
+            Ok(Value::List(vec!["a".into(), "b".into()]))
+        );
         assert!(VarType::MultiChoice.parse("a,z", &choices).is_err());
     }
 
     #[test]
     fn set_flags_need_equals() {
-        assert!(parse_set_flags(&["api".into()]).unwrap_err().to_string().contains("--set KEY=VALUE"));
+        assert!(
+            parse_set_flags(&["api".into()])
+                .unwrap_err()
+                .to_string()
+                .contains("--set KEY=VALUE")
+        );
         let parsed = parse_set_flags(&["a=b=c".into()]).unwrap();
         assert_eq!(parsed["a"], "b=c");
     }

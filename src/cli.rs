@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  findings: `check` or `report check` found open items or violations
+  1  findings: `report check` found answers to fix, `check --strict` found ticks without evidence
   2  bad input: arguments, answers, template manifest, destination conflict
   3  the environment failed: I/O, permissions, git";
 

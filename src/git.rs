@@ -17,21 +17,42 @@ pub fn enclosing_work_tree(path: &Path) -> Option<std::path::PathBuf> {
 
 /// `git init -b main`, stage `paths`, and make one commit. The author comes from git config
 /// when it has one, else from `fallback`. Returns the author used.
-pub fn init_and_commit(dir: &Path, paths: &[String], message: &str, fallback: (&str, &str)) -> Result<String> {
-    let fail = |action: &'static str| move |source| Error::Git { action, path: dir.to_path_buf(), source };
+pub fn init_and_commit(
+    dir: &Path,
+    paths: &[String],
+    message: &str,
+    fallback: (&str, &str),
+) -> Result<String> {
+    let fail = |action: &'static str| {
+        move |source| Error::Git {
+            action,
+            path: dir.to_path_buf(),
+            source,
+        }
+    };
     let mut options = RepositoryInitOptions::new();
     options.initial_head("main");
-    let repo = Repository::init_opts(dir, &options).map_err(fail("cannot create the repository"))?;
+    let repo =
+        Repository::init_opts(dir, &options).map_err(fail("cannot create the repository"))?;
     let mut index = repo.index().map_err(fail("cannot open the index"))?;
-    index.add_all(paths.iter(), IndexAddOption::FORCE, None).map_err(fail("cannot stage the project's files"))?;
+    index
+        .add_all(paths.iter(), IndexAddOption::FORCE, None)
+        .map_err(fail("cannot stage the project's files"))?;
     index.write().map_err(fail("cannot write the index"))?;
     let tree_id = index.write_tree().map_err(fail("cannot write the tree"))?;
-    let tree = repo.find_tree(tree_id).map_err(fail("cannot read the tree back"))?;
+    let tree = repo
+        .find_tree(tree_id)
+        .map_err(fail("cannot read the tree back"))?;
     let signature = match repo.signature() {
         Ok(signature) => signature,
-        Err(_) => Signature::now(fallback.0, fallback.1).map_err(fail("cannot build a commit signature"))?,
+        Err(_) => Signature::now(fallback.0, fallback.1)
+            .map_err(fail("cannot build a commit signature"))?,
     };
     repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &[])
         .map_err(fail("cannot make the first commit"))?;
-    Ok(format!("{} <{}>", signature.name().unwrap_or("?"), signature.email().unwrap_or("?")))
+    Ok(format!(
+        "{} <{}>",
+        signature.name().unwrap_or("?"),
+        signature.email().unwrap_or("?")
+    ))
 }

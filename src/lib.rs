@@ -4,6 +4,7 @@
 //! print any error with its causes, and turn the result into an exit code.
 
 pub mod answers;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod git;
 pub mod printer;
 pub mod prompt;
 pub mod questions;
+pub mod report;
 pub mod template;
 pub mod write;
 
@@ -35,7 +37,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { error::EXIT_BAD_INPUT } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                error::EXIT_BAD_INPUT
+            } else {
+                0
+            });
         }
     };
     let level = if cli.quiet {

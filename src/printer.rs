@@ -72,6 +72,10 @@ impl Printer {
 
     /// Apply a style when colour is on.
     pub fn paint(&self, style: Style, text: &str) -> String {
-        if self.color { style.force_styling(true).apply_to(text).to_string() } else { text.to_string() }
+        if self.color {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
     }
 }

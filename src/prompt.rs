@@ -24,7 +24,9 @@ impl Prompter for NoTerminal {
         false
     }
     fn ask(&mut self, var: &Variable, _default: Option<&Value>) -> Result<Value> {
-        Err(Error::MissingAnswers { missing: vec![var.name.clone()] })
+        Err(Error::MissingAnswers {
+            missing: vec![var.name.clone()],
+        })
     }
 }
 
@@ -36,8 +38,9 @@ pub struct Terminal {
 impl Terminal {
     /// A terminal prompter when both stdin and stdout are terminals.
     pub fn detect() -> Option<Self> {
-        (std::io::stdin().is_terminal() && std::io::stdout().is_terminal())
-            .then(|| Terminal { theme: dialoguer::theme::ColorfulTheme::default() })
+        (std::io::stdin().is_terminal() && std::io::stdout().is_terminal()).then(|| Terminal {
+            theme: dialoguer::theme::ColorfulTheme::default(),
+        })
     }
 }
 
@@ -57,27 +60,39 @@ impl Prompter for Terminal {
                     input = input.default(default.to_string());
                 }
                 let rule = var.clone();
-                input = input.validate_with(move |text: &String| rule.check(&Value::Str(text.clone())));
+                input =
+                    input.validate_with(move |text: &String| rule.check(&Value::Str(text.clone())));
                 Value::Str(input.interact_text().map_err(prompt_error)?)
             }
             VarType::Bool => {
                 let default = matches!(default, Some(Value::Bool(true)));
-                let answer = Confirm::with_theme(&self.theme).with_prompt(&var.prompt).default(default);
+                let answer = Confirm::with_theme(&self.theme)
+                    .with_prompt(&var.prompt)
+                    .default(default)
+                    .wait_for_newline(true);
                 Value::Bool(answer.interact().map_err(prompt_error)?)
             }
             VarType::Choice => {
-                let start = default.and_then(|d| var.choices.iter().position(|c| *c == d.to_string())).unwrap_or(0);
-                let select =
-                    Select::with_theme(&self.theme).with_prompt(&var.prompt).items(&var.choices).default(start);
+                let start = default
+                    .and_then(|d| var.choices.iter().position(|c| *c == d.to_string()))
+                    .unwrap_or(0);
+                let select = Select::with_theme(&self.theme)
+                    .with_prompt(&var.prompt)
+                    .items(&var.choices)
+                    .default(start);
                 Value::Str(var.choices[select.interact().map_err(prompt_error)?].clone())
             }
             VarType::MultiChoice => {
                 let chosen: Vec<bool> = match default {
-                    Some(Value::List(items)) => var.choices.iter().map(|c| items.contains(c)).collect(),
+                    Some(Value::List(items)) => {
+                        var.choices.iter().map(|c| items.contains(c)).collect()
+                    }
                     _ => vec![false; var.choices.len()],
                 };
-                let select =
-                    MultiSelect::with_theme(&self.theme).with_prompt(&var.prompt).items(&var.choices).defaults(&chosen);
+                let select = MultiSelect::with_theme(&self.theme)
+                    .with_prompt(&var.prompt)
+                    .items(&var.choices)
+                    .defaults(&chosen);
                 let picked = select.interact().map_err(prompt_error)?;
                 Value::List(picked.into_iter().map(|i| var.choices[i].clone()).collect())
             }
@@ -88,7 +103,9 @@ impl Prompter for Terminal {
 
 fn prompt_error(err: dialoguer::Error) -> Error {
     match err {
-        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => Error::Interrupted,
+        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            Error::Interrupted
+        }
         dialoguer::Error::IO(io) => Error::Io(io),
     }
 }

@@ -46,7 +46,9 @@ pub fn resolve(
             None => {
                 let default = default_for(var, manifest, engine, &context, given)?;
                 let asked = match &var.when {
-                    Some(when) => engine.eval_bool(when, &context).map_err(|m| manifest_error(manifest, var, m))?,
+                    Some(when) => engine
+                        .eval_bool(when, &context)
+                        .map_err(|m| manifest_error(manifest, var, m))?,
                     None => true,
                 } && var.ask;
                 if asked && prompter.is_interactive() {
@@ -79,7 +81,14 @@ pub fn resolve(
 /// `--set` keys must name variables (a typo must not be silently ignored), and so must an
 /// answers file's keys. The user config is shared by all templates, so its extra keys are fine.
 fn reject_unknown_keys(manifest: &Manifest, given: &Given) -> Result<()> {
-    let known = || manifest.variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ");
+    let known = || {
+        manifest
+            .variables
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if let Some(key) = given.set.keys().find(|k| manifest.variable(k).is_none()) {
         return Err(Error::Answer {
             source_name: format!("--set {key}"),
@@ -108,7 +117,10 @@ fn reject_unknown_keys(manifest: &Manifest, given: &Given) -> Result<()> {
 /// An answer given outright, by `--set` or the answers file, already checked.
 fn provided(var: &Variable, given: &Given) -> Result<Option<Value>> {
     if let Some(text) = given.set.get(&var.name) {
-        let value = var.var_type.parse(text, &var.choices).and_then(|v| var.check(&v).map(|()| v));
+        let value = var
+            .var_type
+            .parse(text, &var.choices)
+            .and_then(|v| var.check(&v).map(|()| v));
         return value.map(Some).map_err(|message| Error::Answer {
             source_name: format!("--set {}", var.name),
             message: format!("the value {message}"),
@@ -126,8 +138,8 @@ fn provided(var: &Variable, given: &Given) -> Result<Option<Value>> {
 }
 
 fn typed(var: &Variable, raw: &toml::Value) -> Result<Value, String> {
-    let value =
-        Value::from_toml(raw, var.var_type).ok_or_else(|| format!("`{raw}` is not a {} value", var.var_type))?;
+    let value = Value::from_toml(raw, var.var_type)
+        .ok_or_else(|| format!("`{raw}` is not a {} value", var.var_type))?;
     var.check(&value)?;
     Ok(value)
 }
@@ -158,7 +170,8 @@ fn default_for(
             return Ok(Some(Value::Str(value.clone())));
         }
     }
-    var.default_value(engine, context).map_err(|m| manifest_error(manifest, var, m))
+    var.default_value(engine, context)
+        .map_err(|m| manifest_error(manifest, var, m))
 }
 
 fn manifest_error(manifest: &Manifest, var: &Variable, message: String) -> Error {
@@ -224,10 +237,14 @@ default = "Someone"
             true
         }
         fn ask(&mut self, var: &Variable, default: Option<&Value>) -> Result<Value> {
-            self.asked.push((var.name.clone(), default.map(ToString::to_string)));
+            self.asked
+                .push((var.name.clone(), default.map(ToString::to_string)));
             let reply = self.replies.remove(0);
-            let text =
-                if reply.is_empty() { default.map(ToString::to_string).unwrap_or_default() } else { reply.to_string() };
+            let text = if reply.is_empty() {
+                default.map(ToString::to_string).unwrap_or_default()
+            } else {
+                reply.to_string()
+            };
             Ok(var.var_type.parse(&text, &var.choices).unwrap())
         }
     }
@@ -236,17 +253,29 @@ default = "Someone"
         let mut engine = Engine::new();
         let manifest = Manifest::load("t", MANIFEST, &mut engine).unwrap();
         let answers = resolve(&manifest, &mut engine, given, prompter)?;
-        Ok(answers.into_iter().map(|(k, v)| (k, v.to_string())).collect())
+        Ok(answers
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect())
     }
 
     fn given_set(pairs: &[(&str, &str)]) -> Given {
-        Given { set: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), ..Given::default() }
+        Given {
+            set: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Given::default()
+        }
     }
 
     #[test]
     fn without_terminal_a_question_without_default_names_the_flag() {
         let err = run(&Given::default(), &mut NoTerminal).unwrap_err();
-        assert_eq!(err.to_string(), "no answer for port; there is no terminal to ask, so pass --set port=…");
+        assert_eq!(
+            err.to_string(),
+            "no answer for port; there is no terminal to ask, so pass --set port=…"
+        );
     }
 
     #[test]
@@ -259,18 +288,30 @@ default = "Someone"
     #[test]
     fn precedence_set_over_file_over_config_over_git_over_default() {
         let table = |pairs: &[(&str, &str)]| -> RawAnswers {
-            pairs.iter().map(|(k, v)| (k.to_string(), toml::Value::String(v.to_string()))).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), toml::Value::String(v.to_string())))
+                .collect()
         };
         let mut given = given_set(&[("port", "1"), ("project", "from-set")]);
-        given.file = Some(("answers.toml".into(), table(&[("project", "from-file"), ("package", "pkg")])));
-        given.config = Some(("config.toml".into(), table(&[("package", "nope"), ("author", "Config Person")])));
+        given.file = Some((
+            "answers.toml".into(),
+            table(&[("project", "from-file"), ("package", "pkg")]),
+        ));
+        given.config = Some((
+            "config.toml".into(),
+            table(&[("package", "nope"), ("author", "Config Person")]),
+        ));
         given.git.insert("user.name".into(), "Git Person".into());
         let answers = run(&given, &mut NoTerminal).unwrap();
         assert_eq!(answers["project"], "from-set");
         assert_eq!(answers["package"], "pkg");
         assert_eq!(answers["author"], "Config Person");
         given.config = None;
-        assert_eq!(run(&given, &mut NoTerminal).unwrap()["author"], "Git Person");
+        assert_eq!(
+            run(&given, &mut NoTerminal).unwrap()["author"],
+            "Git Person"
+        );
     }
 
     #[test]
@@ -278,7 +319,10 @@ default = "Someone"
         let mut given = given_set(&[("port", "8000")]);
         given.directory_hint = Some("my-thing".into());
         let answers = run(&given, &mut NoTerminal).unwrap();
-        assert_eq!((answers["project"].as_str(), answers["package"].as_str()), ("my-thing", "my_thing"));
+        assert_eq!(
+            (answers["project"].as_str(), answers["package"].as_str()),
+            ("my-thing", "my_thing")
+        );
     }
 
     #[test]
@@ -286,27 +330,62 @@ default = "Someone"
         let mut given = given_set(&[("port", "8000")]);
         given.directory_hint = Some("My Thing".into());
         let err = run(&given, &mut NoTerminal).unwrap_err().to_string();
-        assert!(err.contains("variable `project`") && err.contains("--set project="), "{err}");
+        assert!(
+            err.contains("variable `project`") && err.contains("--set project="),
+            "{err}"
+        );
     }
 
     #[test]
     fn bad_set_values_and_keys() {
-        let err = run(&given_set(&[("api", "maybe")]), &mut NoTerminal).unwrap_err().to_string();
-        assert!(err.starts_with("--set api: the value `maybe` is not a bool"), "{err}");
-        let err = run(&given_set(&[("colour", "red")]), &mut NoTerminal).unwrap_err().to_string();
-        assert!(err.contains("no variable `colour`") && err.contains("known variables: project, package"), "{err}");
+        let err = run(&given_set(&[("api", "maybe")]), &mut NoTerminal)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("--set api: the value `maybe` is not a bool"),
+            "{err}"
+        );
+        let err = run(&given_set(&[("colour", "red")]), &mut NoTerminal)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no variable `colour`")
+                && err.contains("known variables: project, package"),
+            "{err}"
+        );
     }
 
     #[test]
     fn interactive_asks_in_order_with_computed_defaults_and_skips_answered() {
-        let mut prompter = Scripted { replies: vec!["my-app", "", "false", ""], asked: vec![] };
+        let mut prompter = Scripted {
+            replies: vec!["my-app", "", "false", ""],
+            asked: vec![],
+        };
         let answers = run(&given_set(&[]), &mut prompter).unwrap();
-        let asked: Vec<_> =
-            prompter.asked.iter().map(|(n, d)| format!("{n}={}", d.clone().unwrap_or_default())).collect();
-        assert_eq!(asked, ["project=demo", "package=my_app", "api=true", "author=Someone"]);
+        let asked: Vec<_> = prompter
+            .asked
+            .iter()
+            .map(|(n, d)| format!("{n}={}", d.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            asked,
+            [
+                "project=demo",
+                "package=my_app",
+                "api=true",
+                "author=Someone"
+            ]
+        );
         assert_eq!(answers["api"], "false");
-        let mut prompter = Scripted { replies: vec!["", "", ""], asked: vec![] };
-        run(&given_set(&[("package", "x"), ("port", "1")]), &mut prompter).unwrap();
+        let mut prompter = Scripted {
+            replies: vec!["", "", ""],
+            asked: vec![],
+        };
+        run(
+            &given_set(&[("package", "x"), ("port", "1")]),
+            &mut prompter,
+        )
+        .unwrap();
         assert_eq!(prompter.asked.len(), 3);
     }
 }

@@ -16,7 +16,11 @@ pub fn catch_interrupts() {
 }
 
 fn check_interrupt() -> Result<()> {
-    if INTERRUPTED.load(Ordering::SeqCst) { Err(Error::Interrupted) } else { Ok(()) }
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        Err(Error::Interrupted)
+    } else {
+        Ok(())
+    }
 }
 
 /// What is at the destination before anything is written.
@@ -34,25 +38,35 @@ pub enum Destination {
 pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
     if !dest.exists() {
         if dest.symlink_metadata().is_ok() {
-            return Err(Error::DestinationIsFile { path: dest.to_path_buf() });
+            return Err(Error::DestinationIsFile {
+                path: dest.to_path_buf(),
+            });
         }
         return Ok(Destination::New);
     }
     if !dest.is_dir() {
-        return Err(Error::DestinationIsFile { path: dest.to_path_buf() });
+        return Err(Error::DestinationIsFile {
+            path: dest.to_path_buf(),
+        });
     }
     if fs_err::read_dir(dest)?.next().is_none() {
         return Ok(Destination::Empty);
     }
     if !force {
-        return Err(Error::DestinationNotEmpty { path: dest.to_path_buf() });
+        return Err(Error::DestinationNotEmpty {
+            path: dest.to_path_buf(),
+        });
     }
     let mut overwritten = Vec::new();
     for file in &plan.files {
         let target = dest.join(&file.path);
         // A parent that is a file, or a folder where a file must go, cannot be resolved by
         // overwriting, and --force never deletes.
-        for ancestor in Path::new(&file.path).ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()) {
+        for ancestor in Path::new(&file.path)
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+        {
             if dest.join(ancestor).is_file() {
                 return Err(Error::Usage(format!(
                     "{} is a file, but the template needs a folder there (for {}); move it away and retry",
@@ -77,15 +91,26 @@ pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
 /// Stage every file under a temporary folder next to `dest`, let `prepare` finish the staged
 /// tree (e.g. `git init`), then move it into place. On any error or interrupt before the move,
 /// the staging folder is removed and `dest` is as it was.
-pub fn apply(dest: &Path, plan: &Plan, how: &Destination, prepare: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+pub fn apply(
+    dest: &Path,
+    plan: &Plan,
+    how: &Destination,
+    prepare: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
     let anchor = nearest_existing(dest)?;
     let stage_parent = match how {
         Destination::New => anchor.clone(),
         Destination::Empty | Destination::Existing { .. } => dest.to_path_buf(),
     };
-    let stage = tempfile::Builder::new().prefix(".dayone-staging-").tempdir_in(&stage_parent).map_err(|err| {
-        Error::Io(std::io::Error::new(err.kind(), format!("cannot write in {}: {err}", stage_parent.display())))
-    })?;
+    let stage = tempfile::Builder::new()
+        .prefix(".dayone-staging-")
+        .tempdir_in(&stage_parent)
+        .map_err(|err| {
+            Error::Io(std::io::Error::new(
+                err.kind(),
+                format!("cannot write in {}: {err}", stage_parent.display()),
+            ))
+        })?;
     for file in &plan.files {
         check_interrupt()?;
         let target = stage.path().join(&file.path);
@@ -147,14 +172,22 @@ fn move_children(stage: &Path, dest: &Path) -> Result<()> {
 /// final rename stays on one filesystem.
 fn nearest_existing(path: &Path) -> Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
-    Ok(absolute.ancestors().find(|a| a.exists()).map(Path::to_path_buf).unwrap_or(absolute))
+    Ok(absolute
+        .ancestors()
+        .find(|a| a.exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(absolute))
 }
 
 /// Create the missing parents of `dest`, returning them so a failure can remove them again.
 fn create_parents(dest: &Path, anchor: &Path) -> Result<Vec<PathBuf>> {
     let absolute = std::path::absolute(dest)?;
-    let mut missing: Vec<PathBuf> =
-        absolute.ancestors().skip(1).take_while(|a| *a != anchor && !a.exists()).map(Path::to_path_buf).collect();
+    let mut missing: Vec<PathBuf> = absolute
+        .ancestors()
+        .skip(1)
+        .take_while(|a| *a != anchor && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
     missing.reverse();
     for dir in &missing {
         fs_err::create_dir(dir)?;

@@ -1,10 +1,288 @@
-//! `dayone check`: the course checklist with evidence. (Being built: issue 5.)
+//! `dayone check`: print the course checklist with evidence, as text or JSON, compare it with
+//! the report's boxes, and optionally tick the boxes that have evidence.
+
+use std::path::PathBuf;
+
+use console::Style;
+use serde::Serialize;
 
 use crate::Outcome;
+use crate::check::checklist::Week;
+use crate::check::{self, CheckResult, ItemResult, Status};
 use crate::cli::CheckArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::printer::Printer;
 
-pub fn run(_args: CheckArgs, _printer: &Printer) -> Result<Outcome> {
-    Err(Error::Usage("`dayone check` is not built yet".into()))
+/// Evidence lines shown per item in text output.
+const MAX_EVIDENCE_LINES: usize = 3;
+
+pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
+    let root = check::project_root(&args.path.unwrap_or_else(|| PathBuf::from(".")))?;
+    let mut result = check::run(&root)?;
+    if args.fix_report && result.report.is_none() {
+        printer.warn(format!(
+            "--fix-report: {} has no {}, so there are no boxes to tick",
+            root.display(),
+            check::REPORT_PATH
+        ));
+    }
+    let fixed = if args.fix_report {
+        check::fix_report(&mut result)?
+    } else {
+        Vec::new()
+    };
+    if args.json {
+        printer.data(to_json(&result, &fixed)?);
+    } else {
+        print_text(&result, &fixed, args.fix_report, printer);
+    }
+    for note in &result.notes {
+        printer.warn(note);
+    }
+    let unsupported = result.items.iter().any(ItemResult::ticked_without_evidence);
+    Ok(if args.strict && unsupported {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+#[derive(Serialize)]
+struct WeekSummary {
+    week: Week,
+    done: usize,
+    open: usize,
+    manual: usize,
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    #[serde(flatten)]
+    result: &'a CheckResult,
+    summary: Vec<WeekSummary>,
+    total: WeekTotals,
+    ticked_without_evidence: Vec<&'a str>,
+    evidence_not_ticked: Vec<&'a str>,
+    fixed: &'a [String],
+}
+
+#[derive(Serialize)]
+struct WeekTotals {
+    done: usize,
+    open: usize,
+    manual: usize,
+    items: usize,
+}
+
+fn ids(result: &CheckResult, pred: fn(&ItemResult) -> bool) -> Vec<&str> {
+    result
+        .items
+        .iter()
+        .filter(|i| pred(i))
+        .map(|i| i.id.as_str())
+        .collect()
+}
+
+fn to_json(result: &CheckResult, fixed: &[String]) -> Result<String> {
+    let json = Json {
+        result,
+        summary: Week::ALL
+            .iter()
+            .map(|&week| WeekSummary {
+                week,
+                done: result.count(Some(week), Status::Done),
+                open: result.count(Some(week), Status::Open),
+                manual: result.count(Some(week), Status::Manual),
+            })
+            .collect(),
+        total: WeekTotals {
+            done: result.count(None, Status::Done),
+            open: result.count(None, Status::Open),
+            manual: result.count(None, Status::Manual),
+            items: result.items.len(),
+        },
+        ticked_without_evidence: ids(result, ItemResult::ticked_without_evidence),
+        evidence_not_ticked: ids(result, ItemResult::evidence_not_ticked),
+        fixed,
+    };
+    let mut text = serde_json::to_string_pretty(&json).map_err(std::io::Error::other)?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn status_word(printer: &Printer, status: Status) -> String {
+    let (style, word) = match status {
+        Status::Done => (Style::new().green().bold(), "done  "),
+        Status::Open => (Style::new().yellow(), "open  "),
+        Status::Manual => (Style::new().cyan(), "manual"),
+    };
+    printer.paint(style, word)
+}
+
+fn tick_column(item: &ItemResult, has_report: bool) -> &'static str {
+    match (has_report, item.ticked) {
+        (false, _) => "",
+        (true, Some(true)) => "[x] ",
+        (true, Some(false)) => "[ ] ",
+        (true, None) => " -  ",
+    }
+}
+
+fn counts(result: &CheckResult, week: Option<Week>) -> String {
+    format!(
+        "{} done, {} open, {} manual",
+        result.count(week, Status::Done),
+        result.count(week, Status::Open),
+        result.count(week, Status::Manual)
+    )
+}
+
+fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, printer: &Printer) {
+    printer.info(format!("Course checklist for {}", result.project.display()));
+    let has_report = result.report.is_some();
+    match &result.report {
+        Some(report) => {
+            let ticked = result
+                .items
+                .iter()
+                .filter(|i| i.ticked == Some(true))
+                .count();
+            printer.info(format!(
+                "{}: {} checklist boxes, {ticked} ticked (column [x]/[ ]; - means the report has no box for the item)",
+                report.path, report.boxes
+            ));
+        }
+        None => printer.info(format!(
+            "no {}: the checklist is shown without boxes to compare",
+            check::REPORT_PATH
+        )),
+    }
+    // Evidence and hints line up under the label: indent, box column, status, module.
+    let pad = " ".repeat(2 + if has_report { 4 } else { 0 } + 7 + 7);
+    for week in Week::ALL {
+        printer.info("");
+        printer.info(printer.paint(
+            Style::new().bold(),
+            &format!("{week}  ({})", counts(result, Some(week))),
+        ));
+        for item in result.items.iter().filter(|i| i.week == week) {
+            let mut line = format!(
+                "  {}{} {:<6} {}",
+                tick_column(item, has_report),
+                status_word(printer, item.status),
+                item.module.as_deref().unwrap_or(""),
+                item.label
+            );
+            if item.ticked_without_evidence() {
+                line.push_str(
+                    &printer.paint(Style::new().red().bold(), "  ← ticked without evidence"),
+                );
+            } else if item.evidence_not_ticked() {
+                line.push_str(
+                    &printer.paint(Style::new().yellow().bold(), "  ← evidence but not ticked"),
+                );
+            }
+            printer.info(line);
+            // A few pieces of evidence make the point; --json has them all.
+            for evidence in item.evidence.iter().take(MAX_EVIDENCE_LINES) {
+                let place = match evidence.line {
+                    Some(n) => format!("{}:{n}", evidence.path),
+                    None => evidence.path.clone(),
+                };
+                let prefix = if item.status == Status::Done {
+                    ""
+                } else {
+                    "found: "
+                };
+                printer.info(format!("{pad}{prefix}{place}: {}", evidence.detail));
+            }
+            if item.evidence.len() > MAX_EVIDENCE_LINES {
+                printer.info(format!(
+                    "{pad}… and {} more (see --json)",
+                    item.evidence.len() - MAX_EVIDENCE_LINES
+                ));
+            }
+            if item.status == Status::Open {
+                if let Some(hint) = &item.hint {
+                    printer.info(format!("{pad}hint: {hint}"));
+                }
+            }
+        }
+    }
+    printer.info("");
+    printer.info(format!(
+        "Overall: {} (of {} items)",
+        counts(result, None),
+        result.items.len()
+    ));
+    let Some(report) = &result.report else { return };
+    if !fixed.is_empty() {
+        printer.info(format!(
+            "Ticked {} box(es) in {}: {}",
+            fixed.len(),
+            report.path,
+            fixed.join(", ")
+        ));
+    }
+    let unsupported: Vec<&ItemResult> = result
+        .items
+        .iter()
+        .filter(|i| i.ticked_without_evidence())
+        .collect();
+    if !unsupported.is_empty() {
+        printer.info(format!(
+            "{} ticked box(es) without evidence (the graders check these against the repository; `--fix-report` never unticks them):",
+            unsupported.len()
+        ));
+        for item in unsupported {
+            printer.info(format!(
+                "  line {}: {} ({})",
+                item.report_line.unwrap_or(0),
+                item.label,
+                item.id
+            ));
+        }
+    }
+    let untracked = result
+        .items
+        .iter()
+        .filter(|i| i.evidence_not_ticked())
+        .count();
+    if untracked > 0 && !fix_requested {
+        printer.info(format!(
+            "{untracked} item(s) have evidence but an unticked box; `dayone check --fix-report` ticks them"
+        ));
+    }
+    let missing: Vec<&str> = result
+        .items
+        .iter()
+        .filter(|i| i.ticked.is_none())
+        .map(|i| i.id.as_str())
+        .collect();
+    if report.boxes == 0 {
+        printer.info(format!(
+            "{} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading",
+            report.path
+        ));
+    } else if !missing.is_empty() {
+        printer.info(format!(
+            "{} item(s) have no box in {}: {}",
+            missing.len(),
+            report.path,
+            missing.join(", ")
+        ));
+    }
+    for unknown in &report.unknown {
+        printer.info(format!(
+            "line {}: this {} box{} matches no checklist item: {}",
+            unknown.line,
+            unknown.week,
+            unknown
+                .module
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default(),
+            unknown.text
+        ));
+    }
 }

@@ -21,9 +21,22 @@ pub const DEFAULT_TEMPLATE: &str = "mlops";
 pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     let mut engine = Engine::new();
     let answers_file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
-    let recorded = answers_file.as_ref().and_then(|f| f.dayone.as_ref()).and_then(|d| d.template.clone());
-    let template_name = args.template.clone().or_else(|| recorded.clone()).unwrap_or_else(|| DEFAULT_TEMPLATE.into());
-    let template = Template::find(&template_name, &mut engine)?;
+    let recorded = answers_file
+        .as_ref()
+        .and_then(|f| f.dayone.as_ref())
+        .and_then(|d| d.template.clone());
+    let template_name = args
+        .template
+        .clone()
+        .or_else(|| recorded.clone())
+        .unwrap_or_else(|| DEFAULT_TEMPLATE.into());
+    let template = Template::find(&template_name, &mut engine).map_err(|err| match (&err, &args.template, &args.answers) {
+        (Error::UnknownTemplate { name, .. }, None, Some(file)) => Error::Usage(format!(
+            "{} was made with template `{name}`, which is not built in; pass its folder with --template PATH",
+            file.display()
+        )),
+        _ => err,
+    })?;
     if let (Some(found), Some(file)) = (&recorded, &args.answers) {
         if *found != template.manifest.template.name {
             return Err(Error::AnswersForOtherTemplate {
@@ -41,6 +54,8 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     };
     let answers = questions::resolve(&template.manifest, &mut engine, &given, prompter.as_mut())?;
     let dest = destination(&args, &template, &answers)?;
+    let git_wanted = !args.no_git && git_note(printer, &dest, args.dry_run);
+    engine.set_git(git_wanted);
     let plan = plan::build(&template, &mut engine, &answers)?;
     let how = write::inspect(&dest, &plan, args.force)?;
 
@@ -49,7 +64,6 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
 
-    let git_wanted = !args.no_git && git_note(printer, &dest);
     let paths: Vec<String> = plan.files.iter().map(|f| f.path.clone()).collect();
     let message = format!(
         "Create project from template {} {} (dayone {})",
@@ -63,12 +77,22 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     let stage_git = git_wanted && !matches!(how, Destination::Existing { .. });
     write::apply(&dest, &plan, &how, |staged| {
         if stage_git {
-            author = Some(git::init_and_commit(staged, &paths, &message, (&fallback.0, &fallback.1))?);
+            author = Some(git::init_and_commit(
+                staged,
+                &paths,
+                &message,
+                (&fallback.0, &fallback.1),
+            )?);
         }
         Ok(())
     })?;
     if git_wanted && !stage_git {
-        author = Some(git::init_and_commit(&dest, &paths, &message, (&fallback.0, &fallback.1))?);
+        author = Some(git::init_and_commit(
+            &dest,
+            &paths,
+            &message,
+            (&fallback.0, &fallback.1),
+        )?);
     }
 
     print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
@@ -79,7 +103,9 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         }
         match engine.render_text("next_steps", steps, &context) {
             Ok(text) => printer.info(format!("\n{}", text.trim_end())),
-            Err(message) => printer.warn(format!("the template's next steps could not be shown: {message}")),
+            Err(message) => printer.warn(format!(
+                "the template's next steps could not be shown: {message}"
+            )),
         }
     }
     Ok(Outcome::Clean)
@@ -97,8 +123,13 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
         .collect();
     Ok(Given {
         set: parse_set_flags(&args.set)?,
-        file: answers_file.zip(args.answers.as_ref()).map(|(f, p)| (p.display().to_string(), f.answers)),
-        config: config.path.clone().map(|p| (p.display().to_string(), config.defaults)),
+        file: answers_file
+            .zip(args.answers.as_ref())
+            .map(|(f, p)| (p.display().to_string(), f.answers)),
+        config: config
+            .path
+            .clone()
+            .map(|p| (p.display().to_string(), config.defaults)),
         git,
         directory_hint: args
             .dir
@@ -108,21 +139,36 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
     })
 }
 
-fn destination(args: &NewArgs, template: &Template, answers: &questions::Answers) -> Result<PathBuf> {
+fn destination(
+    args: &NewArgs,
+    template: &Template,
+    answers: &questions::Answers,
+) -> Result<PathBuf> {
     if let Some(dir) = &args.dir {
         return Ok(dir.clone());
     }
     let var = template.manifest.template.directory_variable.as_deref();
-    let named = var.and_then(|v| answers.iter().find(|(k, _)| k == v)).map(|(_, value)| value.to_string());
-    named.filter(|n| !n.is_empty()).map(PathBuf::from).ok_or_else(|| {
-        Error::Usage(format!("template `{}` does not name a project folder; give one: dayone new DIR", template.name()))
-    })
+    let named = var
+        .and_then(|v| answers.iter().find(|(k, _)| k == v))
+        .map(|(_, value)| value.to_string());
+    named
+        .filter(|n| !n.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "template `{}` does not name a project folder; give one: dayone new DIR",
+                template.name()
+            ))
+        })
 }
 
 /// Whether to create a repository; says why not when the destination is already in one.
-fn git_note(printer: &Printer, dest: &Path) -> bool {
+fn git_note(printer: &Printer, dest: &Path, quiet: bool) -> bool {
     match git::enclosing_work_tree(dest) {
         Some(root) => {
+            if quiet {
+                return false;
+            }
             printer.info(format!(
                 "{} is inside the git work tree {}; not creating another repository",
                 dest.display(),
@@ -136,7 +182,13 @@ fn git_note(printer: &Printer, dest: &Path) -> bool {
 
 /// Author for the first commit when git config has none: the template's author answers.
 fn author_fallback(answers: &questions::Answers) -> (String, String) {
-    let get = |key: &str| answers.iter().find(|(k, _)| k == key).map(|(_, v)| v.to_string()).filter(|v| !v.is_empty());
+    let get = |key: &str| {
+        answers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.to_string())
+            .filter(|v| !v.is_empty())
+    };
     (
         get("author_name").unwrap_or_else(|| "dayone".into()),
         get("author_email").unwrap_or_else(|| "dayone@localhost".into()),
@@ -148,9 +200,17 @@ fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination)
         Destination::Existing { overwritten } => overwritten,
         _ => &[],
     };
-    let mut out = format!("Dry run: nothing written. Would write {} files to {}:\n", plan.files.len(), dest.display());
+    let mut out = format!(
+        "Dry run: nothing written. Would write {} files to {}:\n",
+        plan.files.len(),
+        dest.display()
+    );
     for file in &plan.files {
-        let verb = if overwritten.contains(&file.path) { "overwrite" } else { "create" };
+        let verb = if overwritten.contains(&file.path) {
+            "overwrite"
+        } else {
+            "create"
+        };
         out += &format!("  {verb:<9} {}\n", file.path);
     }
     for skipped in &plan.skipped {
@@ -181,13 +241,18 @@ fn print_summary(
     ));
     if let Destination::Existing { overwritten } = how {
         if !overwritten.is_empty() {
-            printer.info(format!("Replaced {} existing files (--force):", overwritten.len()));
+            printer.info(format!(
+                "Replaced {} existing files (--force):",
+                overwritten.len()
+            ));
             for path in overwritten {
                 printer.info(format!("  {path}"));
             }
         }
     }
     if let Some(author) = author {
-        printer.info(format!("Initialised git on branch main with a first commit by {author}."));
+        printer.info(format!(
+            "Initialised git on branch main with a first commit by {author}."
+        ));
     }
 }

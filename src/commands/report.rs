@@ -1,10 +1,140 @@
-//! `dayone report check|html`. (Being built: issue 4.)
+//! `dayone report check|html`: wire the command line to `crate::report` and print results.
+
+use std::path::Path;
+
+use console::Style;
 
 use crate::Outcome;
-use crate::cli::ReportCommand;
+use crate::cli::{ReportCheckArgs, ReportCommand, ReportHtmlArgs};
 use crate::error::{Error, Result};
 use crate::printer::Printer;
+use crate::report::check::{self, Checked, Question};
+use crate::report::{self as report_file, html, limits};
 
-pub fn run(_command: ReportCommand, _printer: &Printer) -> Result<Outcome> {
-    Err(Error::Usage("`dayone report` is not built yet".into()))
+pub fn run(command: ReportCommand, printer: &Printer) -> Result<Outcome> {
+    match command {
+        ReportCommand::Check(args) => run_check(&args, printer),
+        ReportCommand::Html(args) => run_html(&args, printer),
+    }
+}
+
+fn run_check(args: &ReportCheckArgs, printer: &Printer) -> Result<Outcome> {
+    let path = report_file::locate(args.path.as_deref())?;
+    let report = report_file::read(&path)?;
+    let dir = report.dir().to_path_buf();
+    let exists = |relative: &Path| dir.join(relative).is_file();
+    let checked = check::check(&report.text, &exists).map_err(|problem| Error::NotAReport {
+        path: path.clone(),
+        problem,
+    })?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&checked).expect("check results serialise");
+        printer.data(format!("{json}\n"));
+    } else {
+        print_text(&path, &checked, printer);
+    }
+    Ok(if checked.clean() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
+    printer.info(printer.paint(Style::new().bold(), &path.display().to_string()));
+    for section in &limits::SECTIONS {
+        printer.info(format!(
+            "\n{}",
+            printer.paint(Style::new().bold(), section.title)
+        ));
+        for question in checked
+            .questions
+            .iter()
+            .filter(|q| section.questions.contains(&q.number))
+        {
+            printer.info(question_line(question, printer));
+            for finding in &question.findings {
+                let mark = printer.paint(Style::new().yellow(), "!");
+                printer.info(format!(
+                    "      {mark} line {}: {}",
+                    finding.line, finding.message
+                ));
+            }
+        }
+    }
+    printer.info(format!(
+        "\n{}/{} questions pass",
+        checked.passed, checked.total
+    ));
+    let findings = checked.finding_count();
+    if findings > 0 {
+        printer.info(format!("{findings} finding(s) to fix: the lines marked !"));
+    }
+}
+
+fn question_line(q: &Question, printer: &Printer) -> String {
+    let range = |min: Option<usize>, max: Option<usize>| match (min, max) {
+        (Some(min), Some(max)) if min == max => format!("(exactly {min})"),
+        (Some(min), Some(max)) => format!("({min}–{max})"),
+        _ => String::new(),
+    };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            word.to_string()
+        } else {
+            format!("{word}s")
+        }
+    };
+    let status = if q.ok {
+        printer.paint(Style::new().green(), "ok")
+    } else {
+        printer.paint(Style::new().red().bold(), &q.problems.join(", "))
+    };
+    format!(
+        "  Q{:<3}{:>4} {:<5} {:<11}{:>2} {:<6} {:<12}{status}",
+        q.number,
+        q.words,
+        plural(q.words, "word"),
+        range(q.min_words, q.max_words),
+        q.images,
+        plural(q.images, "image"),
+        range(q.min_images, q.max_images),
+    )
+}
+
+fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
+    let path = report_file::locate(args.path.as_deref())?;
+    let report = report_file::read(&path)?;
+    let page = html::render(&report.text, report.dir())?;
+    match &args.output {
+        Some(output) => {
+            write_whole(output, &page.html)?;
+            printer.info(format!("wrote {}", output.display()));
+        }
+        None => printer.data(&page.html),
+    }
+    for problem in &page.problems {
+        printer.warn(format!("{}: {problem}", path.display()));
+    }
+    Ok(if page.problems.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// Write beside the target first, then rename, so a reader never sees half a page.
+fn write_whole(output: &Path, contents: &str) -> Result<()> {
+    let name = output
+        .file_name()
+        .map_or_else(|| "report.html".into(), |n| n.to_string_lossy());
+    let partial = output.with_file_name(format!(".{name}.partial"));
+    if let Err(err) = fs_err::write(&partial, contents) {
+        let _ = fs_err::remove_file(&partial);
+        return Err(err.into());
+    }
+    fs_err::rename(&partial, output).map_err(|err| {
+        let _ = fs_err::remove_file(&partial);
+        err.into()
+    })
 }

@@ -29,12 +29,19 @@ fn list(engine: &mut Engine, as_json: bool, printer: &Printer) -> Result<()> {
             .iter()
             .map(|t| json!({"name": t.name(), "version": t.manifest.template.version, "description": t.manifest.template.description}))
             .collect();
-        printer.data(format!("{}\n", serde_json::to_string_pretty(&items).expect("JSON of plain values")));
+        printer.data(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&items).expect("JSON of plain values")
+        ));
     } else {
         let mut out = String::from("Built-in templates:\n");
         for t in &templates {
-            out +=
-                &format!("  {:<10} {:<8} {}\n", t.name(), t.manifest.template.version, t.manifest.template.description);
+            out += &format!(
+                "  {:<10} {:<8} {}\n",
+                t.name(),
+                t.manifest.template.version,
+                t.manifest.template.description
+            );
         }
         out += "\nShow one template's variables with: dayone templates NAME\n";
         printer.data(out);
@@ -59,7 +66,10 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
             })
             .collect();
         let doc = json!({"name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
-        printer.data(format!("{}\n", serde_json::to_string_pretty(&doc).expect("JSON of plain values")));
+        printer.data(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).expect("JSON of plain values")
+        ));
         return;
     }
     let mut out = format!(
@@ -78,7 +88,9 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
             out += &format!("    choices: {}\n", v.choices.join(", "));
         }
         if let Some(default) = &v.default {
-            let shown = default.as_str().map_or_else(|| default.to_string(), String::from);
+            let shown = default
+                .as_str()
+                .map_or_else(|| default.to_string(), String::from);
             out += &format!("    default: {shown}\n");
         }
         if let Some(key) = &v.git_config {

@@ -9,12 +9,18 @@ use tera::{Context, Tera};
 
 pub struct Engine {
     tera: Tera,
+    /// Exposed as `dayone.git`: whether `dayone new` creates a repository for this project.
+    git: bool,
 }
 
 /// Tera sees `${{` as text followed by an expression; rewrite it into an expression that
 /// prints `${{` so workflow files can be written plainly.
 fn protect_actions(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains("${{") { text.replace("${{", "{{ \"${{\" }}").into() } else { text.into() }
+    if text.contains("${{") {
+        text.replace("${{", "{{ \"${{\" }}").into()
+    } else {
+        text.into()
+    }
 }
 
 /// Does this text need Tera at all? Plain files skip parsing entirely.
@@ -34,32 +40,53 @@ impl Engine {
         tera.autoescape_on(vec![]);
         tera.register_filter("snake_case", case_filter(heck::ToSnakeCase::to_snake_case));
         tera.register_filter("kebab_case", case_filter(heck::ToKebabCase::to_kebab_case));
-        tera.register_filter("pascal_case", case_filter(heck::ToPascalCase::to_pascal_case));
-        Self { tera }
+        tera.register_filter(
+            "pascal_case",
+            case_filter(heck::ToPascalCase::to_pascal_case),
+        );
+        Self { tera, git: false }
     }
 
-    /// A context holding only dayone's own values (`dayone.version`, `dayone.year`).
+    /// Tell templates (as `dayone.git`) whether the project gets a git repository.
+    pub fn set_git(&mut self, git: bool) {
+        self.git = git;
+    }
+
+    /// A context holding only dayone's own values: `dayone.version`, `dayone.year` and
+    /// `dayone.git`.
     pub fn base_context(&self) -> Context {
         let mut context = Context::new();
-        let mut own = HashMap::new();
-        own.insert("version", env!("CARGO_PKG_VERSION").to_string());
-        own.insert("year", current_year().to_string());
+        let own = serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "year": current_year().to_string(),
+            "git": self.git,
+        });
         context.insert("dayone", &own);
         context
     }
 
     /// Render a piece of template text; `what` names it in errors.
-    pub fn render_text(&mut self, what: &str, text: &str, context: &Context) -> Result<String, String> {
+    pub fn render_text(
+        &mut self,
+        what: &str,
+        text: &str,
+        context: &Context,
+    ) -> Result<String, String> {
         if !has_tags(text) {
             return Ok(text.to_string());
         }
         let text = protect_actions(text);
-        self.tera.render_str(&text, context).map_err(|err| describe(&err, what, &text))
+        self.tera
+            .render_str(&text, context)
+            .map_err(|err| describe(&err, what, &text))
     }
 
     /// Evaluate an expression to a bool; anything but `true`/`false` is an error.
     pub fn eval_bool(&mut self, expr: &str, context: &Context) -> Result<bool, String> {
-        match self.render_text("expression", &format!("{{{{ {expr} }}}}"), context)?.as_str() {
+        match self
+            .render_text("expression", &format!("{{{{ {expr} }}}}"), context)?
+            .as_str()
+        {
             "true" => Ok(true),
             "false" => Ok(false),
             other => Err(format!("evaluates to `{other}`, not true or false")),
@@ -69,32 +96,65 @@ impl Engine {
     /// Add many files as named templates in one step (Tera rebuilds its inheritance index on
     /// every add, so adding one by one is quadratic).
     pub fn add_files(&mut self, files: &[(String, &str)]) -> Result<(), (String, String)> {
-        let protected: Vec<(String, String)> =
-            files.iter().map(|(name, text)| (name.clone(), protect_actions(text).into_owned())).collect();
-        self.tera.add_raw_templates(protected.iter().map(|(n, t)| (n.as_str(), t.as_str()))).map_err(|err| {
-            let name = files.iter().map(|(n, _)| n).find(|n| err.to_string().contains(n.as_str()));
-            let name = name.cloned().unwrap_or_default();
-            let text = protected.iter().find(|(n, _)| *n == name).map_or("", |(_, t)| t.as_str());
-            (name.clone(), describe(&err, &name, text))
-        })
+        let protected: Vec<(String, String)> = files
+            .iter()
+            .map(|(name, text)| (name.clone(), protect_actions(text).into_owned()))
+            .collect();
+        self.tera
+            .add_raw_templates(protected.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|err| {
+                let name = files
+                    .iter()
+                    .map(|(n, _)| n)
+                    .find(|n| err.to_string().contains(n.as_str()));
+                let name = name.cloned().unwrap_or_default();
+                let text = protected
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or("", |(_, t)| t.as_str());
+                (name.clone(), describe(&err, &name, text))
+            })
     }
 
     /// Render a file added with [`Engine::add_files`]; `source` is its text, to locate errors.
-    pub fn render_file(&self, name: &str, source: &str, context: &Context) -> Result<String, String> {
-        self.tera.render(name, context).map_err(|err| describe(&err, name, source))
+    pub fn render_file(
+        &self,
+        name: &str,
+        source: &str,
+        context: &Context,
+    ) -> Result<String, String> {
+        self.tera
+            .render(name, context)
+            .map_err(|err| describe(&err, name, source))
     }
 
     /// Identifiers tested in `{% if %}`/`{% elif %}` tags that are not known variables. Tera
     /// treats an unknown name there as false, which would silently drop a typo'd branch.
     pub fn unknown_condition_names(text: &str, known: &BTreeSet<String>) -> Vec<(usize, String)> {
-        static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{%-?\s*(?:if|elif)\s+(.*?)-?%\}").unwrap());
+        static TAG: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\{%-?\s*(?:if|elif)\s+(.*?)-?%\}").unwrap());
         static LOCAL: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"\{%-?\s*(?:for\s+(\w+)(?:\s*,\s*(\w+))?\s+in|set(?:_global)?\s+(\w+))").unwrap()
+            Regex::new(r"\{%-?\s*(?:for\s+(\w+)(?:\s*,\s*(\w+))?\s+in|set(?:_global)?\s+(\w+))")
+                .unwrap()
         });
-        static STRINGS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""[^"]*"|'[^']*'|`[^`]*`"#).unwrap());
-        static IDENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.\w]*[A-Za-z_]\w*").unwrap());
-        const WORDS: &[&str] =
-            &["and", "or", "not", "in", "is", "true", "false", "True", "False", "defined", "undefined", "loop"];
+        static STRINGS: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r#""[^"]*"|'[^']*'|`[^`]*`"#).unwrap());
+        static IDENT: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"[.\w]*[A-Za-z_]\w*").unwrap());
+        const WORDS: &[&str] = &[
+            "and",
+            "or",
+            "not",
+            "in",
+            "is",
+            "true",
+            "false",
+            "True",
+            "False",
+            "defined",
+            "undefined",
+            "loop",
+        ];
         let locals: BTreeSet<&str> = LOCAL
             .captures_iter(text)
             .flat_map(|c| [c.get(1), c.get(2), c.get(3)])
@@ -107,11 +167,21 @@ impl Engine {
             let line = text[..tag.get(0).unwrap().start()].matches('\n').count() + 1;
             for word in IDENT.find_iter(&expr).map(|m| m.as_str()) {
                 let root = word.split('.').next().unwrap_or(word);
-                let after_filter = expr.split(word).next().is_some_and(|b| b.trim_end().ends_with('|'));
-                if root.is_empty() || root.chars().next().is_some_and(|c| c.is_ascii_digit()) || after_filter {
+                let after_filter = expr
+                    .split(word)
+                    .next()
+                    .is_some_and(|b| b.trim_end().ends_with('|'));
+                if root.is_empty()
+                    || root.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    || after_filter
+                {
                     continue;
                 }
-                if !known.contains(root) && !locals.contains(root) && !WORDS.contains(&root) && root != "dayone" {
+                if !known.contains(root)
+                    && !locals.contains(root)
+                    && !WORDS.contains(&root)
+                    && root != "dayone"
+                {
                     unknown.push((line, root.to_string()));
                 }
             }
@@ -122,7 +192,8 @@ impl Engine {
 
 fn case_filter(
     convert: fn(&str) -> String,
-) -> impl Fn(&tera::Value, &HashMap<String, tera::Value>) -> tera::Result<tera::Value> + Send + Sync {
+) -> impl Fn(&tera::Value, &HashMap<String, tera::Value>) -> tera::Result<tera::Value> + Send + Sync
+{
     move |value, _| match value.as_str() {
         Some(text) => Ok(tera::Value::String(convert(text))),
         None => Err(tera::Error::msg(format!("expected a string, got {value}"))),
@@ -144,7 +215,8 @@ fn describe(err: &tera::Error, what: &str, text: &str) -> String {
         current = e.source();
     }
     let mut message = parts.join(": ");
-    static UNDEFINED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"Variable `([^`]+)` not found").unwrap());
+    static UNDEFINED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"Variable `([^`]+)` not found").unwrap());
     if let Some(name) = UNDEFINED.captures(&message).map(|c| c[1].to_string()) {
         let root = name.split(['.', '[']).next().unwrap_or(&name).to_string();
         message = format!("`{name}` is not defined (no template variable has that name)");
@@ -164,7 +236,9 @@ fn line_using(text: &str, name: &str) -> Option<usize> {
 
 /// The current UTC year, from the system clock (no date crate needed for one number).
 fn current_year() -> i64 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     // Civil-from-days (Howard Hinnant's algorithm), year only.
     let days = secs.div_euclid(86_400) + 719_468;
     let era = days.div_euclid(146_097);
@@ -191,7 +265,9 @@ mod tests {
     fn github_expressions_survive() {
         let mut engine = Engine::new();
         let c = ctx(&engine);
-        let out = engine.render_text("wf", "os: ${{ matrix.os }} for {{ name | kebab_case }}", &c).unwrap();
+        let out = engine
+            .render_text("wf", "os: ${{ matrix.os }} for {{ name | kebab_case }}", &c)
+            .unwrap();
         assert_eq!(out, "os: ${{ matrix.os }} for my-project");
     }
 
@@ -199,7 +275,9 @@ mod tests {
     fn undefined_variable_names_the_line() {
         let mut engine = Engine::new();
         let c = ctx(&engine);
-        let err = engine.render_text("f.py", "a\nb {{ name }}\nc {{ nmae }}\n", &c).unwrap_err();
+        let err = engine
+            .render_text("f.py", "a\nb {{ name }}\nc {{ nmae }}\n", &c)
+            .unwrap_err();
         assert!(err.starts_with("line 3: `nmae` is not defined"), "{err}");
     }
 
@@ -208,15 +286,28 @@ mod tests {
         let mut engine = Engine::new();
         let c = ctx(&engine);
         assert_eq!(engine.eval_bool("api and name != 'x'", &c), Ok(true));
-        assert!(engine.eval_bool("name", &c).unwrap_err().contains("not true or false"));
-        assert!(engine.eval_bool("later == 'x'", &c).unwrap_err().contains("`later`"));
+        assert!(
+            engine
+                .eval_bool("name", &c)
+                .unwrap_err()
+                .contains("not true or false")
+        );
+        assert!(
+            engine
+                .eval_bool("later == 'x'", &c)
+                .unwrap_err()
+                .contains("`later`")
+        );
     }
 
     #[test]
     fn typo_in_condition_is_found() {
         let known: BTreeSet<String> = ["api", "training"].map(String::from).into();
         let text = "{% if api %}\n{% for x in items %}{% if x %}{% endif %}{% endfor %}\n{%- elif trainin == 'x' | lower %}{% endif %}";
-        assert_eq!(Engine::unknown_condition_names(text, &known), vec![(3, "trainin".to_string())]);
+        assert_eq!(
+            Engine::unknown_condition_names(text, &known),
+            vec![(3, "trainin".to_string())]
+        );
     }
 
     #[test]

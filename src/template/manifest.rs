@@ -111,7 +111,7 @@ const RESERVED: &[&str] = &["dayone"];
 impl Manifest {
     /// Parse manifest text; `file` is only used to name the file in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|err| toml_error(file, text, &err))
+        toml::from_str(text).map_err(|err| Error::toml(file, text, &err))
     }
 
     pub fn variable(&self, name: &str) -> Option<&Variable> {
@@ -128,20 +128,27 @@ impl Manifest {
             problems.push("[template] name is empty".to_string());
         }
         if Version::parse(&meta.version).is_none() {
-            problems.push(format!("[template] version `{}` is not of the form X.Y.Z", meta.version));
+            problems.push(format!(
+                "[template] version `{}` is not of the form X.Y.Z",
+                meta.version
+            ));
         }
         if let Some(min) = &meta.min_dayone_version {
             if Version::parse(min).is_none() {
-                problems.push(format!("[template] min_dayone_version `{min}` is not of the form X.Y.Z"));
+                problems.push(format!(
+                    "[template] min_dayone_version `{min}` is not of the form X.Y.Z"
+                ));
             }
         }
         if let Some(dir_var) = &meta.directory_variable {
             match self.variable(dir_var) {
                 Some(v) if v.var_type == VarType::String => {}
-                Some(_) => {
-                    problems.push(format!("[template] directory_variable `{dir_var}` must be a string variable"))
-                }
-                None => problems.push(format!("[template] directory_variable `{dir_var}` is not a declared variable")),
+                Some(_) => problems.push(format!(
+                    "[template] directory_variable `{dir_var}` must be a string variable"
+                )),
+                None => problems.push(format!(
+                    "[template] directory_variable `{dir_var}` is not a declared variable"
+                )),
             }
         }
 
@@ -150,15 +157,23 @@ impl Manifest {
         for var in &self.variables {
             let here = format!("variable `{}`", var.name);
             if !is_identifier(&var.name) {
-                problems.push(format!("{here}: a name must be letters, digits and '_', not starting with a digit"));
+                problems.push(format!(
+                    "{here}: a name must be letters, digits and '_', not starting with a digit"
+                ));
             }
             if RESERVED.contains(&var.name.as_str()) {
-                problems.push(format!("{here}: the name is reserved for dayone's own values"));
+                problems.push(format!(
+                    "{here}: the name is reserved for dayone's own values"
+                ));
             }
             if !seen.insert(var.name.as_str()) {
                 problems.push(format!("{here}: declared twice"));
             }
-            problems.extend(var.shape_problems().into_iter().map(|p| format!("{here}: {p}")));
+            problems.extend(
+                var.shape_problems()
+                    .into_iter()
+                    .map(|p| format!("{here}: {p}")),
+            );
             if let Some(when) = &var.when {
                 if let Err(msg) = engine.eval_bool(when, &context) {
                     problems.push(format!("{here}: `when = \"{when}\"`: {msg}{ABOVE}"));
@@ -181,7 +196,11 @@ impl Manifest {
 
         for (i, rule) in self.files.rules.iter().enumerate() {
             if let Err(msg) = engine.eval_bool(&rule.when, &context) {
-                problems.push(format!("[[files.rules]] #{}: `when = \"{}\"`: {msg}", i + 1, rule.when));
+                problems.push(format!(
+                    "[[files.rules]] #{}: `when = \"{}\"`: {msg}",
+                    i + 1,
+                    rule.when
+                ));
             }
             if rule.paths.is_empty() {
                 problems.push(format!("[[files.rules]] #{}: `paths` is empty", i + 1));
@@ -196,7 +215,10 @@ impl Manifest {
             .chain(self.files.exclude.iter().map(|p| ("files.exclude", p)));
         for (key, glob) in all_globs {
             if let Err(err) = globset::Glob::new(glob) {
-                problems.push(format!("[{key}] `{glob}` is not a valid glob: {}", err.kind()));
+                problems.push(format!(
+                    "[{key}] `{glob}` is not a valid glob: {}",
+                    err.kind()
+                ));
             }
         }
         if let Some(text) = &meta.next_steps {
@@ -212,9 +234,18 @@ impl Manifest {
         let manifest = Self::parse(file, text)?;
         let problems = manifest.validate(engine);
         if !problems.is_empty() {
-            return Err(Error::Manifest { file: file.to_string(), count: problems.len(), problems });
+            return Err(Error::Manifest {
+                file: file.to_string(),
+                count: problems.len(),
+                problems,
+            });
         }
-        if let Some(min) = manifest.template.min_dayone_version.as_deref().and_then(Version::parse) {
+        if let Some(min) = manifest
+            .template
+            .min_dayone_version
+            .as_deref()
+            .and_then(Version::parse)
+        {
             let current = Version::current();
             if current < min {
                 return Err(Error::TooOld {
@@ -234,10 +265,16 @@ impl Variable {
         let mut problems = Vec::new();
         let has_choices = matches!(self.var_type, VarType::Choice | VarType::MultiChoice);
         if has_choices && self.choices.is_empty() {
-            problems.push(format!("type `{}` needs a non-empty `choices` list", self.var_type));
+            problems.push(format!(
+                "type `{}` needs a non-empty `choices` list",
+                self.var_type
+            ));
         }
         if !has_choices && !self.choices.is_empty() {
-            problems.push(format!("`choices` only applies to choice and multi-choice, not `{}`", self.var_type));
+            problems.push(format!(
+                "`choices` only applies to choice and multi-choice, not `{}`",
+                self.var_type
+            ));
         }
         let mut unique = HashSet::new();
         for choice in &self.choices {
@@ -261,7 +298,11 @@ impl Variable {
 
     /// The default, evaluated over the answers so far. A string default for a variable of any
     /// type is a Tera template whose output is then read as that type.
-    pub fn default_value(&self, engine: &mut Engine, context: &tera::Context) -> Result<Option<Value>, String> {
+    pub fn default_value(
+        &self,
+        engine: &mut Engine,
+        context: &tera::Context,
+    ) -> Result<Option<Value>, String> {
         let Some(raw) = &self.default else {
             return Ok(None);
         };
@@ -270,7 +311,9 @@ impl Variable {
                 let rendered = engine
                     .render_text(&format!("default of {}", self.name), text, context)
                     .map_err(|e| format!("default: {e}{ABOVE}"))?;
-                self.var_type.parse(&rendered, &self.choices).map_err(|e| format!("the default {e}"))?
+                self.var_type
+                    .parse(&rendered, &self.choices)
+                    .map_err(|e| format!("the default {e}"))?
             }
             other => Value::from_toml(other, self.var_type)
                 .ok_or_else(|| format!("`{other}` is not a {} value", self.var_type))?,
@@ -282,7 +325,8 @@ impl Variable {
     pub fn check(&self, value: &Value) -> Result<(), String> {
         value.check_type(self.var_type, &self.choices)?;
         if let (Some(rule), Value::Str(text)) = (&self.validate, value) {
-            let regex = regex::Regex::new(&rule.regex).map_err(|e| format!("cannot be checked: {e}"))?;
+            let regex =
+                regex::Regex::new(&rule.regex).map_err(|e| format!("cannot be checked: {e}"))?;
             if !regex.is_match(text) {
                 return Err(format!("`{text}` is invalid: {}", rule.message));
             }
@@ -297,21 +341,10 @@ impl Variable {
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// A TOML error as data: file, 1-based line and column, and toml's own message.
-pub fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> Error {
-    let (line, column) = err.span().map_or((1, 1), |span| line_column(text, span.start));
-    Error::Toml { file: file.to_string(), line, column, message: err.message().trim().to_string() }
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
@@ -320,7 +353,9 @@ mod tests {
 
     fn problems(text: &str) -> Vec<String> {
         let mut engine = Engine::new();
-        Manifest::parse("t.toml", text).unwrap().validate(&mut engine)
+        Manifest::parse("t.toml", text)
+            .unwrap()
+            .validate(&mut engine)
     }
 
     const HEAD: &str = "[template]\nname = \"t\"\nversion = \"1.0.0\"\n";
@@ -328,7 +363,15 @@ mod tests {
     #[test]
     fn unknown_key_is_reported_with_line_and_column() {
         let err = Manifest::parse("t.toml", &format!("{HEAD}colour = 1\n")).unwrap_err();
-        let Error::Toml { line, column, message, .. } = err else { panic!("{err:?}") };
+        let Error::Toml {
+            line,
+            column,
+            message,
+            ..
+        } = err
+        else {
+            panic!("{err:?}")
+        };
         assert_eq!((line, column), (4, 1));
         assert!(message.contains("colour"), "{message}");
     }
@@ -342,9 +385,18 @@ mod tests {
         );
         let found = problems(&text);
         assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].contains("`a`") && found[0].contains("`y`"), "{found:#?}");
-        assert!(found[1].contains("`b`") && found[1].contains("`c`"), "{found:#?}");
-        assert!(found[2].contains("`c`") && found[2].contains("nope"), "{found:#?}");
+        assert!(
+            found[0].contains("`a`") && found[0].contains("`y`"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].contains("`b`") && found[1].contains("`c`"),
+            "{found:#?}"
+        );
+        assert!(
+            found[2].contains("`c`") && found[2].contains("nope"),
+            "{found:#?}"
+        );
     }
 
     #[test]
@@ -358,7 +410,11 @@ mod tests {
         assert!(manifest.validate(&mut engine).is_empty());
         let mut ctx = engine.base_context();
         ctx.insert("a", &"My Thing");
-        let b = manifest.variable("b").unwrap().default_value(&mut engine, &ctx).unwrap();
+        let b = manifest
+            .variable("b")
+            .unwrap()
+            .default_value(&mut engine, &ctx)
+            .unwrap();
         assert_eq!(b, Some(Value::Str("my_thing".into())));
     }
 
@@ -371,8 +427,16 @@ mod tests {
         let manifest = Manifest::parse("t.toml", &text).unwrap();
         let var = manifest.variable("p").unwrap();
         assert!(var.check(&Value::Str("ok".into())).is_ok());
-        assert!(var.check(&Value::Str("Bad".into())).unwrap_err().contains("lowercase only"));
-        assert!(var.check(&Value::Str("class".into())).unwrap_err().contains("keyword"));
+        assert!(
+            var.check(&Value::Str("Bad".into()))
+                .unwrap_err()
+                .contains("lowercase only")
+        );
+        assert!(
+            var.check(&Value::Str("class".into()))
+                .unwrap_err()
+                .contains("keyword")
+        );
     }
 
     #[test]

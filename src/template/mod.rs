@@ -33,11 +33,16 @@ impl Template {
         let path = Path::new(name_or_path);
         if path.is_dir() {
             if !path.join(MANIFEST_FILE).is_file() {
-                return Err(Error::NotATemplate { path: path.to_path_buf() });
+                return Err(Error::NotATemplate {
+                    path: path.to_path_buf(),
+                });
             }
             return Self::load(Source::Folder(path.to_path_buf()), engine);
         }
-        Err(Error::UnknownTemplate { name: name_or_path.to_string(), known: Source::builtin_names().join(", ") })
+        Err(Error::UnknownTemplate {
+            name: name_or_path.to_string(),
+            known: Source::builtin_names().join(", "),
+        })
     }
 
     fn load(source: Source, engine: &mut Engine) -> Result<Self> {

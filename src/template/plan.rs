@@ -31,8 +31,11 @@ pub struct Plan {
 pub fn build(template: &Template, engine: &mut Engine, answers: &Answers) -> Result<Plan> {
     let manifest = &template.manifest;
     let name = manifest.template.name.clone();
-    let render_error =
-        |file: &str, message: String| Error::Render { template: name.clone(), file: file.to_string(), message };
+    let render_error = |file: &str, message: String| Error::Render {
+        template: name.clone(),
+        file: file.to_string(),
+        message,
+    };
 
     let mut context = engine.base_context();
     for (key, value) in answers {
@@ -40,7 +43,10 @@ pub fn build(template: &Template, engine: &mut Engine, answers: &Answers) -> Res
     }
     let mut off_rules = Vec::new();
     for rule in &manifest.files.rules {
-        if !engine.eval_bool(&rule.when, &context).map_err(|m| render_error("template.toml", m))? {
+        if !engine
+            .eval_bool(&rule.when, &context)
+            .map_err(|m| render_error("template.toml", m))?
+        {
             off_rules.extend(rule.paths.iter().cloned());
         }
     }
@@ -61,20 +67,28 @@ pub fn build(template: &Template, engine: &mut Engine, answers: &Answers) -> Res
             skipped.push(file.path.clone());
             continue;
         }
-        let path = render_path(engine, &file.path, &context).map_err(|m| render_error(&file.path, m))?;
+        let path =
+            render_path(engine, &file.path, &context).map_err(|m| render_error(&file.path, m))?;
         if path == ANSWERS_FILE {
             return Err(render_error(
                 &file.path,
                 format!("{ANSWERS_FILE} is written by dayone; remove it from the template"),
             ));
         }
-        let text = (!verbatim.is_match(&file.path)).then(|| std::str::from_utf8(&file.bytes).ok()).flatten();
+        let text = (!verbatim.is_match(&file.path))
+            .then(|| std::str::from_utf8(&file.bytes).ok())
+            .flatten();
         let contents = match text {
             Some(text) if has_tags(text) => {
-                if let Some((line, word)) = Engine::unknown_condition_names(text, &known).into_iter().next() {
+                if let Some((line, word)) = Engine::unknown_condition_names(text, &known)
+                    .into_iter()
+                    .next()
+                {
                     return Err(render_error(
                         &file.path,
-                        format!("line {line}: the condition uses `{word}`, which is not a template variable"),
+                        format!(
+                            "line {line}: the condition uses `{word}`, which is not a template variable"
+                        ),
                     ));
                 }
                 to_render.push((file.path.clone(), text.to_string()));
@@ -89,14 +103,31 @@ pub fn build(template: &Template, engine: &mut Engine, answers: &Answers) -> Res
                 format!("renders to `{path}`, which another template file also renders to"),
             ));
         }
-        planned.insert(path.clone(), PlannedFile { path, contents, executable: file.executable });
+        planned.insert(
+            path.clone(),
+            PlannedFile {
+                path,
+                contents,
+                executable: file.executable,
+            },
+        );
     }
 
-    let batch: Vec<(String, &str)> = to_render.iter().map(|(n, t)| (n.clone(), t.as_str())).collect();
-    engine.add_files(&batch).map_err(|(file, message)| render_error(&file, message))?;
+    let batch: Vec<(String, &str)> = to_render
+        .iter()
+        .map(|(n, t)| (n.clone(), t.as_str()))
+        .collect();
+    engine
+        .add_files(&batch)
+        .map_err(|(file, message)| render_error(&file, message))?;
     for (source_path, text) in &to_render {
-        let rendered = engine.render_file(source_path, text, &context).map_err(|m| render_error(source_path, m))?;
-        planned.get_mut(&sources[source_path]).expect("planned above").contents = rendered.into_bytes();
+        let rendered = engine
+            .render_file(source_path, text, &context)
+            .map_err(|m| render_error(source_path, m))?;
+        planned
+            .get_mut(&sources[source_path])
+            .expect("planned above")
+            .contents = rendered.into_bytes();
     }
 
     planned.insert(
@@ -107,11 +138,18 @@ pub fn build(template: &Template, engine: &mut Engine, answers: &Answers) -> Res
             executable: false,
         },
     );
-    Ok(Plan { files: planned.into_values().collect(), skipped })
+    Ok(Plan {
+        files: planned.into_values().collect(),
+        skipped,
+    })
 }
 
 /// Render each path component and refuse anything that could leave the destination.
-fn render_path(engine: &mut Engine, source: &str, context: &tera::Context) -> Result<String, String> {
+fn render_path(
+    engine: &mut Engine,
+    source: &str,
+    context: &tera::Context,
+) -> Result<String, String> {
     let mut parts = Vec::new();
     for component in source.split('/') {
         let rendered = engine.render_text(source, component, context)?;
@@ -127,7 +165,12 @@ fn render_path(engine: &mut Engine, source: &str, context: &tera::Context) -> Re
         if let Some(reason) = reason {
             return Err(format!(
                 "renders to the path `{}` which {reason}; it must stay inside the destination",
-                parts.iter().chain([&rendered]).cloned().collect::<Vec<_>>().join("/")
+                parts
+                    .iter()
+                    .chain([&rendered])
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("/")
             ));
         }
         parts.push(rendered);
@@ -138,7 +181,8 @@ fn render_path(engine: &mut Engine, source: &str, context: &tera::Context) -> Re
 fn glob_set(patterns: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        builder.add(Glob::new(pattern).map_err(|e| Error::Usage(format!("glob `{pattern}`: {e}")))?);
+        builder
+            .add(Glob::new(pattern).map_err(|e| Error::Usage(format!("glob `{pattern}`: {e}")))?);
     }
     builder.build().map_err(|e| Error::Usage(e.to_string()))
 }

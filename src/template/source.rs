@@ -25,7 +25,10 @@ pub struct SourceFile {
 
 impl Source {
     pub fn builtin(name: &str) -> Option<Self> {
-        BUILTIN.get_dir(name).filter(|dir| dir.get_file(dir.path().join(MANIFEST_FILE)).is_some()).map(Source::Builtin)
+        BUILTIN
+            .get_dir(name)
+            .filter(|dir| dir.get_file(dir.path().join(MANIFEST_FILE)).is_some())
+            .map(Source::Builtin)
     }
 
     pub fn builtin_names() -> Vec<&'static str> {
@@ -42,9 +45,14 @@ impl Source {
     pub fn manifest_text(&self) -> Result<(String, String)> {
         match self {
             Source::Builtin(dir) => {
-                let file = dir.get_file(dir.path().join(MANIFEST_FILE)).expect("checked in `builtin`");
+                let file = dir
+                    .get_file(dir.path().join(MANIFEST_FILE))
+                    .expect("checked in `builtin`");
                 let text = file.contents_utf8().expect("built-in manifests are UTF-8");
-                Ok((format!("built-in template {}", file.path().display()), text.to_string()))
+                Ok((
+                    format!("built-in template {}", file.path().display()),
+                    text.to_string(),
+                ))
             }
             Source::Folder(root) => {
                 let path = root.join(MANIFEST_FILE);
@@ -52,7 +60,10 @@ impl Source {
                 let text = String::from_utf8(bytes).map_err(|e| Error::Manifest {
                     file: path.display().to_string(),
                     count: 1,
-                    problems: vec![format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())],
+                    problems: vec![format!(
+                        "not UTF-8 (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    )],
                 })?;
                 Ok((path.display().to_string(), text))
             }
@@ -78,8 +89,15 @@ impl Source {
 
 fn collect_embedded(dir: &'static Dir<'static>, base: &std::path::Path, out: &mut Vec<SourceFile>) {
     for file in dir.files() {
-        let relative = file.path().strip_prefix(base).expect("files live below their tree");
-        out.push(SourceFile { path: slash_path(relative), bytes: Cow::Borrowed(file.contents()), executable: false });
+        let relative = file
+            .path()
+            .strip_prefix(base)
+            .expect("files live below their tree");
+        out.push(SourceFile {
+            path: slash_path(relative),
+            bytes: Cow::Borrowed(file.contents()),
+            executable: false,
+        });
     }
     for sub in dir.dirs() {
         collect_embedded(sub, base, out);
@@ -91,7 +109,9 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
         return Err(Error::Manifest {
             file: tree.display().to_string(),
             count: 1,
-            problems: vec![format!("the template's files must be in a `{TREE_DIR}/` folder beside {MANIFEST_FILE}")],
+            problems: vec![format!(
+                "the template's files must be in a `{TREE_DIR}/` folder beside {MANIFEST_FILE}"
+            )],
         });
     }
     let mut out = Vec::new();
@@ -100,7 +120,10 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let relative = entry.path().strip_prefix(tree).expect("walkdir stays below its root");
+        let relative = entry
+            .path()
+            .strip_prefix(tree)
+            .expect("walkdir stays below its root");
         let bytes = fs_err::read(entry.path())?;
         out.push(SourceFile {
             path: slash_path(relative),
@@ -112,7 +135,10 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
 }
 
 fn slash_path(path: &std::path::Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(unix)]

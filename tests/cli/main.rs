@@ -1,4 +1,8 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
+mod check;
+mod generated;
 mod new;
+mod report;
 mod support;
+mod wizard;

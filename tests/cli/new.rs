@@ -22,7 +22,9 @@ fn defaults_render_the_fixture_and_commit_it() {
         .arg(&template)
         .assert()
         .success()
-        .stdout(predicate::str::contains("Created my-app from template fixture 1.2.3"))
+        .stdout(predicate::str::contains(
+            "Created my-app from template fixture 1.2.3",
+        ))
         .stdout(predicate::str::contains("Now: cd my-app"));
     let root = env.work().join("my-app");
     let files: Vec<String> = tree(&root).into_iter().map(|(p, _)| p).collect();
@@ -37,14 +39,26 @@ fn defaults_render_the_fixture_and_commit_it() {
             "src/my_app/__init__.py"
         ]
     );
-    assert_eq!(std::fs::read_to_string(root.join("README.md")).unwrap(), "# my-app\nFlavour: plain\n");
+    assert_eq!(
+        std::fs::read_to_string(root.join("README.md")).unwrap(),
+        "# my-app\nFlavour: plain\n"
+    );
     let workflow = std::fs::read_to_string(root.join(".github/workflows/ci.yaml")).unwrap();
-    assert!(workflow.contains("runs-on: ${{ matrix.os }}\n    name: my-app on ${{ matrix.os }}"), "{workflow}");
-    assert_eq!(std::fs::read(root.join("assets/logo.bin")).unwrap(), [0u8, 159, 146, 150, b'{', b'{', 0xff]);
+    assert!(
+        workflow.contains("runs-on: ${{ matrix.os }}\n    name: my-app on ${{ matrix.os }}"),
+        "{workflow}"
+    );
+    assert_eq!(
+        std::fs::read(root.join("assets/logo.bin")).unwrap(),
+        [0u8, 159, 146, 150, b'{', b'{', 0xff]
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(root.join("run.sh")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(root.join("run.sh"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o111, 0o111, "executable bit kept");
     }
     // No staging folder left next to the project.
@@ -54,17 +68,26 @@ fn defaults_render_the_fixture_and_commit_it() {
 #[test]
 fn git_history_is_one_commit_on_main_with_the_configured_author() {
     let env = TestEnv::new();
-    std::fs::write(env.home().join(".gitconfig"), "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
-        .unwrap();
+    std::fs::write(
+        env.home().join(".gitconfig"),
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n",
+    )
+    .unwrap();
     let template = write_fixture_template(&env, "tpl");
-    env.dayone(["new", "proj", "--yes", "--template"]).arg(&template).assert().success();
+    env.dayone(["new", "proj", "--yes", "--template"])
+        .arg(&template)
+        .assert()
+        .success();
     let repo = git2::Repository::open(env.work().join("proj")).unwrap();
     assert_eq!(repo.head().unwrap().shorthand().ok(), Some("main"));
     let commit = repo.head().unwrap().peel_to_commit().unwrap();
     assert_eq!(commit.parent_count(), 0);
     assert_eq!(commit.author().name().ok(), Some("Ada Lovelace"));
     assert_eq!(commit.author().email().ok(), Some("ada@example.org"));
-    assert_eq!(commit.message().ok(), Some("Create project from template fixture 1.2.3 (dayone 0.1.0)"));
+    assert_eq!(
+        commit.message().ok(),
+        Some("Create project from template fixture 1.2.3 (dayone 0.1.0)")
+    );
     let mut committed = Vec::new();
     commit
         .tree()
@@ -77,10 +100,17 @@ fn git_history_is_one_commit_on_main_with_the_configured_author() {
         })
         .unwrap();
     committed.sort();
-    let on_disk: Vec<String> = tree(&env.work().join("proj")).into_iter().map(|(p, _)| p).collect();
+    let on_disk: Vec<String> = tree(&env.work().join("proj"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
     assert_eq!(committed, on_disk);
     let status = repo.statuses(None).unwrap();
-    assert_eq!(status.len(), 0, "the work tree is clean after the first commit");
+    assert_eq!(
+        status.len(),
+        0,
+        "the work tree is clean after the first commit"
+    );
     // The user's global config is read, never written.
     assert_eq!(
         std::fs::read_to_string(env.home().join(".gitconfig")).unwrap(),
@@ -102,7 +132,9 @@ fn without_git_config_the_commit_falls_back_to_the_author_answers() {
     ])
     .assert()
     .success()
-    .stdout(predicate::str::contains("first commit by Grace Hopper <grace@example.org>"));
+    .stdout(predicate::str::contains(
+        "first commit by Grace Hopper <grace@example.org>",
+    ));
     let repo = git2::Repository::open(env.work().join("proj")).unwrap();
     let commit = repo.head().unwrap().peel_to_commit().unwrap();
     assert_eq!(commit.author().name().ok(), Some("Grace Hopper"));
@@ -111,25 +143,41 @@ fn without_git_config_the_commit_falls_back_to_the_author_answers() {
 #[test]
 fn git_config_supplies_author_defaults() {
     let env = TestEnv::new();
-    std::fs::write(env.home().join(".gitconfig"), "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
-        .unwrap();
-    env.dayone(["new", "proj", "--yes", "--no-git"]).assert().success();
+    std::fs::write(
+        env.home().join(".gitconfig"),
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n",
+    )
+    .unwrap();
+    env.dayone(["new", "proj", "--yes", "--no-git"])
+        .assert()
+        .success();
     let answers = std::fs::read_to_string(env.work().join("proj/.dayone.toml")).unwrap();
-    assert!(answers.contains("author_name = \"Ada Lovelace\"\nauthor_email = \"ada@example.org\""), "{answers}");
+    assert!(
+        answers.contains("author_name = \"Ada Lovelace\"\nauthor_email = \"ada@example.org\""),
+        "{answers}"
+    );
     assert!(!env.work().join("proj/.git").exists(), "--no-git");
 }
 
 #[test]
 fn replaying_the_answers_file_reproduces_the_tree_byte_for_byte() {
     let env = TestEnv::new();
-    let sets =
-        ["api=false", "dvc=gcs", "python_version=3.13", "license=Apache-2.0", "hydra=true", "training=lightning"];
+    let sets = [
+        "api=false",
+        "dvc=gcs",
+        "python_version=3.13",
+        "license=Apache-2.0",
+        "hydra=true",
+        "training=lightning",
+    ];
     let mut first = env.dayone(["new", "one", "--yes", "--no-git"]);
     for set in sets {
         first.args(["--set", set]);
     }
     first.assert().success();
-    env.dayone(["new", "two", "--no-git", "--answers", "one/.dayone.toml"]).assert().success();
+    env.dayone(["new", "two", "--no-git", "--answers", "one/.dayone.toml"])
+        .assert()
+        .success();
     assert_eq!(tree(&env.work().join("one")), tree(&env.work().join("two")));
 }
 
@@ -142,42 +190,98 @@ fn precedence_set_over_answers_over_user_config_over_default() {
         "[defaults]\nlicense = \"BSD-3-Clause\"\nauthor_name = \"Config Person\"\ndocs = true\n",
     )
     .unwrap();
-    env.write("answers.toml", "[answers]\nlicense = \"Apache-2.0\"\ndocs = false\n");
-    env.dayone(["new", "p", "--yes", "--no-git", "--answers", "answers.toml", "--set", "docs=true"]).assert().success();
+    env.write(
+        "answers.toml",
+        "[answers]\nlicense = \"Apache-2.0\"\ndocs = false\n",
+    );
+    env.dayone([
+        "new",
+        "p",
+        "--yes",
+        "--no-git",
+        "--answers",
+        "answers.toml",
+        "--set",
+        "docs=true",
+    ])
+    .assert()
+    .success();
     let answers = std::fs::read_to_string(env.work().join("p/.dayone.toml")).unwrap();
-    assert!(answers.contains("license = \"Apache-2.0\""), "answers file beats config: {answers}");
-    assert!(answers.contains("docs = true"), "--set beats answers file: {answers}");
-    assert!(answers.contains("author_name = \"Config Person\""), "config beats template default: {answers}");
-    assert!(answers.contains("python_version = \"3.12\""), "template default: {answers}");
+    assert!(
+        answers.contains("license = \"Apache-2.0\""),
+        "answers file beats config: {answers}"
+    );
+    assert!(
+        answers.contains("docs = true"),
+        "--set beats answers file: {answers}"
+    );
+    assert!(
+        answers.contains("author_name = \"Config Person\""),
+        "config beats template default: {answers}"
+    );
+    assert!(
+        answers.contains("python_version = \"3.12\""),
+        "template default: {answers}"
+    );
 
     // DAYONE_CONFIG points somewhere else entirely.
     let other = env.write("elsewhere.toml", "[defaults]\nlicense = \"none\"\n");
-    env.dayone(["new", "q", "--yes", "--no-git"]).env("DAYONE_CONFIG", &other).assert().success();
+    env.dayone(["new", "q", "--yes", "--no-git"])
+        .env("DAYONE_CONFIG", &other)
+        .assert()
+        .success();
     let answers = std::fs::read_to_string(env.work().join("q/.dayone.toml")).unwrap();
     assert!(answers.contains("license = \"none\""), "{answers}");
-    assert!(!env.work().join("q/LICENSE").exists(), "no license file for license=none");
+    assert!(
+        !env.work().join("q/LICENSE").exists(),
+        "no license file for license=none"
+    );
 }
 
 #[test]
 fn dir_defaults_to_the_project_name_and_the_name_to_dir() {
     let env = TestEnv::new();
-    env.dayone(["new", "--yes", "--no-git", "--set", "project_name=from-answer"]).assert().success();
+    env.dayone([
+        "new",
+        "--yes",
+        "--no-git",
+        "--set",
+        "project_name=from-answer",
+    ])
+    .assert()
+    .success();
     assert!(env.work().join("from-answer/.dayone.toml").is_file());
-    env.dayone(["new", "nested/deeper/from-dir", "--yes", "--no-git"]).assert().success();
-    let answers = std::fs::read_to_string(env.work().join("nested/deeper/from-dir/.dayone.toml")).unwrap();
-    assert!(answers.contains("project_name = \"from-dir\"\npackage_name = \"from_dir\""), "{answers}");
+    env.dayone(["new", "nested/deeper/from-dir", "--yes", "--no-git"])
+        .assert()
+        .success();
+    let answers =
+        std::fs::read_to_string(env.work().join("nested/deeper/from-dir/.dayone.toml")).unwrap();
+    assert!(
+        answers.contains("project_name = \"from-dir\"\npackage_name = \"from_dir\""),
+        "{answers}"
+    );
 }
 
 #[test]
 fn dry_run_lists_the_plan_and_writes_nothing() {
     let env = TestEnv::new();
     let template = write_fixture_template(&env, "tpl");
-    let output = env.dayone(["new", "p", "--dry-run", "--yes", "--template"]).arg(&template).output().unwrap();
+    let output = env
+        .dayone(["new", "p", "--dry-run", "--yes", "--template"])
+        .arg(&template)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let out = stdout(&output);
-    assert!(out.contains("Dry run: nothing written. Would write 6 files to p:"), "{out}");
+    assert!(
+        out.contains("Dry run: nothing written. Would write 6 files to p:"),
+        "{out}"
+    );
     assert!(out.contains("  create    src/p/__init__.py\n"), "{out}");
-    assert!(out.contains("  skip      src/{{ package }}/api.py (its condition is false)\n"), "{out}");
+    assert!(
+        out.contains("  skip      src/{{ package }}/api.py (its condition is false)\n"),
+        "{out}"
+    );
     assert_eq!(entries(&env.work()), ["tpl"]);
 }
 
@@ -191,22 +295,50 @@ fn force_overwrites_only_template_files_and_keeps_the_rest() {
         .arg(&template)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: p is not empty; choose an empty or new folder, or pass --force"));
-    assert_eq!(std::fs::read_to_string(env.work().join("p/README.md")).unwrap(), "mine\n");
+        .stderr(predicate::str::contains(
+            "error: p is not empty; choose an empty or new folder, or pass --force",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(env.work().join("p/README.md")).unwrap(),
+        "mine\n"
+    );
     assert_eq!(entries(&env.work().join("p")), ["README.md", "notes.txt"]);
 
-    let dry = env.dayone(["new", "p", "--yes", "--force", "--dry-run", "--template"]).arg(&template).output().unwrap();
-    assert!(stdout(&dry).contains("  overwrite README.md\n"), "{}", stdout(&dry));
-    assert_eq!(std::fs::read_to_string(env.work().join("p/README.md")).unwrap(), "mine\n");
+    let dry = env
+        .dayone(["new", "p", "--yes", "--force", "--dry-run", "--template"])
+        .arg(&template)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&dry).contains("  overwrite README.md\n"),
+        "{}",
+        stdout(&dry)
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.work().join("p/README.md")).unwrap(),
+        "mine\n"
+    );
 
     env.dayone(["new", "p", "--yes", "--no-git", "--force", "--template"])
         .arg(&template)
         .assert()
         .success()
-        .stdout(predicate::str::contains("Replaced 1 existing files (--force):\n  README.md"));
-    assert_eq!(std::fs::read_to_string(env.work().join("p/README.md")).unwrap(), "# p\nFlavour: plain\n");
-    assert_eq!(std::fs::read_to_string(env.work().join("p/notes.txt")).unwrap(), "keep me\n");
-    assert!(!entries(&env.work().join("p")).iter().any(|e| e.starts_with(".dayone-staging")));
+        .stdout(predicate::str::contains(
+            "Replaced 1 existing files (--force):\n  README.md",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(env.work().join("p/README.md")).unwrap(),
+        "# p\nFlavour: plain\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.work().join("p/notes.txt")).unwrap(),
+        "keep me\n"
+    );
+    assert!(
+        !entries(&env.work().join("p"))
+            .iter()
+            .any(|e| e.starts_with(".dayone-staging"))
+    );
 }
 
 #[test]
@@ -216,7 +348,11 @@ fn an_empty_existing_folder_is_used_and_git_initialised() {
     env.dayone(["new", "empty", "--yes"]).assert().success();
     assert!(env.work().join("empty/.git").is_dir());
     assert!(env.work().join("empty/.dayone.toml").is_file());
-    assert!(!entries(&env.work().join("empty")).iter().any(|e| e.starts_with(".dayone-staging")));
+    assert!(
+        !entries(&env.work().join("empty"))
+            .iter()
+            .any(|e| e.starts_with(".dayone-staging"))
+    );
 }
 
 #[test]
@@ -234,7 +370,11 @@ fn inside_an_existing_repository_git_is_not_reinitialised() {
 #[test]
 fn quiet_prints_nothing_and_verbose_lists_files() {
     let env = TestEnv::new();
-    env.dayone(["new", "a", "--yes", "--quiet"]).assert().success().stdout("").stderr("");
+    env.dayone(["new", "a", "--yes", "--quiet"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
     env.dayone(["new", "b", "--yes", "--verbose", "--no-git"])
         .assert()
         .success()
@@ -248,9 +388,16 @@ fn refused(env: &TestEnv, args: &[&str], code: i32, message: &str) {
     let output = env.dayone(args).output().unwrap();
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(code), "{args:?}: {err}");
-    assert!(err.contains(message), "{args:?}: expected {message:?} in\n{err}");
+    assert!(
+        err.contains(message),
+        "{args:?}: expected {message:?} in\n{err}"
+    );
     assert!(err.starts_with("error: "), "{err}");
-    assert_eq!(entries(&env.work()), before, "{args:?} left something behind");
+    assert_eq!(
+        entries(&env.work()),
+        before,
+        "{args:?} left something behind"
+    );
 }
 
 #[test]
@@ -263,7 +410,12 @@ fn bad_package_names_are_refused_with_the_rule() {
         ("lambda", "is a Python keyword"),
     ] {
         let set = format!("package_name={name}");
-        refused(&env, &["new", "p", "--yes", "--set", &set], 2, &format!("--set package_name: the value `{name}`"));
+        refused(
+            &env,
+            &["new", "p", "--yes", "--set", &set],
+            2,
+            &format!("--set package_name: the value `{name}`"),
+        );
         refused(&env, &["new", "p", "--yes", "--set", &set], 2, why);
     }
 }
@@ -289,21 +441,45 @@ fn bad_set_flags_are_refused() {
         2,
         "`GPL` is not one of: MIT, BSD-3-Clause, Apache-2.0, none",
     );
-    refused(&env, &["new", "p", "--yes", "--set", "api"], 2, "--set `api` has no `=`");
-    refused(&env, &["new", "Bad Name", "--yes"], 2, "variable `project_name`: the default `Bad Name` is invalid");
+    refused(
+        &env,
+        &["new", "p", "--yes", "--set", "api"],
+        2,
+        "--set `api` has no `=`",
+    );
+    refused(
+        &env,
+        &["new", "Bad Name", "--yes"],
+        2,
+        "variable `project_name`: the default `Bad Name` is invalid",
+    );
 }
 
 #[test]
 fn bad_answers_files_are_refused() {
     let env = TestEnv::new();
     env.write("broken.toml", "[answers]\nlicense = \"MIT\"\napi = \n");
-    refused(&env, &["new", "p", "--answers", "broken.toml"], 2, "broken.toml: invalid TOML at line 3, column 7");
-    env.write("other.toml", "[dayone]\ntemplate = \"fixture\"\n[answers]\n");
+    refused(
+        &env,
+        &["new", "p", "--answers", "broken.toml"],
+        2,
+        "broken.toml: invalid TOML at line 3, column 7",
+    );
+    env.write(
+        "other.toml",
+        "[dayone]\ntemplate = \"fixture\"\n[answers]\n",
+    );
     refused(
         &env,
         &["new", "p", "--template", "mlops", "--answers", "other.toml"],
         2,
         "these answers are for template `fixture`, but the template in use is `mlops`",
+    );
+    refused(
+        &env,
+        &["new", "p", "--answers", "other.toml"],
+        2,
+        "other.toml was made with template `fixture`, which is not built in; pass its folder with --template PATH",
     );
     env.write("typed.toml", "[answers]\napi = \"yes\"\n");
     refused(
@@ -319,7 +495,12 @@ fn bad_answers_files_are_refused() {
         2,
         "[answers] has `colour`, which template `mlops` does not declare",
     );
-    refused(&env, &["new", "p", "--answers", "missing.toml"], 2, "missing.toml does not exist");
+    refused(
+        &env,
+        &["new", "p", "--answers", "missing.toml"],
+        2,
+        "missing.toml does not exist",
+    );
     std::fs::write(env.work().join("binary.toml"), [b'a', 0xff, 0xfe]).unwrap();
     refused(
         &env,
@@ -346,7 +527,10 @@ fn bad_templates_are_refused() {
         "empty-tpl is not a template folder: it has no template.toml",
     );
 
-    env.write("malformed/template.toml", "[template]\nname = \"m\"\nversion = \"1.0.0\"\nflavour = 3\n");
+    env.write(
+        "malformed/template.toml",
+        "[template]\nname = \"m\"\nversion = \"1.0.0\"\nflavour = 3\n",
+    );
     refused(
         &env,
         &["new", "p", "--yes", "--template", "malformed"],
@@ -355,7 +539,11 @@ fn bad_templates_are_refused() {
     );
 
     let tpl = write_fixture_template(&env, "undefined");
-    std::fs::write(tpl.join("project/README.md"), "# {{ name }}\n\nBy {{ author }}\n").unwrap();
+    std::fs::write(
+        tpl.join("project/README.md"),
+        "# {{ name }}\n\nBy {{ author }}\n",
+    )
+    .unwrap();
     refused(
         &env,
         &["new", "p", "--yes", "--template", "undefined"],
@@ -376,7 +564,15 @@ fn bad_templates_are_refused() {
     std::fs::write(tpl.join("project/{{ package }}.txt"), "x").unwrap();
     refused(
         &env,
-        &["new", "p", "--yes", "--set", "package=..", "--template", "escape"],
+        &[
+            "new",
+            "p",
+            "--yes",
+            "--set",
+            "package=..",
+            "--template",
+            "escape",
+        ],
         2,
         "which contains `.` or `..`; it must stay inside the destination",
     );
@@ -393,7 +589,12 @@ fn bad_templates_are_refused() {
         "  - variable `flavour`: the default `spicy` is not one of: plain, fancy\n",
         "  - [[files.rules]] #1: `when = \"later\"`: `later` is not defined",
     ] {
-        refused(&env, &["new", "p", "--yes", "--template", "manifest-problems"], 2, problem);
+        refused(
+            &env,
+            &["new", "p", "--yes", "--template", "manifest-problems"],
+            2,
+            problem,
+        );
     }
 }
 
@@ -401,7 +602,12 @@ fn bad_templates_are_refused() {
 fn bad_destinations_are_refused() {
     let env = TestEnv::new();
     env.write("a-file", "x");
-    refused(&env, &["new", "a-file", "--yes"], 2, "a-file already exists and is not a folder");
+    refused(
+        &env,
+        &["new", "a-file", "--yes"],
+        2,
+        "a-file already exists and is not a folder",
+    );
 }
 
 #[cfg(target_os = "linux")]
@@ -409,9 +615,16 @@ fn bad_destinations_are_refused() {
 fn an_unwritable_destination_is_an_environment_error() {
     // /proc refuses new entries even for root, so this works whoever runs the tests.
     let env = TestEnv::new();
-    let output = env.dayone(["new", "/proc/dayone-test-project", "--yes"]).output().unwrap();
+    let output = env
+        .dayone(["new", "/proc/dayone-test-project", "--yes"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
-    assert!(stderr(&output).contains("cannot write in /proc"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot write in /proc"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!Path::new("/proc/dayone-test-project").exists());
 }
 
@@ -422,7 +635,9 @@ fn no_terminal_and_no_default_names_every_missing_flag() {
     let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
     std::fs::write(
         tpl.join("template.toml"),
-        manifest.replace("default = \"demo\"\n", "").replace("default = \"8000\"\n", ""),
+        manifest
+            .replace("default = \"demo\"\n", "")
+            .replace("default = \"8000\"\n", ""),
     )
     .unwrap();
     refused(
@@ -436,35 +651,104 @@ fn no_terminal_and_no_default_names_every_missing_flag() {
 #[test]
 fn templates_lists_and_shows_variables() {
     let env = TestEnv::new();
-    env.dayone(["templates"]).assert().success().stdout(predicate::str::contains("  mlops      0.1.0"));
+    env.dayone(["templates"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("  mlops      0.1.0"));
     let output = env.dayone(["templates", "--json"]).output().unwrap();
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(list[0]["name"], "mlops");
-    let output = env.dayone(["templates", "mlops", "--json"]).output().unwrap();
+    let output = env
+        .dayone(["templates", "mlops", "--json"])
+        .output()
+        .unwrap();
     let shown: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let names: Vec<&str> = shown["variables"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = shown["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names[..3], ["project_name", "package_name", "description"]);
-    let dvc = shown["variables"].as_array().unwrap().iter().find(|v| v["name"] == "gcs_bucket").unwrap();
+    let dvc = shown["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "gcs_bucket")
+        .unwrap();
     assert_eq!(dvc["when"], "dvc == 'gcs'");
     env.dayone(["templates", "mlops"]).assert().success().stdout(predicate::str::contains(
         "  license  (choice)\n    License\n    choices: MIT, BSD-3-Clause, Apache-2.0, none\n    default: MIT\n",
     ));
     let tpl = write_fixture_template(&env, "tpl");
-    env.dayone(["templates"]).arg(&tpl).assert().success().stdout(predicate::str::contains("    asked when: api"));
+    env.dayone(["templates"])
+        .arg(&tpl)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("    asked when: api"));
 }
 
 #[test]
 fn completions_for_every_shell() {
     let env = TestEnv::new();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        env.dayone(["completions", shell]).assert().success().stdout(predicate::str::contains("dayone"));
+        env.dayone(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("dayone"));
     }
-    env.dayone(["completions", "tcsh"]).assert().code(2).stderr(predicate::str::contains("invalid value 'tcsh'"));
+    env.dayone(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'tcsh'"));
 }
 
 #[test]
 fn help_lists_exit_codes() {
     let env = TestEnv::new();
-    env.dayone(["--help"]).assert().success().stdout(predicate::str::contains("2  bad input"));
+    env.dayone(["--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2  bad input"));
     env.dayone(["new", "--bogus"]).assert().code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_writing_leaves_nothing_behind() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "huge");
+    // Enough files that writing takes a noticeable while, so the signal lands mid-write.
+    for i in 0..20_000 {
+        env.write(format!("huge/project/many/f{i}.txt"), "x");
+    }
+    let mut child = env
+        .std_command(["new", "out", "--yes", "--template"])
+        .arg(&tpl)
+        .spawn()
+        .unwrap();
+    let staging = loop {
+        let found = entries(&env.work())
+            .into_iter()
+            .find(|e| e.starts_with(".dayone-staging-"));
+        if let Some(found) = found {
+            break found;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("dayone finished ({status}) before it could be interrupted");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(3), "interrupted runs exit 3");
+    assert!(
+        !env.work().join(&staging).exists(),
+        "staging folder {staging} removed"
+    );
+    assert_eq!(entries(&env.work()), ["huge"]);
 }

@@ -47,7 +47,16 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut cmd = Command::cargo_bin("dayone").unwrap();
+        Command::from_std(self.std_command(args))
+    }
+
+    /// The same command as a plain `std::process::Command`, e.g. to run under a pseudo-terminal.
+    pub fn std_command<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dayone"));
         cmd.current_dir(self.work())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -117,14 +126,26 @@ paths = ["src/*/api.py"]
         format!("{dir}/project/README.md"),
         "# {{ name }}\nFlavour: {{ flavour }}\n{% if api %}API on {{ port }}\n{% endif %}",
     );
-    env.write(format!("{dir}/project/src/{{{{ package }}}}/__init__.py"), "NAME = \"{{ name }}\"\n");
-    env.write(format!("{dir}/project/src/{{{{ package }}}}/api.py"), "PORT = {{ port }}\n");
+    env.write(
+        format!("{dir}/project/src/{{{{ package }}}}/__init__.py"),
+        "NAME = \"{{ name }}\"\n",
+    );
+    env.write(
+        format!("{dir}/project/src/{{{{ package }}}}/api.py"),
+        "PORT = {{ port }}\n",
+    );
     env.write(
         format!("{dir}/project/.github/workflows/ci.yaml"),
         "name: ci\njobs:\n  test:\n    runs-on: ${{ matrix.os }}\n    name: {{ name }} on ${{ matrix.os }}\n",
     );
-    env.write(format!("{dir}/project/assets/logo.bin"), [0u8, 159, 146, 150, b'{', b'{', 0xff]);
-    let script = env.write(format!("{dir}/project/run.sh"), "#!/bin/sh\necho {{ name }}\n");
+    env.write(
+        format!("{dir}/project/assets/logo.bin"),
+        [0u8, 159, 146, 150, b'{', b'{', 0xff],
+    );
+    let script = env.write(
+        format!("{dir}/project/run.sh"),
+        "#!/bin/sh\necho {{ name }}\n",
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -141,7 +162,12 @@ pub fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect();
@@ -151,8 +177,10 @@ pub fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// Names of the entries directly in `dir`, sorted.
 pub fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Benchmark dayone: median wall time and peak memory of its main jobs, measured side by side.
+
+    cargo build --release --locked && python3 scripts/bench.py [--runs 30]
+
+Prints one row per job: median and min wall time in ms, and peak RSS in MiB (the largest
+over the runs, read from the kernel's rusage of each child). Nothing is asserted: compare
+the figures with the targets printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_once(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Wall time in ms of one run, started with posix_spawn to keep launch overhead low."""
+    os.chdir(cwd)
+    start = time.perf_counter()
+    pid = os.posix_spawn(cmd[0], cmd, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    _, status, _ = os.wait4(pid, 0)
+    elapsed = (time.perf_counter() - start) * 1000
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"benchmark command failed ({code}): {' '.join(cmd)}")
+    return elapsed
+
+
+def peak_rss(cmd: list[str], cwd: Path, env: dict[str, str]) -> float | None:
+    """Peak RSS in MiB, measured by GNU time. A child forked from Python would inherit this
+    interpreter's memory high-water mark, so it has to be launched by a small process."""
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    if gnu_time is None:
+        return None
+    with tempfile.NamedTemporaryFile(mode="r") as report:
+        os.chdir(cwd)
+        proc = os.posix_spawn(gnu_time, [gnu_time, "-f", "%M", "-o", report.name, *cmd], env,
+                              file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+        os.waitpid(proc, 0)
+        return int(report.read().strip().splitlines()[-1]) / 1024
+
+
+def cookiecutter_setup(dayone: str, work: Path, env: dict[str, str]) -> tuple[list[str], Path]:
+    """Install cookiecutter into .tools/bench-venv (from PyPI) and build a cookiecutter template
+    holding the same tree dayone's default project has, so both tools do the same job."""
+    venv = ROOT / ".tools" / "bench-venv"
+    cookiecutter = venv / "bin" / "cookiecutter"
+    if not cookiecutter.exists():
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "cookiecutter"], check=True)
+    reference = work / "reference"
+    reference.mkdir()
+    run_once([dayone, "new", "proj", "--yes", "--quiet", "--no-git"], reference, env)
+    template = work / "cc-template"
+    tree = template / "{{cookiecutter.project_name}}"
+    shutil.copytree(reference / "proj", tree)
+    # Files holding GitHub or Jinja syntax are copied as they are, which only spares cookiecutter work.
+    raw = [str(p.relative_to(tree)) for p in tree.rglob("*") if p.is_file() and "{{" in p.read_text(errors="ignore")]
+    files = sum(1 for p in tree.rglob("*") if p.is_file())
+    (template / "cookiecutter.json").write_text(json.dumps({"project_name": "proj", "_copy_without_render": raw}))
+    print(f"cookiecutter template: the default project's {files} files")
+    return [str(cookiecutter), "--no-input", "-f", str(template)], template
+
+
+def make_big_template(root: Path, files: int) -> Path:
+    """A template of `files` small files spread over folders, each with one variable."""
+    (root / "project").mkdir(parents=True)
+    (root / "template.toml").write_text(
+        '[template]\nname = "big"\nversion = "1.0.0"\ndirectory_variable = "name"\n\n'
+        '[[variables]]\nname = "name"\nprompt = "Name"\ntype = "string"\ndefault = "big"\n'
+    )
+    for i in range(files):
+        folder = root / "project" / f"pkg{i % 50}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"module_{i}.py").write_text(f'"""Module {i} of {{{{ name }}}}."""\n\nVALUE = {i}\n')
+    return root
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--dayone", default=str(ROOT / "target" / "release" / "dayone"))
+    parser.add_argument("--cookiecutter", action="store_true",
+                        help="also time cookiecutter (installed from PyPI into .tools/) rendering the same tree, "
+                        "with and without `git init && git add -A && git commit`")
+    parser.add_argument("--dir", help="where to generate projects (default: the system temp dir); on a disk with "
+                        "much recent churn, file creation in the kernel can dominate the figures, so compare with a tmpfs "
+                        "such as /dev/shm")
+    args = parser.parse_args()
+    dayone = str(Path(args.dayone).resolve())
+    if not Path(dayone).is_file():
+        sys.exit(f"{dayone} not found; build it first: cargo build --release --locked")
+
+    with tempfile.TemporaryDirectory(prefix="dayone-bench-", dir=args.dir) as tmp:
+        work = Path(tmp)
+        home = work / "home"
+        home.mkdir()
+        (home / ".gitconfig").write_text("[user]\n\tname = Bench\n\temail = bench@example.org\n")
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+        big1k = make_big_template(work / "big1000", 1000)
+        big2k = make_big_template(work / "big2000", 2000)
+
+        jobs = [
+            ("dayone --version", lambda i: [dayone, "--version"], "-"),
+            ("new --yes (built-in, git)", lambda i: [dayone, "new", f"git{i}", "--yes", "--quiet"], "<= 10 ms"),
+            ("new --yes (built-in, --no-git)", lambda i: [dayone, "new", f"nogit{i}", "--yes", "--quiet", "--no-git"], "-"),
+            ("new 1,000-file template", lambda i: [dayone, "new", f"k{i}", "--yes", "--quiet", "--no-git", "--template", str(big1k)], "<= 50 ms"),
+            ("new 2,000-file template", lambda i: [dayone, "new", f"kk{i}", "--yes", "--quiet", "--no-git", "--template", str(big2k)], "< 500 ms"),
+        ]
+        if args.cookiecutter:
+            cc, _ = cookiecutter_setup(dayone, work, env)
+            git = shutil.which("git") or "git"
+            commit = f"cd proj && {git} init -q -b main && {git} add -A && {git} commit -qm first"
+            jobs += [
+                ("cookiecutter (same tree)", lambda i: [*cc, "-o", f"cc{i}"], "-"),
+                ("cookiecutter + git CLI commit", lambda i: ["/bin/sh", "-c", f"mkdir ccg{i} && cd ccg{i} && "
+                                                            f"{' '.join(cc)} && {commit}"], "-"),
+            ]
+        results = {name: ([], []) for name, _, _ in jobs}
+        # Interleave the jobs run by run so machine noise spreads evenly over all of them.
+        for i in range(args.runs):
+            for name, cmd, _ in jobs:
+                out = work / "out"
+                out.mkdir(exist_ok=True)
+                results[name][0].append(run_once(cmd(i), out, env))
+                if i < 5:
+                    results[name][1].append(peak_rss(cmd(i + args.runs), out, env))
+            shutil.rmtree(work / "out")
+
+        print(f"dayone benchmark: {args.runs} runs each, interleaved; {os.cpu_count()} cores; in {tmp}")
+        print(f"{'job':<34}{'median ms':>10}{'min ms':>9}{'peak MiB':>10}  target (time)")
+        for name, _, target in jobs:
+            walls, rss = results[name]
+            peak = "n/a" if None in rss else f"{max(rss):.1f}"
+            print(f"{name:<34}{statistics.median(walls):>10.2f}{min(walls):>9.2f}{peak:>10}  {target}")
+        print("peak memory target: <= 10 MiB for every job (measured with GNU time over 5 runs; n/a without it)")
+        if args.cookiecutter:
+            median = {name: statistics.median(walls) for name, (walls, _) in results.items()}
+            ratio = median["cookiecutter + git CLI commit"] / median["new --yes (built-in, git)"]
+            print(f"speed-up, dayone new --yes (git) vs cookiecutter + git: {ratio:.0f}x (target >= 30x)")
+            ratio = median["cookiecutter (same tree)"] / median["new --yes (built-in, --no-git)"]
+            print(f"speed-up, dayone new --yes --no-git vs cookiecutter alone: {ratio:.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,297 @@
+//! Container and cloud items: Dockerfiles, image builds and build triggers, training and
+//! deployment in GCP.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Detection, Evidence, Scope, is_workflow_path, shorten};
+use crate::check::project::file_name;
+
+pub fn is_dockerfile(path: &str) -> bool {
+    let name = file_name(path).to_ascii_lowercase();
+    let documentation = [".md", ".txt", ".rst"]
+        .iter()
+        .any(|ext| name.ends_with(ext));
+    !documentation
+        && (name == "dockerfile"
+            || name.starts_with("dockerfile.")
+            || name.ends_with(".dockerfile"))
+}
+
+/// The instructions of a Dockerfile: `(KEYWORD, arguments)`, continuation lines joined,
+/// comments and blank lines dropped.
+pub fn instructions(text: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if current.is_empty() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        if let Some(head) = trimmed.strip_suffix('\\') {
+            current.push_str(head);
+            current.push(' ');
+            continue;
+        }
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        current.push_str(trimmed);
+        let (keyword, args) = current
+            .split_once(char::is_whitespace)
+            .unwrap_or((&current, ""));
+        found.push((keyword.to_ascii_uppercase(), args.trim().to_string()));
+        current.clear();
+    }
+    found
+}
+
+pub fn dockerfiles(cx: &Context) -> Detection {
+    let mut evidence = Vec::new();
+    let mut partial = Vec::new();
+    for (path, text) in cx.project.texts(is_dockerfile) {
+        let instructions = instructions(text);
+        let base = instructions
+            .iter()
+            .find(|(k, _)| k == "FROM")
+            .map(|(_, args)| {
+                args.split_whitespace()
+                    .find(|a| !a.starts_with("--"))
+                    .unwrap_or_default()
+                    .to_string()
+            });
+        let start = instructions
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "ENTRYPOINT" || k == "CMD")
+            .map(|(k, args)| format!("; {k} {}", shorten(args, 50)))
+            .unwrap_or_default();
+        match base {
+            Some(base) => evidence.push(Evidence::new(path, format!("FROM {base}{start}"))),
+            None => partial.push(Evidence::new(path, "has no FROM instruction")),
+        }
+    }
+    if evidence.is_empty() {
+        return Detection::Open {
+            hint: "write a Dockerfile per entry point (e.g. dockerfiles/train.dockerfile, dockerfiles/api.dockerfile)".into(),
+            partial,
+        };
+    }
+    Detection::Done(evidence)
+}
+
+static DOCKER_BUILD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\bdocker\s+(image\s+|buildx\s+)?build\b|\bdocker[\s-]compose\s+(build|up\s+--build)",
+    )
+    .expect("valid regex")
+});
+
+pub fn docker_build(cx: &Context) -> Detection {
+    // Cloud Build runs remotely; this item is about building on the group's machines.
+    let mut evidence: Vec<Evidence> = cx
+        .commands_matching(&DOCKER_BUILD)
+        .into_iter()
+        .filter(|e| !file_name(&e.path).starts_with("cloudbuild"))
+        .collect();
+    for wf in &cx.workflows {
+        if let Some((job, _)) = wf
+            .steps()
+            .find(|(_, s)| s.action() == Some("docker/build-push-action"))
+        {
+            evidence.push(Evidence::new(
+                &wf.path,
+                format!(
+                    "job `{}` builds an image (docker/build-push-action)",
+                    job.id
+                ),
+            ));
+        }
+    }
+    Detection::from_evidence(
+        evidence,
+        "add a task or script that runs `docker build -f dockerfiles/<name>.dockerfile .`, and run the image once",
+    )
+}
+
+static BUILD_SUBMIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"gcloud\s+builds\s+submit").expect("valid regex"));
+
+pub fn image_build_trigger(cx: &Context) -> Detection {
+    let mut evidence = Vec::new();
+    for command in &cx.commands {
+        let name = file_name(&command.path);
+        if name.starts_with("cloudbuild") && DOCKER_BUILD.is_match(&command.text) {
+            evidence.push(Evidence::new(
+                &command.path,
+                format!(
+                    "Cloud Build builds an image (`{}`); connect it to a trigger in GCP",
+                    shorten(&command.text, 60)
+                ),
+            ));
+        }
+    }
+    for wf in &cx.workflows {
+        if wf.trigger("push").is_none() && wf.trigger("release").is_none() {
+            continue;
+        }
+        let step = wf.steps().find(|(_, s)| {
+            s.action() == Some("docker/build-push-action")
+                || s.run
+                    .as_deref()
+                    .is_some_and(|r| DOCKER_BUILD.is_match(r) || BUILD_SUBMIT.is_match(r))
+        });
+        if let Some((job, _)) = step {
+            evidence.push(Evidence::new(
+                &wf.path,
+                format!("on {}, job `{}` builds the image", wf.events(), job.id),
+            ));
+        }
+    }
+    evidence.dedup_by(|a, b| a.path == b.path);
+    Detection::from_evidence(
+        evidence,
+        "build the images automatically: a cloudbuild.yaml with a Cloud Build trigger, or a workflow on push that builds them",
+    )
+}
+
+static CLOUD_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"gcloud\s+(beta\s+)?ai\s+custom-jobs\s+create|gcloud\s+compute\s+instances\s+create|gcloud\s+ai-platform\s+jobs\s+submit")
+        .expect("valid regex")
+});
+
+pub fn cloud_training(cx: &Context) -> Detection {
+    let mut evidence = cx.commands_matching(&CLOUD_TRAINING);
+    for (path, text) in cx
+        .project
+        .texts(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
+    {
+        if text.contains("workerPoolSpecs") {
+            evidence.push(Evidence::new(
+                path,
+                "a Vertex AI custom-job config (workerPoolSpecs)",
+            ));
+        }
+    }
+    evidence.extend(cx.python_referring(
+        Scope::Code,
+        &[
+            "google.cloud.aiplatform.CustomJob",
+            "google.cloud.aiplatform.CustomContainerTrainingJob",
+        ],
+        "starts a Vertex AI training job",
+    ));
+    Detection::from_evidence(
+        evidence,
+        "train in GCP: keep the Vertex AI job config (workerPoolSpecs) or the `gcloud ai custom-jobs create` command in the repository",
+    )
+}
+
+static CLOUD_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"gcloud\s+(beta\s+)?(run\s+deploy|functions\s+deploy|run\s+services\s+replace)")
+        .expect("valid regex")
+});
+
+pub fn cloud_deploy(cx: &Context) -> Detection {
+    let mut evidence = cx.commands_matching(&CLOUD_DEPLOY);
+    for wf in &cx.workflows {
+        for (job, step) in wf.steps() {
+            if let Some(action) = step
+                .action()
+                .filter(|a| a.contains("deploy-cloudrun") || a.contains("deploy-cloud-functions"))
+            {
+                evidence.push(Evidence::new(
+                    &wf.path,
+                    format!("job `{}` uses {action}", job.id),
+                ));
+            }
+        }
+    }
+    for (path, text) in cx
+        .project
+        .texts(|p| (p.ends_with(".yaml") || p.ends_with(".yml")) && !is_workflow_path(p))
+    {
+        if text.contains("serving.knative.dev") {
+            evidence.push(Evidence::new(path, "a Cloud Run service definition"));
+        }
+    }
+    Detection::from_evidence(
+        evidence,
+        "deploy the API to Cloud Run: a `gcloud run deploy` step in cloudbuild.yaml or a workflow",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Detection;
+    use super::super::fixture::{is_done, run};
+    use super::instructions;
+
+    #[test]
+    fn dockerfile_instructions_join_continuations() {
+        let text = "# base\nFROM --platform=linux/amd64 python:3.12-slim AS base\nRUN apt-get update && \\\n    apt-get install -y gcc\nENTRYPOINT [\"python\", \"-m\", \"pkg.train\"]\n";
+        let parsed = instructions(text);
+        assert_eq!(parsed.len(), 3);
+        assert_eq!(parsed[1].0, "RUN");
+        assert!(parsed[1].1.contains("apt-get install"));
+    }
+
+    #[test]
+    fn dockerfiles_need_a_from() {
+        let file = (
+            "dockerfiles/train.dockerfile",
+            "FROM python:3.12-slim\nENTRYPOINT [\"python\"]\n",
+        );
+        match run("dockerfiles", &[file]) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "FROM python:3.12-slim; ENTRYPOINT [\"python\"]"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(!is_done("dockerfiles", &[("Dockerfile", "# TODO\n")]));
+        assert!(!is_done(
+            "dockerfiles",
+            &[("docs/dockerfile.md", "FROM x\n")]
+        ));
+    }
+
+    #[test]
+    fn builds_triggers_training_and_deploys() {
+        let tasks = (
+            "tasks.py",
+            "c.run(f\"docker build -t train:latest . -f dockerfiles/train.dockerfile\")\n",
+        );
+        assert!(is_done("docker_build", &[tasks]));
+        assert!(!is_done(
+            "docker_build",
+            &[("tasks.py", "c.run('python -m pkg.train')\n")]
+        ));
+        let cloudbuild = (
+            "cloudbuild.yaml",
+            "steps:\n- name: gcr.io/cloud-builders/docker\n  args: ['build', '-t', 'img', '.']\n",
+        );
+        assert!(is_done("image_build_trigger", &[cloudbuild]));
+        assert!(!is_done("docker_build", &[cloudbuild]));
+        let manual = (
+            ".github/workflows/b.yaml",
+            "on: workflow_dispatch\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build .\n",
+        );
+        assert!(!is_done("image_build_trigger", &[manual]));
+        assert!(is_done(
+            "cloud_training",
+            &[(
+                "configs/vertex.yaml",
+                "workerPoolSpecs:\n  machineSpec:\n    machineType: n1-highmem-2\n"
+            )]
+        ));
+        assert!(!is_done("cloud_training", &[cloudbuild]));
+        let deploy = (
+            "cloudbuild.yaml",
+            "steps:\n- name: gcr.io/google.com/cloudsdktool/cloud-sdk\n  entrypoint: gcloud\n  args: ['run', 'deploy', 'api', '--image', 'img']\n",
+        );
+        assert!(is_done("cloud_deploy", &[deploy]));
+        assert!(!is_done("cloud_deploy", &[cloudbuild]));
+    }
+}

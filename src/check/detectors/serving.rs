@@ -1,0 +1,383 @@
+//! Serving and operations items: the FastAPI app, ONNX/BentoML, a frontend, drift detection,
+//! metrics, cloud monitoring and alerts.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Detection, Evidence, Scope, docker};
+use crate::check::python::PyFile;
+
+static ROUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^@\w+\.(get|post|put|delete|patch)\(\s*[rf]?["']([^"']*)["']"#)
+        .expect("valid regex")
+});
+
+/// Project files that create a FastAPI app.
+pub fn fastapi_files<'c>(cx: &'c Context) -> impl Iterator<Item = (&'c str, &'c PyFile)> {
+    cx.files(Scope::Code).filter(|(_, py)| {
+        py.refers_to("fastapi.FastAPI").is_some()
+            && py
+                .local_names("fastapi.FastAPI")
+                .iter()
+                .any(|name| py.calls(name).next().is_some())
+    })
+}
+
+fn routes(py: &PyFile) -> Vec<String> {
+    py.lines
+        .iter()
+        .filter_map(|l| {
+            let caps = ROUTE.captures(l.text.trim())?;
+            Some(format!("{} {}", caps[1].to_ascii_uppercase(), &caps[2]))
+        })
+        .collect()
+}
+
+pub fn fastapi_app(cx: &Context) -> Detection {
+    let mut partial = Vec::new();
+    let mut evidence = Vec::new();
+    for (path, py) in fastapi_files(cx) {
+        let routes = routes(py);
+        if routes.is_empty() {
+            partial.push(Evidence::new(
+                path,
+                "creates a FastAPI app with no routes yet",
+            ));
+        } else {
+            evidence.push(Evidence::new(
+                path,
+                format!("a FastAPI app with {}", routes.join(", ")),
+            ));
+        }
+    }
+    if evidence.is_empty() {
+        return Detection::Open {
+            hint: "create a FastAPI app (src/<package>/api.py) with a POST /predict route that uses the trained model".into(),
+            partial,
+        };
+    }
+    Detection::Done(evidence)
+}
+
+pub fn specialized_serving(cx: &Context) -> Detection {
+    let mut evidence = cx.python_referring(
+        Scope::Code,
+        &["torch.onnx.export", "onnxruntime", "bentoml"],
+        "exports or serves the model through ONNX/BentoML",
+    );
+    for path in cx.project.paths() {
+        if super::super::project::file_name(path) == "bentofile.yaml" {
+            evidence.push(Evidence::new(path, "a BentoML build file"));
+        }
+    }
+    Detection::from_evidence(
+        evidence,
+        "export the model with torch.onnx.export and serve it with onnxruntime, or package it with BentoML",
+    )
+}
+
+pub fn frontend(cx: &Context) -> Detection {
+    let mut evidence = cx.python_referring(
+        Scope::Code,
+        &["streamlit", "gradio", "nicegui", "dash", "flet"],
+        "a frontend",
+    );
+    for path in cx.project.paths() {
+        if path.starts_with("frontend/")
+            && (path.ends_with("package.json") || path.ends_with("index.html"))
+        {
+            evidence.push(Evidence::new(path, "a web frontend"));
+        }
+    }
+    Detection::from_evidence(
+        evidence,
+        "add a small frontend (e.g. Streamlit or Gradio) that calls the API",
+    )
+}
+
+const DRIFT_LIBRARIES: &[&str] = &[
+    "evidently",
+    "nannyml",
+    "alibi_detect",
+    "deepchecks",
+    "scipy.stats.ks_2samp",
+];
+
+pub fn drift_check(cx: &Context) -> Detection {
+    Detection::from_evidence(
+        cx.python_referring(
+            Scope::Code,
+            DRIFT_LIBRARIES,
+            "compares data distributions for drift",
+        ),
+        "compare training data with new data (e.g. an Evidently data-drift report) and see how the model copes",
+    )
+}
+
+pub fn collect_io_data(cx: &Context) -> Detection {
+    let evidence = fastapi_files(cx)
+        .filter_map(|(path, py)| {
+            let store = [
+                "fastapi.BackgroundTasks",
+                "sqlite3",
+                "sqlalchemy",
+                "google.cloud.bigquery",
+            ]
+            .iter()
+            .find_map(|name| py.refers_to(name).map(|line| (format!("`{name}`"), line)))
+            .or_else(|| {
+                [".upload_from_string(", ".upload_from_filename("]
+                    .iter()
+                    .find(|call| py.code_contains(call))
+                    .map(|call| (format!("a bucket upload `{call}`"), 1))
+            })?;
+            Some(Evidence::at(
+                path,
+                store.1,
+                format!("the API stores what it serves ({})", store.0),
+            ))
+        })
+        .collect();
+    Detection::from_evidence(
+        evidence,
+        "record each request's input and prediction from the API (a background task writing to a bucket or database)",
+    )
+}
+
+pub fn drift_api(cx: &Context) -> Detection {
+    let service: Vec<Evidence> = fastapi_files(cx)
+        .filter_map(|(path, py)| {
+            let (name, line) = DRIFT_LIBRARIES
+                .iter()
+                .find_map(|name| py.refers_to(name).map(|line| (*name, line)))?;
+            Some(Evidence::at(
+                path,
+                line,
+                format!("a FastAPI service that checks drift (`{name}`)"),
+            ))
+        })
+        .collect();
+    let deployed = match docker::cloud_deploy(cx) {
+        Detection::Done(evidence) => evidence,
+        _ => Vec::new(),
+    };
+    Detection::all_of(vec![
+        (
+            service,
+            "write a FastAPI service that runs a drift report on recent requests",
+        ),
+        (
+            deployed,
+            "deploy the drift service to Cloud Run (`gcloud run deploy`) from a workflow or cloudbuild.yaml",
+        ),
+    ])
+}
+
+pub fn api_metrics(cx: &Context) -> Detection {
+    Detection::from_evidence(
+        cx.python_referring(
+            Scope::Code,
+            &[
+                "prometheus_client",
+                "prometheus_fastapi_instrumentator",
+                "opentelemetry.metrics",
+            ],
+            "exposes metrics",
+        ),
+        "instrument the API with prometheus_client counters/histograms and expose /metrics",
+    )
+}
+
+/// Config files (YAML, JSON, Terraform) containing any of `needles`, as evidence.
+fn config_mentioning(cx: &Context, needles: &[&str], what: &str) -> Vec<Evidence> {
+    cx.project
+        .texts(|p| {
+            [".yaml", ".yml", ".json", ".tf"]
+                .iter()
+                .any(|ext| p.ends_with(ext))
+        })
+        .filter_map(|(path, text)| {
+            let needle = needles.iter().find(|n| text.contains(*n))?;
+            Some(Evidence::new(path, format!("{what} (`{needle}`)")))
+        })
+        .collect()
+}
+
+pub fn cloud_monitoring(cx: &Context) -> Detection {
+    let mut evidence = config_mentioning(
+        cx,
+        &[
+            "cloud-run-gmp-sidecar",
+            "PodMonitoring",
+            "google_monitoring_dashboard",
+            "monitoring.googleapis.com",
+        ],
+        "sends metrics to Google Cloud Monitoring",
+    );
+    evidence.extend(cx.python_referring(
+        Scope::Code,
+        &[
+            "google.cloud.monitoring_v3",
+            "opentelemetry.exporter.cloud_monitoring",
+        ],
+        "writes metrics to Google Cloud Monitoring",
+    ));
+    Detection::from_evidence(
+        evidence,
+        "collect the API's metrics in Cloud Monitoring (e.g. the managed-Prometheus sidecar on Cloud Run) and keep its config in the repository",
+    )
+}
+
+static ALERT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+policies\s+create").expect("valid regex")
+});
+
+pub fn cloud_alerts(cx: &Context) -> Detection {
+    let mut evidence = config_mentioning(
+        cx,
+        &[
+            "google_monitoring_alert_policy",
+            "alertPolicies",
+            "notificationChannels",
+        ],
+        "an alert policy",
+    );
+    evidence.extend(cx.commands_matching(&ALERT_COMMAND));
+    Detection::from_evidence(
+        evidence,
+        "create a GCP alert policy and keep it in the repository (policy JSON/YAML, Terraform, or a `gcloud monitoring policies create` step)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Detection;
+    use super::super::fixture::{is_done, run};
+
+    const API: (&str, &str) = (
+        "src/pkg/api.py",
+        "from fastapi import FastAPI\n\napp = FastAPI(title=\"x\")\n\n@app.get(\"/health\")\ndef health():\n    return {}\n\n@app.post('/predict')\ndef predict():\n    return {}\n",
+    );
+
+    #[test]
+    fn fastapi_needs_an_app_with_routes() {
+        match run("fastapi_app", &[API]) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "a FastAPI app with GET /health, POST /predict"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(!is_done(
+            "fastapi_app",
+            &[(
+                "src/pkg/api.py",
+                "from fastapi import FastAPI\napp = FastAPI()\n"
+            )]
+        ));
+        assert!(!is_done(
+            "fastapi_app",
+            &[(
+                "src/pkg/api.py",
+                "import flask\n@app.get('/x')\ndef x():\n    pass\n"
+            )]
+        ));
+    }
+
+    #[test]
+    fn serving_frontend_drift_and_metrics() {
+        assert!(is_done(
+            "specialized_serving",
+            &[(
+                "src/pkg/export.py",
+                "import torch\ntorch.onnx.export(m, x, 'm.onnx')\n"
+            )]
+        ));
+        assert!(!is_done(
+            "specialized_serving",
+            &[("src/pkg/export.py", "import torch\ntorch.save(m, 'm.pt')\n")]
+        ));
+        assert!(is_done(
+            "frontend",
+            &[(
+                "src/pkg/frontend.py",
+                "import streamlit as st\nst.title('x')\n"
+            )]
+        ));
+        assert!(!is_done("frontend", &[]));
+        assert!(is_done(
+            "drift_check",
+            &[("src/pkg/drift.py", "from evidently.report import Report\n")]
+        ));
+        assert!(!is_done(
+            "drift_check",
+            &[(
+                "src/pkg/drift.py",
+                "# TODO: try evidently\nNAME = 'evidently'\n"
+            )]
+        ));
+        assert!(is_done(
+            "api_metrics",
+            &[("src/pkg/api.py", "from prometheus_client import Counter\n")]
+        ));
+        assert!(!is_done("api_metrics", &[API]));
+    }
+
+    #[test]
+    fn collecting_io_data_needs_an_api_that_stores_requests() {
+        let storing = (
+            "src/pkg/api.py",
+            "from fastapi import BackgroundTasks, FastAPI\nfrom google.cloud import storage\napp = FastAPI()\n\n@app.post('/predict')\ndef predict(tasks: BackgroundTasks):\n    tasks.add_task(save)\n",
+        );
+        assert!(is_done("collect_io_data", &[storing]));
+        assert!(!is_done("collect_io_data", &[API]));
+        let not_an_api = ("src/pkg/log.py", "import sqlite3\n");
+        assert!(!is_done("collect_io_data", &[not_an_api]));
+    }
+
+    #[test]
+    fn drift_api_needs_a_service_and_a_deployment() {
+        let service = (
+            "src/pkg/drift_api.py",
+            "from fastapi import FastAPI\nfrom evidently.report import Report\napp = FastAPI()\n",
+        );
+        let deploy = (
+            "cloudbuild.yaml",
+            "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ['run', 'deploy', 'drift']\n",
+        );
+        assert!(is_done("drift_api", &[service, deploy]));
+        assert!(!is_done("drift_api", &[service]));
+        assert!(!is_done("drift_api", &[API, deploy]));
+    }
+
+    #[test]
+    fn monitoring_and_alerts_from_config_files() {
+        assert!(is_done(
+            "cloud_monitoring",
+            &[(
+                "service.yaml",
+                "containers:\n- image: us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar:1.1.1\n"
+            )]
+        ));
+        assert!(!is_done(
+            "cloud_monitoring",
+            &[("service.yaml", "containers: []\n")]
+        ));
+        assert!(is_done(
+            "cloud_alerts",
+            &[(
+                "monitoring/policy.json",
+                "{\"displayName\": \"x\", \"notificationChannels\": []}"
+            )]
+        ));
+        assert!(is_done(
+            "cloud_alerts",
+            &[(
+                "tasks.py",
+                "c.run('gcloud alpha monitoring policies create --policy-from-file=p.yaml')\n"
+            )]
+        ));
+        assert!(!is_done("cloud_alerts", &[]));
+    }
+}

@@ -1,0 +1,317 @@
+//! Experiment items: configuration files and Hydra, profiling, logging, Weights & Biases,
+//! sweeps and Lightning.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Detection, Evidence, Scope, classes_deriving};
+
+const CONFIG_DIRS: &[&str] = &["configs/", "config/", "conf/"];
+
+fn config_files(cx: &Context) -> Vec<Evidence> {
+    cx.project
+        .texts(|p| {
+            CONFIG_DIRS.iter().any(|d| p.starts_with(d))
+                && (p.ends_with(".yaml") || p.ends_with(".yml"))
+        })
+        .filter_map(|(path, text)| {
+            let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
+            let keys: Vec<String> = doc
+                .as_mapping()?
+                .keys()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect();
+            (!keys.is_empty()).then(|| {
+                Evidence::new(
+                    path,
+                    format!(
+                        "{} settings ({})",
+                        keys.len(),
+                        keys.iter().take(4).cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+pub fn experiment_configs(cx: &Context) -> Detection {
+    let mut found = config_files(cx);
+    let count = found.len();
+    found.truncate(3);
+    if count > 3 {
+        found.push(Evidence::new(
+            CONFIG_DIRS[0],
+            format!("and {} more config files", count - 3),
+        ));
+    }
+    Detection::from_evidence(
+        found,
+        "keep the experiment settings (hyperparameters, paths) in YAML files under configs/",
+    )
+}
+
+pub fn hydra(cx: &Context) -> Detection {
+    let uses = cx.python_referring(
+        Scope::Code,
+        &[
+            "hydra.main",
+            "hydra.compose",
+            "hydra.initialize",
+            "hydra.initialize_config_dir",
+        ],
+        "loads its configuration with Hydra",
+    );
+    let mut configs = config_files(cx);
+    configs.truncate(1);
+    Detection::all_of(vec![
+        (
+            uses,
+            "decorate the entry point with @hydra.main(config_path=…), or use hydra.compose",
+        ),
+        (
+            configs,
+            "put the Hydra configs (config.yaml and groups) in configs/",
+        ),
+    ])
+}
+
+static PROFILE_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-m\s+cProfile|\bsnakeviz\b|\bpy-spy\b|\bscalene\b|\bpyinstrument\b|\bkernprof\b")
+        .expect("valid regex")
+});
+
+pub fn profiling(cx: &Context) -> Detection {
+    let mut evidence = cx.python_referring(
+        Scope::Code,
+        &[
+            "cProfile",
+            "torch.profiler",
+            "pstats",
+            "line_profiler",
+            "pyinstrument",
+            "scalene",
+            "snakeviz",
+        ],
+        "profiles the code",
+    );
+    evidence.extend(cx.commands_matching(&PROFILE_COMMAND));
+    Detection::from_evidence(
+        evidence,
+        "profile a training run (cProfile + snakeviz, or torch.profiler) and keep the script or task",
+    )
+}
+
+pub fn logging(cx: &Context) -> Detection {
+    let evidence = cx.python_referring(
+        Scope::Source,
+        &[
+            "loguru.logger",
+            "logging.getLogger",
+            "logging.basicConfig",
+            "logging.config",
+            "logging.info",
+            "structlog",
+        ],
+        "logs events",
+    );
+    Detection::from_evidence(
+        evidence,
+        "log the important events with the logging module or loguru instead of print()",
+    )
+}
+
+pub fn wandb(cx: &Context) -> Detection {
+    let mut evidence = cx.python_referring(
+        Scope::Source,
+        &[
+            "wandb.log",
+            "lightning.pytorch.loggers.WandbLogger",
+            "pytorch_lightning.loggers.WandbLogger",
+            "lightning.pytorch.loggers.wandb",
+        ],
+        "logs to Weights & Biases",
+    );
+    // `run = wandb.init(); run.log(...)` is the other common shape.
+    for (path, py) in cx.files(Scope::Source) {
+        if evidence.iter().any(|e| e.path == path) {
+            continue;
+        }
+        if let Some(line) = py.refers_to("wandb.init") {
+            if py.code_contains(".log(") || py.code_contains(".log_artifact(") {
+                evidence.push(Evidence::at(
+                    path,
+                    line,
+                    "starts a Weights & Biases run and logs to it (`wandb.init`)",
+                ));
+            }
+        }
+    }
+    Detection::from_evidence(
+        evidence,
+        "import wandb in the training code and log metrics with wandb.log (listing it as a dependency is not enough)",
+    )
+}
+
+static SWEEP_COMMAND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bwandb\s+(sweep|agent)\b|--multirun\b").expect("valid regex"));
+
+pub fn hyperparameter_sweep(cx: &Context) -> Detection {
+    let mut evidence = cx.python_referring(
+        Scope::Code,
+        &[
+            "wandb.sweep",
+            "wandb.agent",
+            "optuna.create_study",
+            "ray.tune",
+            "hydra_plugins",
+        ],
+        "runs a hyperparameter search",
+    );
+    for (path, text) in cx
+        .project
+        .texts(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
+    {
+        let Ok(doc) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) else {
+            continue;
+        };
+        let method = doc.get("method").and_then(|m| m.as_str());
+        if matches!(method, Some("grid" | "random" | "bayes")) && doc.get("parameters").is_some() {
+            evidence.push(Evidence::new(
+                path,
+                format!("a W&B sweep ({} search)", method.unwrap_or_default()),
+            ));
+        } else if doc.get("hydra").and_then(|h| h.get("sweeper")).is_some() {
+            evidence.push(Evidence::new(path, "a Hydra sweeper configuration"));
+        }
+    }
+    evidence.extend(cx.commands_matching(&SWEEP_COMMAND));
+    Detection::from_evidence(
+        evidence,
+        "add a sweep config (W&B sweep.yaml, Optuna or a Hydra sweeper) and run it",
+    )
+}
+
+pub fn lightning(cx: &Context) -> Detection {
+    let evidence = cx
+        .files(Scope::Code)
+        .filter(|(_, py)| py.imports("lightning") || py.imports("pytorch_lightning"))
+        .flat_map(|(path, py)| {
+            classes_deriving(path, py, &["LightningModule", "LightningDataModule"])
+        })
+        .collect();
+    Detection::from_evidence(
+        evidence,
+        "write the model as a LightningModule and train it with a Lightning Trainer",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::is_done;
+
+    #[test]
+    fn hydra_needs_the_decorator_and_configs() {
+        let entry = (
+            "src/pkg/train.py",
+            "import hydra\n\n@hydra.main(config_path=\"../../configs\", config_name=\"config\", version_base=None)\ndef main(cfg):\n    pass\n",
+        );
+        let config = ("configs/config.yaml", "lr: 0.001\nbatch_size: 32\n");
+        assert!(is_done("hydra", &[entry, config]));
+        assert!(!is_done("hydra", &[entry]));
+        assert!(!is_done(
+            "hydra",
+            &[
+                ("src/pkg/train.py", "# import hydra\nx = 'hydra.main'\n"),
+                config
+            ]
+        ));
+        assert!(is_done("experiment_configs", &[config]));
+        assert!(!is_done(
+            "experiment_configs",
+            &[("configs/empty.yaml", "")]
+        ));
+    }
+
+    #[test]
+    fn profiling_logging_and_sweeps() {
+        assert!(is_done(
+            "profiling",
+            &[(
+                "src/pkg/train.py",
+                "import cProfile\ncProfile.run('main()')\n"
+            )]
+        ));
+        assert!(is_done(
+            "profiling",
+            &[(
+                "tasks.py",
+                "c.run('python -m cProfile -o out.prof src/pkg/train.py')\n"
+            )]
+        ));
+        assert!(!is_done(
+            "profiling",
+            &[("src/pkg/train.py", "# TODO: profile with cProfile\n")]
+        ));
+        assert!(is_done(
+            "logging",
+            &[(
+                "src/pkg/train.py",
+                "import logging\nlog = logging.getLogger(__name__)\n"
+            )]
+        ));
+        assert!(!is_done(
+            "logging",
+            &[("src/pkg/train.py", "print('loss')\n")]
+        ));
+        assert!(is_done(
+            "hyperparameter_sweep",
+            &[(
+                "configs/sweep.yaml",
+                "method: bayes\nparameters:\n  lr:\n    min: 0.0001\n"
+            )]
+        ));
+        assert!(!is_done(
+            "hyperparameter_sweep",
+            &[("configs/config.yaml", "method: sgd\n")]
+        ));
+    }
+
+    #[test]
+    fn wandb_must_be_imported_and_logged_in_code() {
+        let code = (
+            "src/pkg/train.py",
+            "import wandb\nwandb.init(project='p')\nwandb.log({'loss': 1})\n",
+        );
+        assert!(is_done("wandb", &[code]));
+        let run_log = (
+            "src/pkg/train.py",
+            "import wandb\nrun = wandb.init()\nrun.log({'loss': 1})\n",
+        );
+        assert!(is_done("wandb", &[run_log]));
+        let requirement_only = [
+            ("requirements.txt", "wandb\n"),
+            ("src/pkg/train.py", "print('no tracking')\n"),
+        ];
+        assert!(!is_done("wandb", &requirement_only));
+        let imported_never_logged = ("src/pkg/train.py", "import wandb\n");
+        assert!(!is_done("wandb", &[imported_never_logged]));
+    }
+
+    #[test]
+    fn lightning_needs_a_lightning_module() {
+        let module = (
+            "src/pkg/model.py",
+            "import lightning as L\nclass Net(L.LightningModule):\n    pass\n",
+        );
+        assert!(is_done("lightning", &[module]));
+        assert!(!is_done(
+            "lightning",
+            &[(
+                "src/pkg/model.py",
+                "import lightning as L\nclass Net:\n    pass\n"
+            )]
+        ));
+    }
+}

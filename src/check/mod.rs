@@ -1,0 +1,265 @@
+//! `dayone check`: walk the course checklist over a project and compare it with the report.
+//!
+//! One pass: snapshot the project ([`project`]), parse what detectors need once
+//! ([`detectors::Context`]), run each item's detector, then read the checklist boxes of
+//! `reports/README.md` ([`report_boxes`]) and line them up with the items.
+
+pub mod checklist;
+pub mod detectors;
+pub mod project;
+pub mod python;
+pub mod report_boxes;
+pub mod workflow;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use self::checklist::{Checklist, Week};
+use self::detectors::{Context, Detection, Evidence};
+use self::project::Project;
+use self::report_boxes::ReportBox;
+use crate::error::{Error, Result};
+
+/// Where the report lives in a project.
+pub const REPORT_PATH: &str = "reports/README.md";
+
+/// Files and folders that make a folder a project.
+const PROJECT_MARKERS: &[&str] = &[
+    ".git",
+    ".dayone.toml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "requirements.txt",
+    "environment.yml",
+    "src",
+    REPORT_PATH,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Done,
+    Open,
+    Manual,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResult {
+    pub id: String,
+    pub week: Week,
+    pub module: Option<String>,
+    pub label: String,
+    pub status: Status,
+    pub evidence: Vec<Evidence>,
+    pub hint: Option<String>,
+    /// The report's box for this item: ticked or not; `None` when there is no box.
+    pub ticked: Option<bool>,
+    /// 1-based line of the box in the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_line: Option<usize>,
+}
+
+impl ItemResult {
+    pub fn ticked_without_evidence(&self) -> bool {
+        self.ticked == Some(true) && self.status == Status::Open
+    }
+
+    pub fn evidence_not_ticked(&self) -> bool {
+        self.ticked == Some(false) && self.status == Status::Done
+    }
+}
+
+/// A report box that matches no checklist item.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownBox {
+    pub line: usize,
+    pub week: Week,
+    pub module: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSummary {
+    pub path: String,
+    pub boxes: usize,
+    pub unknown: Vec<UnknownBox>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub project: PathBuf,
+    pub items: Vec<ItemResult>,
+    /// `None` when the project has no report.
+    pub report: Option<ReportSummary>,
+    /// Files that could not be read as expected.
+    pub notes: Vec<String>,
+}
+
+impl CheckResult {
+    pub fn count(&self, week: Option<Week>, status: Status) -> usize {
+        self.items
+            .iter()
+            .filter(|i| week.is_none_or(|w| i.week == w) && i.status == status)
+            .count()
+    }
+}
+
+/// Make sure `path` is a project folder, so a typo does not print a checklist of nothing.
+pub fn project_root(path: &Path) -> Result<PathBuf> {
+    let meta = match fs_err::metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::CheckPathMissing {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(err) => return Err(Error::Io(err)),
+    };
+    if !meta.is_dir() {
+        return Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            reason: "it is a file, not a folder".into(),
+        });
+    }
+    if !PROJECT_MARKERS.iter().any(|m| path.join(m).exists()) {
+        return Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            reason: "it has none of the files a project has".into(),
+        });
+    }
+    Ok(path.to_path_buf())
+}
+
+/// Run every item's detector over the project at `root` and compare with its report.
+pub fn run(root: &Path) -> Result<CheckResult> {
+    let checklist = Checklist::embedded()?;
+    let project = Project::scan(root)?;
+    let context = Context::new(&project);
+    let mut items: Vec<ItemResult> = checklist
+        .items
+        .iter()
+        .map(|item| {
+            let detection = detectors::detect(&item.detector, &context).ok_or_else(|| {
+                Error::Usage(format!(
+                    "the checklist names the detector `{}`, which this build does not have",
+                    item.detector
+                ))
+            })?;
+            let (status, evidence, hint) = match detection {
+                Detection::Done(evidence) => (Status::Done, evidence, None),
+                Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),
+                Detection::Manual => (
+                    Status::Manual,
+                    Vec::new(),
+                    Some("no file can show this; the group decides".to_string()),
+                ),
+            };
+            Ok(ItemResult {
+                id: item.id.clone(),
+                week: item.week,
+                module: item.module.clone(),
+                label: item.label.clone(),
+                status,
+                evidence,
+                hint,
+                ticked: None,
+                report_line: None,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut notes = context.notes;
+    if project.truncated {
+        notes.push("the project has too many files; only the first 20,000 were looked at".into());
+    }
+    let report = match fs_err::read_to_string(root.join(REPORT_PATH)) {
+        Ok(text) => Some(compare(&checklist, &mut items, &report_boxes::parse(&text))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => return Err(Error::Io(err)),
+    };
+    Ok(CheckResult {
+        project: root.to_path_buf(),
+        items,
+        report,
+        notes,
+    })
+}
+
+/// Record each item's box; collect the boxes no item claims.
+fn compare(checklist: &Checklist, items: &mut [ItemResult], boxes: &[ReportBox]) -> ReportSummary {
+    let matched = checklist.match_boxes(boxes.iter().map(|b| (b.week, b.module.as_deref())));
+    let mut unknown = Vec::new();
+    for (found, index) in boxes.iter().zip(matched) {
+        match index {
+            Some(index) => {
+                items[index].ticked = Some(found.ticked);
+                items[index].report_line = Some(found.line);
+            }
+            None => unknown.push(UnknownBox {
+                line: found.line,
+                week: found.week,
+                module: found.module.clone(),
+                text: found.text.clone(),
+            }),
+        }
+    }
+    ReportSummary {
+        path: REPORT_PATH.to_string(),
+        boxes: boxes.len(),
+        unknown,
+    }
+}
+
+/// Tick the report boxes of items that have evidence, never unticking anything. Returns the
+/// ids of the items whose box was ticked; the file is replaced atomically, keeping its mode.
+pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
+    if result.report.is_none() {
+        return Ok(Vec::new());
+    }
+    let path = result.project.join(REPORT_PATH);
+    let text = fs_err::read_to_string(&path)?;
+    let boxes = report_boxes::parse(&text);
+    let lines: Vec<usize> = result
+        .items
+        .iter()
+        .filter(|i| i.evidence_not_ticked())
+        .filter_map(|i| i.report_line)
+        .collect();
+    let to_tick: Vec<&ReportBox> = boxes
+        .iter()
+        .filter(|b| !b.ticked && lines.contains(&b.line))
+        .collect();
+    if to_tick.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fixed = report_boxes::tick(&text, to_tick);
+    write_atomically(&path, fixed.as_bytes())?;
+    let mut ticked = Vec::new();
+    for item in result.items.iter_mut().filter(|i| i.evidence_not_ticked()) {
+        item.ticked = Some(true);
+        ticked.push(item.id.clone());
+    }
+    Ok(ticked)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let permissions = fs_err::metadata(path)?.permissions();
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("creating a temporary file in {}: {e}", dir.display()),
+        ))
+    })?;
+    temp.write_all(bytes)?;
+    fs_err::set_permissions(temp.path(), permissions)?;
+    temp.persist(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.error.kind(),
+            format!("replacing {}: {}", path.display(), e.error),
+        ))
+    })?;
+    Ok(())
+}

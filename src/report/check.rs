@@ -1,0 +1,397 @@
+//! `report check` as a pure function: the graders' counts per question, our verdict against
+//! the limits table, and the findings that explain where the graders' reading is surprising.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::report::findings::{self, Context, Finding};
+use crate::report::limits::{self, QUESTION_COUNT};
+use crate::report::parse::{self, ANSWER_TOKEN, Source};
+use crate::report::structure;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub number: usize,
+    pub words: usize,
+    pub images: usize,
+    pub min_words: Option<usize>,
+    pub max_words: Option<usize>,
+    pub min_images: Option<usize>,
+    pub max_images: Option<usize>,
+    /// Whether the graders' tool passes this answer.
+    pub ok: bool,
+    /// Why it does not pass ("too short", …); empty when it passes.
+    #[serde(skip)]
+    pub problems: Vec<&'static str>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Checked {
+    pub questions: Vec<Question>,
+    pub passed: usize,
+    pub total: usize,
+}
+
+impl Checked {
+    /// Every answer passes and nothing needs a second look.
+    pub fn clean(&self) -> bool {
+        self.passed == self.total && self.questions.iter().all(|q| q.findings.is_empty())
+    }
+
+    pub fn finding_count(&self) -> usize {
+        self.questions.iter().map(|q| q.findings.len()).sum()
+    }
+}
+
+/// Check a report's text. `exists` says whether a path relative to `reports/` is a file.
+/// When the graders' tool could not read the report at all, the error says why and where.
+pub fn check(raw: &str, exists: &dyn Fn(&Path) -> bool) -> Result<Checked, String> {
+    let source = Source::new(raw);
+    let answers = parse::answers(&source);
+    if answers.is_empty() {
+        return Err(format!(
+            "it has no `{ANSWER_TOKEN}` line; a report has {QUESTION_COUNT} questions, each ending in a line `{ANSWER_TOKEN}` with the answer below it"
+        ));
+    }
+    if answers.len() != QUESTION_COUNT {
+        let details = structure::explain_count(&source, &answers);
+        return Err(format!(
+            "it finds {} answers and needs exactly {QUESTION_COUNT}:\n{}",
+            answers.len(),
+            details
+                .iter()
+                .map(|d| format!("  - {d}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    let headings = structure::question_headings(&source);
+    let cx = Context {
+        source: &source,
+        headings: &headings,
+        answers: &answers,
+        exists,
+    };
+    let questions: Vec<Question> = answers
+        .iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            let number = index + 1;
+            let limits = limits::of(number).expect("31 answers, 31 rows of limits");
+            let problems = limits::violations(limits, answer.words, answer.images);
+            Question {
+                number,
+                words: answer.words,
+                images: answer.images,
+                min_words: limits.words.map(|w| w.0),
+                max_words: limits.words.map(|w| w.1),
+                min_images: limits.images.map(|i| i.0),
+                max_images: limits.images.map(|i| i.1),
+                ok: problems.is_empty(),
+                problems,
+                findings: findings::collect(&cx, index),
+            }
+        })
+        .collect();
+    Ok(Checked {
+        passed: questions.iter().filter(|q| q.ok).count(),
+        total: questions.len(),
+        questions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::findings::Kind;
+    use crate::report::fixture::{blank, fitting, report, words};
+
+    fn all_exist(_: &Path) -> bool {
+        true
+    }
+
+    fn run(raw: &str) -> Result<Checked, String> {
+        check(raw, &all_exist)
+    }
+
+    fn kinds(q: &Question) -> Vec<Kind> {
+        q.findings.iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn blank_skeleton_has_31_answers_all_flagged_as_placeholders() {
+        let checked = run(&report(blank)).unwrap();
+        assert_eq!(checked.total, 31);
+        for q in &checked.questions {
+            assert_eq!(q.words, 6, "question {}", q.number);
+            assert_eq!(kinds(q), [Kind::Placeholder], "question {}", q.number);
+        }
+        // 6 words pass where there is no lower bound: 1, 2, 3 and 28.
+        let passing: Vec<usize> = checked
+            .questions
+            .iter()
+            .filter(|q| q.ok)
+            .map(|q| q.number)
+            .collect();
+        assert_eq!(passing, [1, 2, 3, 28]);
+        assert!(!checked.clean());
+    }
+
+    #[test]
+    fn answers_within_limits_are_clean() {
+        let checked = run(&report(fitting)).unwrap();
+        assert_eq!(
+            checked.passed,
+            31,
+            "{:#?}",
+            checked
+                .questions
+                .iter()
+                .filter(|q| !q.ok)
+                .collect::<Vec<_>>()
+        );
+        assert!(checked.clean());
+        assert_eq!(checked.questions[13].images, 1);
+        assert_eq!(checked.questions[13].words, 200);
+    }
+
+    #[test]
+    fn too_long_and_too_short_are_named() {
+        let raw = report(|n| match n {
+            4 => words(201),
+            5 => words(99),
+            n => fitting(n),
+        });
+        let checked = run(&raw).unwrap();
+        assert_eq!(checked.passed, 29);
+        assert_eq!(checked.questions[3].problems, ["too long"]);
+        assert_eq!(checked.questions[3].words, 201);
+        assert_eq!(checked.questions[4].problems, ["too short"]);
+    }
+
+    #[test]
+    fn missing_and_wrong_type_images_are_findings_not_count_changes() {
+        let raw = report(|n| match n {
+            19 => "![a](figures/gone.png) ![b](figures/anim.gif)".to_string(),
+            20 => "<img src=\"figures/plot.png\">".to_string(),
+            n => fitting(n),
+        });
+        let exists =
+            |p: &Path| p == Path::new("figures/plot.png") || p == Path::new("figures/anim.gif");
+        let checked = check(&raw, &exists).unwrap();
+        let q19 = &checked.questions[18];
+        assert_eq!((q19.images, q19.ok), (2, true));
+        assert_eq!(kinds(q19), [Kind::MissingImage, Kind::ImageType]);
+        assert!(q19.findings[0].message.contains("figures/gone.png"));
+        let q20 = &checked.questions[19];
+        assert_eq!((q20.images, q20.ok), (0, false));
+        assert_eq!(kinds(q20), [Kind::HtmlImage]);
+    }
+
+    #[test]
+    fn a_heading_inside_an_answer_is_where_the_graders_stop() {
+        let raw = report(|n| match n {
+            11 => format!("{}\n\n### Details\n\n{}", words(150), words(100)),
+            n => fitting(n),
+        });
+        let checked = run(&raw).unwrap();
+        let q11 = &checked.questions[10];
+        assert_eq!(q11.words, 150);
+        assert_eq!(q11.problems, ["too short"]);
+        assert_eq!(kinds(q11), [Kind::CutAtHeading]);
+        let line = raw.lines().position(|l| l == "### Details").unwrap() + 1;
+        assert_eq!(q11.findings[0].line, line);
+        assert!(q11.findings[0].message.contains("`### Details`"));
+        assert!(q11.findings[0].message.contains("102 word(s)"));
+        assert_eq!(checked.finding_count(), 1);
+    }
+
+    #[test]
+    fn an_extra_answer_token_drops_the_text_before_it() {
+        let raw = report(|n| match n {
+            7 => format!("{} Answer: {}", words(60), words(20)),
+            n => fitting(n),
+        });
+        let checked = run(&raw).unwrap();
+        let q7 = &checked.questions[6];
+        assert_eq!(q7.words, 20);
+        assert!(!q7.ok);
+        assert_eq!(kinds(q7), [Kind::DroppedText]);
+        assert!(
+            q7.findings[0].message.contains("drop the "),
+            "{}",
+            q7.findings[0].message
+        );
+    }
+
+    #[test]
+    fn crlf_and_trailing_whitespace_do_not_change_counts() {
+        let plain = run(&report(fitting)).unwrap();
+        let crlf = run(&report(fitting).replace('\n', "\r\n")).unwrap();
+        let trailing =
+            run(&report(|n| format!("{}   \t", fitting(n))).replace('\n', "  \n")).unwrap();
+        for (a, b) in plain.questions.iter().zip(&crlf.questions) {
+            assert_eq!((a.words, a.images, a.ok), (b.words, b.images, b.ok));
+        }
+        for (a, b) in plain.questions.iter().zip(&trailing.questions) {
+            assert_eq!((a.words, a.images, a.ok), (b.words, b.images, b.ok));
+        }
+        assert!(crlf.clean() && trailing.clean());
+    }
+
+    #[test]
+    fn thirty_or_thirty_two_answers_are_not_a_report() {
+        let thirty = report(fitting).replacen("> Answer:", "> (no answer line)", 1);
+        let err = run(&thirty).unwrap_err();
+        assert!(err.starts_with("it finds 30 answers"), "{err}");
+        assert!(err.contains("Question 1 has no `Answer:` line"), "{err}");
+
+        let thirty_two = format!("{}### Appendix\n\nmore\n", report(fitting));
+        let err = run(&thirty_two).unwrap_err();
+        assert!(err.starts_with("it finds 32 answers"), "{err}");
+        assert!(
+            err.contains("`### Appendix` comes after the last `Answer:`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn empty_or_answerless_text_is_not_a_report() {
+        for raw in ["", "# A README\n\nNo answers here.\n"] {
+            let err = run(raw).unwrap_err();
+            assert!(err.starts_with("it has no `Answer:` line"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_missing_answer_line_made_up_by_a_stray_one_shifts_the_answers_between() {
+        let mut raw = report(|n| match n {
+            10 => format!("{}\n\n### Sub\n\nAnswer: {}", words(120), words(3)),
+            n => fitting(n),
+        });
+        let q5 = raw.find("### Question 5").unwrap();
+        let token = q5 + raw[q5..].find("> Answer:").unwrap();
+        raw.replace_range(token..token + "> Answer:".len(), "> (no answer line)");
+        let checked = run(&raw).unwrap();
+        let shifted: Vec<usize> = checked
+            .questions
+            .iter()
+            .filter(|q| kinds(q).contains(&Kind::UnderOtherQuestion))
+            .map(|q| q.number)
+            .collect();
+        assert_eq!(shifted, [5, 6, 7, 8, 9]);
+        let q5 = &checked.questions[4];
+        assert!(
+            q5.findings[0].message.contains("sits under Question 6"),
+            "{:?}",
+            q5.findings
+        );
+        // Answer 9 is Question 10's own text, cut at its heading; answer 10 is the stray one.
+        assert_eq!(checked.questions[8].words, 120);
+        assert_eq!(checked.questions[9].words, 3);
+        assert_eq!(kinds(&checked.questions[9]), [Kind::SecondAnswerToken]);
+    }
+
+    #[test]
+    fn a_section_after_the_last_question_is_flagged_on_question_31() {
+        let raw = format!("{}## Appendix\n\nextra words\n", report(fitting));
+        let checked = run(&raw).unwrap();
+        let q31 = &checked.questions[30];
+        assert_eq!(q31.words, 50 + 4);
+        assert_eq!(kinds(q31), [Kind::HeadingAfterLastQuestion]);
+    }
+
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::report::parse::{Source, answers, count_words};
+
+        /// Pieces reports are made of, including the ones that trip the graders' tool.
+        fn fragment() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("Answer:".to_string()),
+                Just("> Answer:\n".to_string()),
+                Just("###".to_string()),
+                Just("## ".to_string()),
+                Just("### Question 7\n".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("\r".to_string()),
+                Just(" ".to_string()),
+                Just("\u{a0}\u{1f}\u{3000}".to_string()),
+                Just("![a](figures/x.png)".to_string()),
+                Just("![b](../up.gif \"t\")".to_string()),
+                Just("![".to_string()),
+                Just("](".to_string()),
+                Just(")".to_string()),
+                Just("<img src=x>".to_string()),
+                Just("--- question 4 fill here ---".to_string()),
+                Just("é€😀".to_string()),
+                "[a-z0-9 #>*_`!.()\\[\\]-]{0,8}",
+            ]
+        }
+
+        fn report_like(max: usize) -> impl Strategy<Value = String> {
+            prop::collection::vec(fragment(), 0..max).prop_map(|parts| parts.concat())
+        }
+
+        fn assert_sound(raw: &str) {
+            let source = Source::new(raw);
+            for answer in answers(&source) {
+                let text = &source.text()[answer.span.clone()];
+                assert_eq!(answer.words, count_words(text));
+                assert!(answer.token_at + ANSWER_TOKEN.len() <= answer.span.start);
+                assert!(answer.span.end <= source.text().len());
+            }
+            let lines = source.text().lines().count().max(1);
+            if let Ok(checked) = check(raw, &all_exist) {
+                assert_eq!(checked.total, 31);
+                assert!(checked.passed <= 31);
+                for q in &checked.questions {
+                    for f in &q.findings {
+                        assert!((1..=lines + 1).contains(&f.line), "{f:?} in {lines} lines");
+                    }
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn any_text_is_read_without_panicking(raw in any::<String>()) {
+                assert_sound(&raw);
+            }
+
+            #[test]
+            fn report_like_text_is_read_without_panicking(raw in report_like(300)) {
+                assert_sound(&raw);
+                let dir = std::env::temp_dir().join("dayone-fuzz-has-no-such-folder");
+                let _ = crate::report::html::render(&raw, &dir);
+            }
+
+            #[test]
+            fn reports_with_odd_answers_are_read_without_panicking(
+                bodies in prop::collection::vec(report_like(12), 31)
+            ) {
+                assert_sound(&report(|n| bodies[n - 1].clone()));
+            }
+
+            /// Answers free of `Answer:` and `#` are counted exactly as written.
+            #[test]
+            fn plain_answers_are_counted_as_written(
+                bodies in prop::collection::vec("[a-z !\\[\\]()./\\n\\t\u{a0}-]{0,60}", 31)
+            ) {
+                let raw = report(|n| bodies[n - 1].clone());
+                let checked = check(&raw, &all_exist).unwrap();
+                for (q, body) in checked.questions.iter().zip(&bodies) {
+                    prop_assert_eq!(q.words, count_words(body));
+                    prop_assert_eq!(q.images, crate::report::parse::image_links(body).count());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! `dayone report check|html` run for real: on the built-in skeleton, on a report in the
+//! shape of the course's own file, and on files that are not reports at all.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::support::TestEnv;
+
+/// The skeleton as `dayone new` renders it for project `demo-project`.
+fn skeleton() -> String {
+    let env = TestEnv::new();
+    env.dayone(["new", "demo-project", "--yes", "--no-git", "--quiet"])
+        .assert()
+        .success();
+    std::fs::read_to_string(env.work().join("demo-project/reports/README.md")).unwrap()
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("report check --json prints JSON")
+}
+
+fn limit(question: &Value, key: &str) -> Option<usize> {
+    question[key].as_u64().map(|n| n as usize)
+}
+
+/// An answer that meets a question's limits exactly at their lower edge (at least one
+/// word); image links count as words, as the graders count them.
+fn fitting(question: &Value) -> String {
+    let images = limit(question, "min_images").unwrap_or(0);
+    let words = limit(question, "min_words").unwrap_or(1).max(1);
+    let mut tokens = vec!["word".to_string(); words.saturating_sub(images).max(1)];
+    tokens.extend((0..images).map(|_| "![plot](figures/plot.png)".to_string()));
+    tokens.join(" ")
+}
+
+#[test]
+fn the_blank_skeleton_has_31_questions_and_flags_every_placeholder() {
+    let env = TestEnv::new();
+    env.write("demo/reports/README.md", skeleton());
+    let out = env
+        .dayone(["report", "check", "demo", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let questions = json["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 31);
+    assert_eq!(json["total"], 31);
+    // The placeholder is 6 words, which passes only where there is no lower bound.
+    assert_eq!(json["passed"], 4);
+    for (i, q) in questions.iter().enumerate() {
+        assert_eq!(q["number"], i + 1);
+        assert_eq!(q["words"], 6);
+        assert_eq!(
+            q["findings"][0]["kind"],
+            "placeholder",
+            "question {}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn the_skeleton_states_the_same_limits_the_checker_enforces() {
+    let env = TestEnv::new();
+    let text = skeleton();
+    env.write("demo/reports/README.md", &text);
+    let out = env
+        .dayone(["report", "check", "demo", "--json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let json = json_of(&out);
+    let blocks: Vec<&str> = text.split("### Question ").skip(1).collect();
+    assert_eq!(blocks.len(), 31);
+    for (q, block) in json["questions"].as_array().unwrap().iter().zip(blocks) {
+        let stated_words = match (limit(q, "min_words"), limit(q, "max_words")) {
+            (Some(min), Some(max)) => {
+                Some(format!("Recommended answer length: {min}-{max} words."))
+            }
+            _ => None,
+        };
+        let stated_images = match (limit(q, "min_images"), limit(q, "max_images")) {
+            (Some(1), Some(1)) => Some("Include exactly 1 image".to_string()),
+            (Some(min), Some(max)) => Some(format!("Include {min}-{max} images")),
+            _ => None,
+        };
+        assert_eq!(
+            block.contains("Recommended answer length"),
+            stated_words.is_some(),
+            "{block}"
+        );
+        assert_eq!(
+            block.contains("> Include"),
+            stated_images.is_some(),
+            "{block}"
+        );
+        for stated in stated_words.iter().chain(&stated_images) {
+            assert!(
+                block.contains(stated.as_str()),
+                "question {}: `{stated}` missing",
+                q["number"]
+            );
+        }
+    }
+}
+
+#[test]
+fn filling_every_skeleton_answer_within_its_limits_passes() {
+    let env = TestEnv::new();
+    let text = skeleton();
+    env.write("demo/reports/README.md", &text);
+    let out = env
+        .dayone(["report", "check", "demo", "--json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let mut filled = text;
+    for q in json_of(&out)["questions"].as_array().unwrap() {
+        let placeholder = format!("--- question {} fill here ---", q["number"]);
+        filled = filled.replace(&placeholder, &fitting(q));
+    }
+    env.write("demo/reports/README.md", filled);
+    env.write("demo/reports/figures/plot.png", b"\x89PNG\r\n\x1a\n");
+    env.dayone(["report", "check", "demo"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("31/31 questions pass"))
+        .stdout(predicate::str::contains(
+            "  Q14  200 words (200–300)   1 image  (1–3)       ok\n",
+        ));
+}
+
+/// A report shaped like the course's own file: its introduction mentions the placeholder and
+/// an image link in code, the checklist comes first, each question quotes an example.
+fn course_shaped(answer: impl Fn(usize) -> String) -> String {
+    let mut out = String::from(
+        "# Exam template for the course\n\nOnly replace text written with three dashes on both sides, like\n\n```--- question 1 fill here ---```\n\n\
+         Images go in the figures folder, shown with `![my_image](figures/<image>.<extension>)`.\n\n\
+         ## Overall project checklist\n\n### Week 1\n\n* [x] Create a git repository (M5)\n* [ ] Use profiling (M12)\n\n### Extra\n\n* [ ] Uploaded all your code to GitHub\n\n",
+    );
+    let sections = [
+        (1, "Group information"),
+        (4, "Coding environment"),
+        (7, "Version control"),
+        (12, "Running code and tracking experiments"),
+        (17, "Working in the cloud"),
+        (23, "Deployment"),
+        (27, "Overall discussion of project"),
+    ];
+    for n in 1..=31 {
+        if let Some((_, title)) = sections.iter().find(|(first, _)| *first == n) {
+            out.push_str(&format!("## {title}\n\n"));
+            if n > 1 {
+                out.push_str("> What this section asks about,\n> on two quoted lines.\n\n");
+            }
+        }
+        out.push_str(&format!(
+            "### Question {n}\n\n> **Question text {n}?**\n>\n> Example:\n> *We used ... because ...*\n>\n> Answer:\n\n{}\n\n",
+            answer(n)
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_course_shaped_report_gets_the_graders_counts_and_the_findings_behind_them() {
+    let env = TestEnv::new();
+    let fence = "```bash\n# install\npip install -e .\n```";
+    let text = course_shaped(|n| match n {
+        1 => "42".to_string(),
+        2 => "s111111, s222222, s333333".to_string(),
+        // A code fence with a one-hash comment and a URL: all raw tokens count.
+        4 => format!(
+            "{}\n\n{fence}\n\nSee https://example.org/setup.",
+            vec!["dep"; 100].join(" ")
+        ),
+        // A heading inside the answer: the graders stop before it.
+        11 => format!(
+            "{}\n\n### Caching\n\n{}",
+            vec!["ci"; 120].join(" "),
+            vec!["more"; 150].join(" ")
+        ),
+        14 => format!(
+            "{} ![wandb](figures/wandb.png) <img src=\"figures/sweep.png\">",
+            vec!["tracked"; 199].join(" ")
+        ),
+        19 => "![bucket](figures/bucket.png)".to_string(),
+        n => format!("--- question {n} fill here ---"),
+    });
+    env.write("project/reports/README.md", &text);
+    env.write("project/reports/figures/wandb.png", b"png");
+    let out = env
+        .dayone(["report", "check", "project", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let q = |n: usize| json["questions"][n - 1].clone();
+    let kinds = |n: usize| -> Vec<String> {
+        q(n)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        (q(1)["words"].clone(), q(1)["ok"].clone()),
+        (1.into(), true.into())
+    );
+    assert_eq!(q(2)["words"], 3);
+    assert_eq!(q(4)["words"], 100 + 8 + 2);
+    assert_eq!(q(4)["ok"], true);
+    assert_eq!(q(11)["words"], 120);
+    assert_eq!(q(11)["ok"], false);
+    assert_eq!(kinds(11), ["cut_at_heading"]);
+    assert_eq!(q(14)["words"], 199 + 1 + 2);
+    assert_eq!(q(14)["images"], 1);
+    assert_eq!(kinds(14), ["html_image"]);
+    assert_eq!(q(19)["images"], 1);
+    assert_eq!(kinds(19), ["missing_image"]);
+    for n in 1..=31 {
+        let expected: &[&str] = match n {
+            1 | 2 | 4 => &[],
+            11 | 14 | 19 => continue,
+            _ => &["placeholder"],
+        };
+        assert_eq!(kinds(n), expected, "question {n}");
+    }
+    let line = text.lines().position(|l| l == "### Caching").unwrap() + 1;
+    assert_eq!(q(11)["findings"][0]["line"], line);
+    // Questions 1, 2, 3, 4, 14, 19 and 28 (the placeholder fits 0–200 words).
+    assert_eq!(json["passed"], 7);
+}
+
+#[test]
+fn text_output_shows_each_question_its_findings_and_the_summary() {
+    let env = TestEnv::new();
+    env.write(
+        "reports/README.md",
+        course_shaped(|n| {
+            if n == 19 {
+                "![gone](figures/gone.png)".into()
+            } else {
+                "word ".repeat(150)
+            }
+        }),
+    );
+    let assert = env.dayone(["report", "check"]).assert().code(1);
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("  Q7   150 words (50–100)    0 images             too long\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  Q19    1 word              1 image  (1–2)       ok\n      ! line "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.starts_with("reports/README.md\n\nGroup information\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`figures/gone.png` does not exist under reports/"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\nDeployment\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("questions pass\n1 finding(s) to fix: the lines marked !\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_reports_folder_and_the_file_itself_are_accepted() {
+    let env = TestEnv::new();
+    env.write("p/reports/README.md", course_shaped(|_| "word ".repeat(60)));
+    for path in ["p", "p/reports", "p/reports/README.md"] {
+        env.dayone(["report", "check", path, "--json"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("\"total\": 31"));
+    }
+}
+
+#[test]
+fn what_is_not_a_report_exits_2_naming_the_file_and_the_problem() {
+    let env = TestEnv::new();
+    env.dayone(["report", "check", "nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: nowhere does not exist"));
+    env.write("empty-project/README.md", "# Not the report\n");
+    env.dayone(["report", "check", "empty-project"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no report in empty-project: expected empty-project/reports/README.md",
+        ));
+    env.write("bytes/reports/README.md", b"# Report\n\nAnswer: caf\xe9\n");
+    env.dayone(["report", "check", "bytes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bytes/reports/README.md is not UTF-8 text (invalid byte at offset 21)",
+        ));
+    env.write("plain/reports/README.md", "");
+    env.dayone(["report", "check", "plain"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not a report the graders' tool can read: it has no `Answer:` line",
+        ));
+    let thirty_two = format!("{}\n### Appendix\n", course_shaped(|_| "word".into()));
+    env.write("long/reports/README.md", thirty_two);
+    env.dayone(["report", "check", "long"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "finds 32 answers and needs exactly 31",
+        ))
+        .stderr(predicate::str::contains(
+            "`### Appendix` comes after the last `Answer:`",
+        ));
+}
+
+#[test]
+fn html_keeps_the_whole_file_embeds_images_and_reports_missing_ones() {
+    let env = TestEnv::new();
+    let text = course_shaped(|n| match n {
+        14 => "![wandb](figures/wandb.png)".into(),
+        19 => "![gone](figures/gone.png)".into(),
+        _ => "word".into(),
+    });
+    env.write("p/reports/README.md", &text);
+    env.write("p/reports/figures/wandb.png", b"foo");
+    let assert = env
+        .dayone(["report", "html", "p", "-o", "page.html"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("warning: p/reports/README.md: line "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`figures/gone.png` does not exist under reports/"),
+        "{stderr}"
+    );
+    let page = std::fs::read_to_string(env.work().join("page.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<title>Exam template for the course</title>"));
+    assert!(page.contains("<h1>Exam template for the course</h1>"));
+    assert!(page.contains("src=\"data:image/png;base64,Zm9v\""));
+    assert!(page.contains("<h3>Question 31</h3>"));
+    assert!(!env.work().join(".page.html.partial").exists());
+
+    env.write("p/reports/figures/gone.png", b"bar");
+    env.dayone(["report", "html", "p"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("<!DOCTYPE html>"))
+        .stdout(predicate::str::contains("data:image/png;base64,YmFy"));
+}
