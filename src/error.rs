@@ -78,8 +78,12 @@ pub enum Error {
     DestinationNotEmpty { path: PathBuf },
 
     // ---- report (issue 4): bad input (exit 2) --------------------------------------------
-    #[error("{path} does not exist; pass a project folder, its reports/ folder or the report file")]
-    ReportPathMissing { path: PathBuf },
+    #[error("{path} does not exist; {expected}")]
+    PathMissing {
+        path: PathBuf,
+        /// What the command takes instead, e.g. "pass a project folder".
+        expected: &'static str,
+    },
 
     #[error(
         "no report in {path}: expected {expected}; pass a project folder, its reports/ folder or the report file"
@@ -93,11 +97,6 @@ pub enum Error {
     NotAReport { path: PathBuf, problem: String },
 
     // ---- check (issue 5): bad input (exit 2) ---------------------------------------------
-    #[error(
-        "{path} does not exist; pass the folder of a project, or run `dayone check` inside one"
-    )]
-    CheckPathMissing { path: PathBuf },
-
     #[error("{file}: {} problem(s) in the checklist data:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Checklist { file: String, problems: Vec<String> },
 

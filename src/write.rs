@@ -151,6 +151,34 @@ pub fn apply(
     Ok(())
 }
 
+/// Replace (or create) one file atomically: write a temporary file beside it, then rename it
+/// over the target. An existing file keeps its permissions; a failure leaves it untouched.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let in_dir = |e: std::io::Error| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot write in {}: {e}", dir.display()),
+        ))
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(in_dir)?;
+    temp.write_all(bytes).map_err(in_dir)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        fs_err::set_permissions(temp.path(), meta.permissions())?;
+    }
+    temp.persist(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.error.kind(),
+            format!("cannot replace {}: {}", path.display(), e.error),
+        ))
+    })?;
+    Ok(())
+}
+
 /// Move the top-level entries of the staged tree into an empty destination; if one move fails,
 /// the ones already made are moved back so the folder is empty again.
 fn move_children(stage: &Path, dest: &Path) -> Result<()> {

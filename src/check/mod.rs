@@ -11,7 +11,6 @@ pub mod python;
 pub mod report_boxes;
 pub mod workflow;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -23,7 +22,7 @@ use self::report_boxes::ReportBox;
 use crate::error::{Error, Result};
 
 /// Where the report lives in a project.
-pub const REPORT_PATH: &str = "reports/README.md";
+pub const REPORT_PATH: &str = crate::report::IN_PROJECT;
 
 /// Files and folders that make a folder a project.
 const PROJECT_MARKERS: &[&str] = &[
@@ -112,8 +111,9 @@ pub fn project_root(path: &Path) -> Result<PathBuf> {
     let meta = match fs_err::metadata(path) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::CheckPathMissing {
+            return Err(Error::PathMissing {
                 path: path.to_path_buf(),
+                expected: "pass the folder of a project, or run `dayone check` inside one",
             });
         }
         Err(err) => return Err(Error::Io(err)),
@@ -174,10 +174,12 @@ pub fn run(root: &Path) -> Result<CheckResult> {
     if project.truncated {
         notes.push("the project has too many files; only the first 20,000 were looked at".into());
     }
-    let report = match fs_err::read_to_string(root.join(REPORT_PATH)) {
-        Ok(text) => Some(compare(&checklist, &mut items, &report_boxes::parse(&text))),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-        Err(err) => return Err(Error::Io(err)),
+    let report_path = crate::report::in_project(root);
+    let report = if report_path.is_file() {
+        let text = crate::report::read(&report_path)?.text;
+        Some(compare(&checklist, &mut items, &report_boxes::parse(&text)))
+    } else {
+        None
     };
     Ok(CheckResult {
         project: root.to_path_buf(),
@@ -218,8 +220,8 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
     if result.report.is_none() {
         return Ok(Vec::new());
     }
-    let path = result.project.join(REPORT_PATH);
-    let text = fs_err::read_to_string(&path)?;
+    let path = crate::report::in_project(&result.project);
+    let text = crate::report::read(&path)?.text;
     let boxes = report_boxes::parse(&text);
     let lines: Vec<usize> = result
         .items
@@ -235,31 +237,11 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let fixed = report_boxes::tick(&text, to_tick);
-    write_atomically(&path, fixed.as_bytes())?;
+    crate::write::replace_file(&path, fixed.as_bytes())?;
     let mut ticked = Vec::new();
     for item in result.items.iter_mut().filter(|i| i.evidence_not_ticked()) {
         item.ticked = Some(true);
         ticked.push(item.id.clone());
     }
     Ok(ticked)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let permissions = fs_err::metadata(path)?.permissions();
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
-        Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("creating a temporary file in {}: {e}", dir.display()),
-        ))
-    })?;
-    temp.write_all(bytes)?;
-    fs_err::set_permissions(temp.path(), permissions)?;
-    temp.persist(path).map_err(|e| {
-        Error::Io(std::io::Error::new(
-            e.error.kind(),
-            format!("replacing {}: {}", path.display(), e.error),
-        ))
-    })?;
-    Ok(())
 }

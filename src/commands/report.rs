@@ -108,7 +108,7 @@ fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
     let page = html::render(&report.text, report.dir())?;
     match &args.output {
         Some(output) => {
-            write_whole(output, &page.html)?;
+            crate::write::replace_file(output, page.html.as_bytes())?;
             printer.info(format!("wrote {}", output.display()));
         }
         None => printer.data(&page.html),
@@ -120,21 +120,5 @@ fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
         Outcome::Clean
     } else {
         Outcome::Findings
-    })
-}
-
-/// Write beside the target first, then rename, so a reader never sees half a page.
-fn write_whole(output: &Path, contents: &str) -> Result<()> {
-    let name = output
-        .file_name()
-        .map_or_else(|| "report.html".into(), |n| n.to_string_lossy());
-    let partial = output.with_file_name(format!(".{name}.partial"));
-    if let Err(err) = fs_err::write(&partial, contents) {
-        let _ = fs_err::remove_file(&partial);
-        return Err(err.into());
-    }
-    fs_err::rename(&partial, output).map_err(|err| {
-        let _ = fs_err::remove_file(&partial);
-        err.into()
     })
 }

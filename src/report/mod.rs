@@ -38,8 +38,9 @@ impl Report {
 pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
     let given = path.unwrap_or(Path::new("."));
     if !given.exists() {
-        return Err(Error::ReportPathMissing {
+        return Err(Error::PathMissing {
             path: given.to_path_buf(),
+            expected: "pass a project folder, its reports/ folder or the report file",
         });
     }
     if given.is_file() {
@@ -71,6 +72,13 @@ pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
             in_project
         },
     })
+}
+
+/// Where a project keeps its report, relative to the project folder.
+pub const IN_PROJECT: &str = "reports/README.md";
+
+pub fn in_project(root: &Path) -> PathBuf {
+    root.join(IN_PROJECT)
 }
 
 /// Read the report, insisting on UTF-8 so every count is over the text the graders see.
@@ -115,7 +123,7 @@ mod tests {
         let missing = root.path().join("nope");
         assert!(matches!(
             locate(Some(&missing)),
-            Err(Error::ReportPathMissing { .. })
+            Err(Error::PathMissing { .. })
         ));
     }
 
