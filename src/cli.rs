@@ -7,9 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  findings: `report check` found answers to fix, `check --strict` found ticks without evidence
+  1  findings: `report check` found answers to fix, `report html` a missing image,
+     `check --strict` a ticked box without evidence
   2  bad input: arguments, answers, template manifest, destination conflict
-  3  the environment failed: I/O, permissions, git";
+  3  the environment failed: I/O, permissions, git
+  130  interrupted (Ctrl-C); nothing was left behind";
 
 /// Start a machine-learning project that works on day one, then keep it on track.
 #[derive(Debug, Parser)]

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for a failing environment: I/O, permissions, git.
 pub const EXIT_ENVIRONMENT: u8 = 3;
+/// Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -30,12 +32,8 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{file}: {count} problem(s) in the template manifest:\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
-    Manifest {
-        file: String,
-        count: usize,
-        problems: Vec<String>,
-    },
+    #[error("{file}: {} problem(s) in the template manifest:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Manifest { file: String, problems: Vec<String> },
 
     #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
     TooOld {
@@ -136,7 +134,8 @@ impl Error {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Io(_) | Error::Git { .. } | Error::Interrupted => EXIT_ENVIRONMENT,
+            Error::Io(_) | Error::Git { .. } => EXIT_ENVIRONMENT,
+            Error::Interrupted => EXIT_INTERRUPTED,
             _ => EXIT_BAD_INPUT,
         }
     }

@@ -177,7 +177,6 @@ fn default_for(
 fn manifest_error(manifest: &Manifest, var: &Variable, message: String) -> Error {
     Error::Manifest {
         file: format!("template `{}`", manifest.template.name),
-        count: 1,
         problems: vec![format!("variable `{}`: {message}", var.name)],
     }
 }

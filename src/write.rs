@@ -36,6 +36,15 @@ pub enum Destination {
 
 /// Decide whether `plan` may be written to `dest`, and how. Refusals are bad input (exit 2).
 pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
+    if let Some(file) = dest
+        .ancestors()
+        .skip(1)
+        .find(|a| !a.as_os_str().is_empty() && a.is_file())
+    {
+        return Err(Error::DestinationIsFile {
+            path: file.to_path_buf(),
+        });
+    }
     if !dest.exists() {
         if dest.symlink_metadata().is_ok() {
             return Err(Error::DestinationIsFile {

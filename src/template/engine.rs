@@ -103,10 +103,13 @@ impl Engine {
         self.tera
             .add_raw_templates(protected.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|err| {
+                // Tera names the failing template in quotes: match the whole quoted name, so
+                // an error in `reports/README.md` is not blamed on `README.md`.
+                let message = err.to_string();
                 let name = files
                     .iter()
                     .map(|(n, _)| n)
-                    .find(|n| err.to_string().contains(n.as_str()));
+                    .find(|n| message.contains(&format!("'{n}'")));
                 let name = name.cloned().unwrap_or_default();
                 let text = protected
                     .iter()

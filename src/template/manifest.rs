@@ -230,30 +230,33 @@ impl Manifest {
     }
 
     /// Parse and validate in one go, turning problems into one error.
+    ///
+    /// The minimum dayone version is read first, leniently, so a template that needs a newer
+    /// dayone (perhaps for keys this one does not know) says so instead of failing on them.
     pub fn load(file: &str, text: &str, engine: &mut Engine) -> Result<Self> {
+        let loose: Option<toml::Table> = toml::from_str(text).ok();
+        let meta = loose
+            .as_ref()
+            .and_then(|t| t.get("template"))
+            .and_then(toml::Value::as_table);
+        let field = |key: &str| meta.and_then(|t| t.get(key)).and_then(toml::Value::as_str);
+        if let Some(min) = field("min_dayone_version").and_then(Version::parse) {
+            let current = Version::current();
+            if current < min {
+                return Err(Error::TooOld {
+                    template: field("name").unwrap_or(file).to_string(),
+                    required: min.to_string(),
+                    current: current.to_string(),
+                });
+            }
+        }
         let manifest = Self::parse(file, text)?;
         let problems = manifest.validate(engine);
         if !problems.is_empty() {
             return Err(Error::Manifest {
                 file: file.to_string(),
-                count: problems.len(),
                 problems,
             });
-        }
-        if let Some(min) = manifest
-            .template
-            .min_dayone_version
-            .as_deref()
-            .and_then(Version::parse)
-        {
-            let current = Version::current();
-            if current < min {
-                return Err(Error::TooOld {
-                    template: manifest.template.name.clone(),
-                    required: min.to_string(),
-                    current: current.to_string(),
-                });
-            }
         }
         Ok(manifest)
     }

@@ -26,8 +26,10 @@ pub struct Template {
 
 impl Template {
     /// A built-in template by name, else a template folder at that path.
+    /// A value that looks like a path (`./mlops`, `a/b`) is always taken as a folder.
     pub fn find(name_or_path: &str, engine: &mut Engine) -> Result<Self> {
-        if let Some(source) = Source::builtin(name_or_path) {
+        let looks_like_path = name_or_path.contains(['/', '\\']) || name_or_path.starts_with('.');
+        if let Some(source) = Source::builtin(name_or_path).filter(|_| !looks_like_path) {
             return Self::load(source, engine);
         }
         let path = Path::new(name_or_path);

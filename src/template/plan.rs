@@ -157,6 +157,8 @@ fn render_path(
             Some("has an empty component")
         } else if rendered == ".." || rendered == "." {
             Some("contains `.` or `..`")
+        } else if rendered.eq_ignore_ascii_case(".git") {
+            Some("writes into `.git`, which belongs to git")
         } else if rendered.contains(['/', '\\']) || rendered.contains(':') && cfg!(windows) {
             Some("puts a path separator inside one name")
         } else {

@@ -59,7 +59,6 @@ impl Source {
                 let bytes = fs_err::read(&path)?;
                 let text = String::from_utf8(bytes).map_err(|e| Error::Manifest {
                     file: path.display().to_string(),
-                    count: 1,
                     problems: vec![format!(
                         "not UTF-8 (invalid byte at offset {})",
                         e.utf8_error().valid_up_to()
@@ -108,7 +107,6 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
     if !tree.is_dir() {
         return Err(Error::Manifest {
             file: tree.display().to_string(),
-            count: 1,
             problems: vec![format!(
                 "the template's files must be in a `{TREE_DIR}/` folder beside {MANIFEST_FILE}"
             )],

@@ -3,6 +3,7 @@
 mod check;
 mod generated;
 mod new;
+mod new_errors;
 mod report;
 mod support;
 mod wizard;
