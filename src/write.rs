@@ -76,10 +76,21 @@ pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
             .skip(1)
             .filter(|a| !a.as_os_str().is_empty())
         {
-            if dest.join(ancestor).is_file() {
+            let here = dest.join(ancestor);
+            if here
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(Error::Usage(format!(
+                    "{} is a symbolic link; --force does not write through links (for {}), so move it away and retry",
+                    here.display(),
+                    file.path
+                )));
+            }
+            if here.is_file() {
                 return Err(Error::Usage(format!(
                     "{} is a file, but the template needs a folder there (for {}); move it away and retry",
-                    dest.join(ancestor).display(),
+                    here.display(),
                     file.path
                 )));
             }
@@ -147,17 +158,50 @@ pub fn apply(
             }
         }
         Destination::Empty => move_children(stage.path(), dest)?,
-        Destination::Existing { .. } => {
-            for file in &plan.files {
-                let target = dest.join(&file.path);
-                if let Some(parent) = target.parent() {
-                    fs_err::create_dir_all(parent)?;
-                }
-                fs_err::rename(stage.path().join(&file.path), target)?;
-            }
-        }
+        Destination::Existing { .. } => replace_files(stage.path(), dest, plan)?,
     }
     Ok(())
+}
+
+/// Move staged files over an existing folder. Each file it replaces is first moved aside into
+/// a backup folder; if any move fails, everything done so far is undone and the originals come
+/// back, so `--force` never leaves a mix of old and new files.
+fn replace_files(stage: &Path, dest: &Path, plan: &Plan) -> Result<()> {
+    let backup = tempfile::Builder::new()
+        .prefix(".dayone-backup-")
+        .tempdir_in(dest)?;
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut created: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<()> {
+        for file in &plan.files {
+            let target = dest.join(&file.path);
+            created.extend(create_parents(&target, dest)?);
+            let saved = if target.symlink_metadata().is_ok() {
+                let saved = backup.path().join(&file.path);
+                fs_err::create_dir_all(saved.parent().expect("below the backup folder"))?;
+                fs_err::rename(&target, &saved)?;
+                Some(saved)
+            } else {
+                None
+            };
+            done.push((target.clone(), saved));
+            fs_err::rename(stage.join(&file.path), &target)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (target, saved) in done.iter().rev() {
+            if let Some(saved) = saved {
+                let _ = fs_err::rename(saved, target);
+            } else {
+                let _ = fs_err::remove_file(target);
+            }
+        }
+        for dir in created.iter().rev() {
+            let _ = fs_err::remove_dir(dir);
+        }
+    }
+    result
 }
 
 /// Replace (or create) one file atomically: write a temporary file beside it, then rename it

@@ -335,7 +335,7 @@ fn force_overwrites_only_template_files_and_keeps_the_rest() {
     assert!(
         !entries(&env.work().join("p"))
             .iter()
-            .any(|e| e.starts_with(".dayone-staging"))
+            .any(|e| e.starts_with(".dayone-"))
     );
 }
 
@@ -349,7 +349,7 @@ fn an_empty_existing_folder_is_used_and_git_initialised() {
     assert!(
         !entries(&env.work().join("empty"))
             .iter()
-            .any(|e| e.starts_with(".dayone-staging"))
+            .any(|e| e.starts_with(".dayone-"))
     );
 }
 

@@ -345,3 +345,30 @@ fn a_syntax_error_names_the_right_file() {
         "template `fixture`, file reports/README.md:",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn force_does_not_write_through_a_symlinked_folder() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "tpl");
+    std::fs::create_dir_all(env.work().join("outside")).unwrap();
+    std::fs::create_dir_all(env.work().join("p")).unwrap();
+    std::os::unix::fs::symlink(env.work().join("outside"), env.work().join("p/src")).unwrap();
+    let args = [
+        "new",
+        "p",
+        "--yes",
+        "--no-git",
+        "--force",
+        "--template",
+        tpl.to_str().unwrap(),
+    ];
+    refused(
+        &env,
+        &args,
+        2,
+        "p/src is a symbolic link; --force does not write through links",
+    );
+    assert!(entries(&env.work().join("outside")).is_empty());
+    assert_eq!(entries(&env.work().join("p")), ["src"]);
+}
