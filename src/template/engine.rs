@@ -16,12 +16,24 @@ pub struct Engine {
 /// Tera sees `${{` as text followed by an expression; rewrite it into an expression that
 /// prints `${{` so workflow files can be written plainly.
 fn protect_actions(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains("${{") {
-        text.replace("${{", "{{ \"${{\" }}").into()
-    } else {
-        text.into()
+    if !text.contains("${{") {
+        return text.into();
     }
+    // Inside `{% raw %}` Tera prints text as it is, so the rewrite would show up there.
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = 0;
+    for raw in RAW.find_iter(text) {
+        out += &text[rest..raw.start()].replace("${{", "{{ \"${{\" }}");
+        out += raw.as_str();
+        rest = raw.end();
+    }
+    out += &text[rest..].replace("${{", "{{ \"${{\" }}");
+    out.into()
 }
+
+/// A `{% raw %}…{% endraw %}` block, whitespace control included.
+static RAW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}").unwrap());
 
 /// Does this text need Tera at all? Plain files skip parsing entirely.
 pub fn has_tags(text: &str) -> bool {
@@ -135,49 +147,42 @@ impl Engine {
     /// treats an unknown name there as false, which would silently drop a typo'd branch.
     pub fn unknown_condition_names(text: &str, known: &BTreeSet<String>) -> Vec<(usize, String)> {
         static TAG: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"\{%-?\s*(?:if|elif)\s+(.*?)-?%\}").unwrap());
+            LazyLock::new(|| Regex::new(r"(?s)\{%-?\s*(?:if|elif)\s+(.*?)-?%\}").unwrap());
         static LOCAL: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"\{%-?\s*(?:for\s+(\w+)(?:\s*,\s*(\w+))?\s+in|set(?:_global)?\s+(\w+))")
                 .unwrap()
         });
         static STRINGS: LazyLock<Regex> =
             LazyLock::new(|| Regex::new(r#""[^"]*"|'[^']*'|`[^`]*`"#).unwrap());
-        static IDENT: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"[.\w]*[A-Za-z_]\w*").unwrap());
+        static IDENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z_][\w.]*").unwrap());
         const WORDS: &[&str] = &[
-            "and",
-            "or",
-            "not",
-            "in",
-            "is",
-            "true",
-            "false",
-            "True",
-            "False",
-            "defined",
-            "undefined",
-            "loop",
+            "and", "or", "not", "in", "is", "true", "false", "True", "False", "loop",
         ];
+        // Raw blocks are plain text; keep their newlines so line numbers stay right.
+        let text = RAW.replace_all(text, |c: &regex::Captures| {
+            c[0].replace(|ch| ch != '\n', "")
+        });
         let locals: BTreeSet<&str> = LOCAL
-            .captures_iter(text)
+            .captures_iter(&text)
             .flat_map(|c| [c.get(1), c.get(2), c.get(3)])
             .flatten()
             .map(|m| m.as_str())
             .collect();
         let mut unknown = Vec::new();
-        for tag in TAG.captures_iter(text) {
+        for tag in TAG.captures_iter(&text) {
             let expr = STRINGS.replace_all(&tag[1], "\"\"");
             let line = text[..tag.get(0).unwrap().start()].matches('\n').count() + 1;
-            for word in IDENT.find_iter(&expr).map(|m| m.as_str()) {
-                let root = word.split('.').next().unwrap_or(word);
-                let after_filter = expr
-                    .split(word)
-                    .next()
-                    .is_some_and(|b| b.trim_end().ends_with('|'));
-                if root.is_empty()
-                    || root.chars().next().is_some_and(|c| c.is_ascii_digit())
-                    || after_filter
-                {
+            for found in IDENT.find_iter(&expr) {
+                let root = found.as_str().split('.').next().unwrap_or_default();
+                let before: Vec<&str> = expr[..found.start()].split_whitespace().collect();
+                let after = expr[found.end()..].trim_start();
+                let is_test = matches!(before.as_slice(), [.., "is"] | [.., "is", "not"]);
+                let is_filter = expr[..found.start()].trim_end().ends_with('|');
+                let is_call = after.starts_with('(');
+                let is_keyword_argument = after.starts_with('=') && !after.starts_with("==");
+                let preceded_by_digit =
+                    expr[..found.start()].ends_with(|c: char| c.is_ascii_digit());
+                if is_test || is_filter || is_call || is_keyword_argument || preceded_by_digit {
                     continue;
                 }
                 if !known.contains(root)
@@ -301,6 +306,35 @@ mod tests {
                 .unwrap_err()
                 .contains("`later`")
         );
+    }
+
+    #[test]
+    fn tests_calls_keyword_arguments_and_raw_blocks_are_not_variables() {
+        let known: BTreeSet<String> = ["name", "api"].map(String::from).into();
+        let text = "{% if name is starting_with(\"a\") %}{% endif %}\n\
+                    {% if api is not odd %}{% endif %}\n\
+                    {% if get_env(name=\"HOME\", default=\"x\") %}{% endif %}\n\
+                    {% if name | truncate(length=3) == 'abc' %}{% endif %}\n\
+                    {% raw %}{% if nonsense %}{% endraw %}\n\
+                    {% if\n   nmae %}{% endif %}";
+        assert_eq!(
+            Engine::unknown_condition_names(text, &known),
+            vec![(6, "nmae".to_string())]
+        );
+    }
+
+    #[test]
+    fn actions_expressions_inside_raw_blocks_stay_as_written() {
+        let mut engine = Engine::new();
+        let c = ctx(&engine);
+        let out = engine
+            .render_text(
+                "wf",
+                "a ${{ x }} {% raw %}b ${{ y }} {{ z }}{% endraw %} {{ name }}",
+                &c,
+            )
+            .unwrap();
+        assert_eq!(out, "a ${{ x }} b ${{ y }} {{ z }} My Project");
     }
 
     #[test]
