@@ -47,6 +47,18 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         }
     }
 
+    if let (Some(file), Some(recorded)) = (
+        &args.answers,
+        answers_file.as_ref().and_then(|f| f.dayone.as_ref()),
+    ) {
+        let current = &template.manifest.template.version;
+        if let Some(version) = recorded.template_version.as_ref().filter(|v| *v != current) {
+            printer.warn(format!(
+                "{} was recorded with template version {version}; this is {current}, so the result may differ",
+                file.display()
+            ));
+        }
+    }
     let given = gather(&args, &template, answers_file)?;
     let mut prompter: Box<dyn Prompter> = match (args.yes, Terminal::detect()) {
         (false, Some(terminal)) => Box::new(terminal),
@@ -54,13 +66,13 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     };
     let answers = questions::resolve(&template.manifest, &mut engine, &given, prompter.as_mut())?;
     let dest = destination(&args, &template, &answers)?;
-    let git_wanted = !args.no_git && git_note(printer, &dest, args.dry_run);
-    engine.set_git(git_wanted);
+    let git_wanted = !args.no_git && git_note(printer, &dest);
+    engine.set_destination(&dest, git_wanted);
     let plan = plan::build(&template, &mut engine, &answers)?;
     let how = write::inspect(&dest, &plan, args.force)?;
 
     if args.dry_run {
-        print_dry_run(printer, &dest, &plan, &how);
+        print_dry_run(printer, &dest, &plan, &how, git_wanted);
         return Ok(Outcome::Clean);
     }
 
@@ -163,12 +175,9 @@ fn destination(
 }
 
 /// Whether to create a repository; says why not when the destination is already in one.
-fn git_note(printer: &Printer, dest: &Path, quiet: bool) -> bool {
+fn git_note(printer: &Printer, dest: &Path) -> bool {
     match git::enclosing_work_tree(dest) {
         Some(root) => {
-            if quiet {
-                return false;
-            }
             printer.info(format!(
                 "{} is inside the git work tree {}; not creating another repository",
                 dest.display(),
@@ -195,7 +204,7 @@ fn author_fallback(answers: &questions::Answers) -> (String, String) {
     )
 }
 
-fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination) {
+fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination, git: bool) {
     let overwritten: &[String] = match how {
         Destination::Existing { overwritten } => overwritten,
         _ => &[],
@@ -216,6 +225,11 @@ fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination)
     for skipped in &plan.skipped {
         out += &format!("  {:<9} {skipped} (its condition is false)\n", "skip");
     }
+    out += if git {
+        "Would create a git repository on branch main with one commit.\n"
+    } else {
+        "Would not create a git repository.\n"
+    };
     printer.data(out);
 }
 

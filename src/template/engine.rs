@@ -11,6 +11,8 @@ pub struct Engine {
     tera: Tera,
     /// Exposed as `dayone.git`: whether `dayone new` creates a repository for this project.
     git: bool,
+    /// Exposed as `dayone.directory`: the destination as the user typed it.
+    directory: String,
 }
 
 /// Tera sees `${{` as text followed by an expression; rewrite it into an expression that
@@ -56,22 +58,29 @@ impl Engine {
             "pascal_case",
             case_filter(heck::ToPascalCase::to_pascal_case),
         );
-        Self { tera, git: false }
+        Self {
+            tera,
+            git: false,
+            directory: ".".to_string(),
+        }
     }
 
-    /// Tell templates (as `dayone.git`) whether the project gets a git repository.
-    pub fn set_git(&mut self, git: bool) {
+    /// Tell templates (as `dayone.git`) whether the project gets a git repository, and (as
+    /// `dayone.directory`) where it goes.
+    pub fn set_destination(&mut self, directory: &std::path::Path, git: bool) {
+        self.directory = directory.display().to_string();
         self.git = git;
     }
 
-    /// A context holding only dayone's own values: `dayone.version`, `dayone.year` and
-    /// `dayone.git`.
+    /// A context holding only dayone's own values: `dayone.version`, `dayone.year`,
+    /// `dayone.git` and `dayone.directory`.
     pub fn base_context(&self) -> Context {
         let mut context = Context::new();
         let own = serde_json::json!({
             "version": env!("CARGO_PKG_VERSION"),
             "year": current_year().to_string(),
             "git": self.git,
+            "directory": self.directory,
         });
         context.insert("dayone", &own);
         context

@@ -158,6 +158,21 @@ fn git_config_supplies_author_defaults() {
 }
 
 #[test]
+fn replaying_an_answers_file_of_another_template_version_warns() {
+    let env = TestEnv::new();
+    env.write(
+        "old.toml",
+        "[dayone]\ntemplate = \"mlops\"\ntemplate_version = \"0.0.1\"\n[answers]\n",
+    );
+    env.dayone(["new", "p", "--no-git", "--answers", "old.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: old.toml was recorded with template version 0.0.1; this is 0.1.0, so the result may differ",
+        ));
+}
+
+#[test]
 fn replaying_the_answers_file_reproduces_the_tree_byte_for_byte() {
     let env = TestEnv::new();
     let sets = [
@@ -278,6 +293,10 @@ fn dry_run_lists_the_plan_and_writes_nothing() {
     assert!(out.contains("  create    src/p/__init__.py\n"), "{out}");
     assert!(
         out.contains("  skip      src/{{ package }}/api.py (its condition is false)\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("Would create a git repository on branch main with one commit.\n"),
         "{out}"
     );
     assert_eq!(entries(&env.work()), ["tpl"]);
