@@ -1,6 +1,9 @@
 """Project tasks, run with `{% if dependency_manager == "uv" %}uv run {% endif %}invoke NAME` (list them with `invoke --list`)."""
 
 import sys
+{%- if dependency_manager == "uv" %}
+from pathlib import Path
+{%- endif %}
 
 from invoke import Context, task
 
@@ -78,6 +81,11 @@ def serve_api(ctx: Context, port: int = 8000) -> None:
 def docker_build(ctx: Context, progress: str = "plain") -> None:
     """Build the Docker image{% if api %}s{% endif %} from dockerfiles/."""
     images = ["train"{% if api %}, "api"{% endif %}]
+{%- if dependency_manager == "uv" %}
+    if not Path("uv.lock").exists():
+        # The images install exactly what uv.lock pins; write it if `uv sync` has not yet.
+        ctx.run("uv lock", echo=True, pty=PTY)
+{%- endif %}
     for image in images:
         ctx.run(
             f"docker build -t {image}:latest . -f dockerfiles/{image}.dockerfile --progress={progress}",
@@ -89,7 +97,7 @@ def docker_build(ctx: Context, progress: str = "plain") -> None:
 
 @task
 def build_docs(ctx: Context) -> None:
-    """Build the documentation site into build/."""
+    """Build the documentation site into docs/build/."""
     ctx.run(f"{RUN}mkdocs build --config-file docs/mkdocs.yaml --strict", echo=True, pty=PTY)
 
 
