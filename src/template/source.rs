@@ -115,6 +115,15 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(tree).follow_links(false) {
         let entry = entry.map_err(|e| Error::Io(e.into()))?;
+        if entry.file_type().is_symlink() {
+            return Err(Error::Manifest {
+                file: entry.path().display().to_string(),
+                problems: vec![
+                    "is a symbolic link; a template holds plain files only, so copy the file in"
+                        .into(),
+                ],
+            });
+        }
         if !entry.file_type().is_file() {
             continue;
         }

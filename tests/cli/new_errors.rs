@@ -372,3 +372,17 @@ fn force_does_not_write_through_a_symlinked_folder() {
     assert!(entries(&env.work().join("outside")).is_empty());
     assert_eq!(entries(&env.work().join("p")), ["src"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_in_a_template_are_refused() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "linked");
+    std::os::unix::fs::symlink("/etc/hostname", tpl.join("project/hostname")).unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "linked"],
+        2,
+        "is a symbolic link; a template holds plain files only",
+    );
+}
