@@ -447,6 +447,19 @@ mod tests {
         let text = "[template]\nname = \"\"\nversion = \"one\"\n[files]\nverbatim = [\"a/[\"]\n\
                     [[files.rules]]\nwhen = \"missing\"\npaths = []\n";
         let found = problems(text);
-        assert_eq!(found.len(), 5, "{found:#?}");
+        let expected = [
+            "[template] name is empty",
+            "[template] version `one` is not of the form X.Y.Z",
+            "[[files.rules]] #1: `when = \"missing\"`: `missing` is not defined",
+            "[[files.rules]] #1: `paths` is empty",
+            "[files.verbatim] `a/[` is not a valid glob",
+        ];
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        for (problem, start) in found.iter().zip(expected) {
+            assert!(
+                problem.starts_with(start),
+                "{problem:?} should start with {start:?}"
+            );
+        }
     }
 }
