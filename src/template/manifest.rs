@@ -73,6 +73,9 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct Validation {
     pub regex: String,
+    /// `regex`, compiled once on first use (every answer and default is checked).
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<Result<regex::Regex, String>>,
     pub message: String,
     /// Values that match the regex but are still refused (e.g. Python keywords).
     #[serde(default)]
@@ -289,7 +292,7 @@ impl Variable {
             if self.var_type != VarType::String {
                 problems.push("`validate` only applies to string variables".to_string());
             }
-            if let Err(err) = regex::Regex::new(&rule.regex) {
+            if let Err(err) = rule.compiled() {
                 problems.push(format!("`validate.regex` does not compile: {err}"));
             }
         }
@@ -328,8 +331,9 @@ impl Variable {
     pub fn check(&self, value: &Value) -> Result<(), String> {
         value.check_type(self.var_type, &self.choices)?;
         if let (Some(rule), Value::Str(text)) = (&self.validate, value) {
-            let regex =
-                regex::Regex::new(&rule.regex).map_err(|e| format!("cannot be checked: {e}"))?;
+            let regex = rule
+                .compiled()
+                .map_err(|e| format!("cannot be checked: {e}"))?;
             if !regex.is_match(text) {
                 return Err(format!("`{text}` is invalid: {}", rule.message));
             }
@@ -339,6 +343,14 @@ impl Variable {
             }
         }
         Ok(())
+    }
+}
+
+impl Validation {
+    fn compiled(&self) -> Result<&regex::Regex, &String> {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(&self.regex).map_err(|e| e.to_string()))
+            .as_ref()
     }
 }
 
