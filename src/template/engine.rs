@@ -7,12 +7,16 @@ use std::sync::LazyLock;
 use regex::Regex;
 use tera::{Context, Tera};
 
+use crate::template::hoist;
+
 pub struct Engine {
     tera: Tera,
     /// Exposed as `dayone.git`: whether `dayone new` creates a repository for this project.
     git: bool,
     /// Exposed as `dayone.directory`: the destination as the user typed it.
     directory: String,
+    /// Plain text moved out of files before parsing, rendered back in by index.
+    texts: Vec<String>,
 }
 
 /// Tera sees `${{` as text followed by an expression; rewrite it into an expression that
@@ -62,6 +66,7 @@ impl Engine {
             tera,
             git: false,
             directory: ".".to_string(),
+            texts: Vec::new(),
         }
     }
 
@@ -115,29 +120,52 @@ impl Engine {
     }
 
     /// Add many files as named templates in one step (Tera rebuilds its inheritance index on
-    /// every add, so adding one by one is quadratic).
+    /// every add, so adding one by one is quadratic). Long plain runs are hoisted out first
+    /// (see [`hoist`]); on a syntax error the files are parsed again as written, so the error
+    /// points at the author's own line and column.
     pub fn add_files(&mut self, files: &[(String, &str)]) -> Result<(), (String, String)> {
         let protected: Vec<(String, String)> = files
             .iter()
             .map(|(name, text)| (name.clone(), protect_actions(text).into_owned()))
             .collect();
-        self.tera
-            .add_raw_templates(protected.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| {
-                // Tera names the failing template in quotes: match the whole quoted name, so
-                // an error in `reports/README.md` is not blamed on `README.md`.
-                let message = err.to_string();
-                let name = files
-                    .iter()
-                    .map(|(n, _)| n)
-                    .find(|n| message.contains(&format!("'{n}'")));
-                let name = name.cloned().unwrap_or_default();
-                let text = protected
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map_or("", |(_, t)| t.as_str());
-                (name.clone(), describe(&err, &name, text))
+        let hoisted: Vec<(&str, String)> = protected
+            .iter()
+            .map(|(name, text)| {
+                let short = hoist::hoist(text, &mut self.texts).unwrap_or_else(|| text.clone());
+                (name.as_str(), short)
             })
+            .collect();
+        if self
+            .tera
+            .add_raw_templates(hoisted.iter().map(|(n, t)| (*n, t.as_str())))
+            .is_ok()
+        {
+            return Ok(());
+        }
+        let err = Tera::default()
+            .add_raw_templates(protected.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .expect_err("the hoisted text failed to parse, so the original does too");
+        // Tera names the failing template in quotes: match the whole quoted name, so an error
+        // in `reports/README.md` is not blamed on `README.md`.
+        let message = err.to_string();
+        let name = files
+            .iter()
+            .map(|(n, _)| n)
+            .find(|n| message.contains(&format!("'{n}'")))
+            .cloned()
+            .unwrap_or_default();
+        let text = protected
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, t)| t.as_str());
+        Err((name.clone(), describe(&err, &name, text)))
+    }
+
+    /// The context files are rendered with: `context` plus the text hoisted out of them.
+    pub fn file_context(&self, context: &Context) -> Context {
+        let mut full = context.clone();
+        full.insert(hoist::KEY, &self.texts);
+        full
     }
 
     /// Render a file added with [`Engine::add_files`]; `source` is its text, to locate errors.

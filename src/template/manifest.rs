@@ -109,7 +109,7 @@ pub struct Rule {
 const ABOVE: &str = "; a variable's expressions may only use variables declared above it";
 
 /// Names no variable may take: the engine puts its own values there.
-const RESERVED: &[&str] = &["dayone"];
+const RESERVED: &[&str] = &["dayone", "__dayone_text"];
 
 impl Manifest {
     /// Parse manifest text; `file` is only used to name the file in errors.

@@ -2,6 +2,7 @@
 //! them into a [`plan::Plan`].
 
 pub mod engine;
+mod hoist;
 pub mod manifest;
 pub mod plan;
 pub mod source;

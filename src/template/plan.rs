@@ -120,9 +120,10 @@ pub fn build(template: &Template, engine: &mut Engine, answers: &Answers) -> Res
     engine
         .add_files(&batch)
         .map_err(|(file, message)| render_error(&file, message))?;
+    let file_context = engine.file_context(&context);
     for (source_path, text) in &to_render {
         let rendered = engine
-            .render_file(source_path, text, &context)
+            .render_file(source_path, text, &file_context)
             .map_err(|m| render_error(source_path, m))?;
         planned
             .get_mut(&sources[source_path])
