@@ -15,6 +15,16 @@ fn skeleton() -> String {
     std::fs::read_to_string(env.work().join("demo-project/reports/README.md")).unwrap()
 }
 
+/// Write `text` as project `demo`'s report and return `report check --json` on it.
+fn checked_json(env: &TestEnv, text: &str) -> Value {
+    env.write("demo/reports/README.md", text);
+    let output = env
+        .dayone(["report", "check", "demo", "--json"])
+        .output()
+        .unwrap();
+    json_of(&output.stdout)
+}
+
 fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("report check --json prints JSON")
 }
@@ -66,13 +76,7 @@ fn the_blank_skeleton_has_31_questions_and_flags_every_placeholder() {
 fn the_skeleton_states_the_same_limits_the_checker_enforces() {
     let env = TestEnv::new();
     let text = skeleton();
-    env.write("demo/reports/README.md", &text);
-    let out = env
-        .dayone(["report", "check", "demo", "--json"])
-        .output()
-        .unwrap()
-        .stdout;
-    let json = json_of(&out);
+    let json = checked_json(&env, &text);
     let blocks: Vec<&str> = text.split("### Question ").skip(1).collect();
     assert_eq!(blocks.len(), 31);
     for (q, block) in json["questions"].as_array().unwrap().iter().zip(blocks) {
@@ -111,14 +115,9 @@ fn the_skeleton_states_the_same_limits_the_checker_enforces() {
 fn filling_every_skeleton_answer_within_its_limits_passes() {
     let env = TestEnv::new();
     let text = skeleton();
-    env.write("demo/reports/README.md", &text);
-    let out = env
-        .dayone(["report", "check", "demo", "--json"])
-        .output()
-        .unwrap()
-        .stdout;
+    let json = checked_json(&env, &text);
     let mut filled = text;
-    for q in json_of(&out)["questions"].as_array().unwrap() {
+    for q in json["questions"].as_array().unwrap() {
         let placeholder = format!("--- question {} fill here ---", q["number"]);
         filled = filled.replace(&placeholder, &fitting(q));
     }
