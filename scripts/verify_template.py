@@ -279,7 +279,7 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         if (project / path).exists() != want
     ]
     if not (project / "reports" / "README.md").exists():
-        wrong.append("(reports/README.md comes from templates/mlops/project/reports/, the report skeleton)")
+        wrong.append("(reports/README.md comes from template/mlops/project/reports/, the report skeleton)")
     for path in project.rglob("*"):
         if not path.is_file() or ".git" in path.parts or path.suffix in (".png", ".pt"):
             continue

@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn the_skeleton_puts_each_question_under_its_section() {
-        let skeleton = include_str!("../../templates/mlops/project/reports/README.md");
+        let skeleton = include_str!("../../template/mlops/project/reports/README.md");
         let mut section = None;
         let mut seen = Vec::new();
         for line in skeleton.lines() {

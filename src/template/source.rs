@@ -9,7 +9,7 @@ use include_dir::{Dir, include_dir};
 use crate::error::{Error, Result};
 use crate::template::{MANIFEST_FILE, TREE_DIR};
 
-static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/template");
 
 pub enum Source {
     Builtin(&'static Dir<'static>),
