@@ -4,7 +4,7 @@ use std::path::Path;
 
 use console::Style;
 
-use crate::Outcome;
+use super::Outcome;
 use crate::cli::{ReportCheckArgs, ReportCommand, ReportHtmlArgs};
 use crate::error::{Error, Result};
 use crate::printer::Printer;

@@ -94,19 +94,23 @@ fn tag_end(text: &str, open: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    /// Render `text` with and without hoisting; both must agree.
+    use crate::render::tera::{render_files, render_text};
+    use crate::render::{DayoneVars, RenderInput};
+    use crate::value::{Answers, Value};
+
+    /// Render `text` as one piece (never hoisted) and as a file (hoisted); both must agree.
     fn both(text: &str) -> (String, String) {
-        let mut context = tera::Context::new();
-        context.insert("name", "demo");
-        context.insert("on", &true);
-        let direct = tera::Tera::one_off(text, &context, false).unwrap();
-        let mut store = Vec::new();
-        let hoisted = hoist(text, &mut store).unwrap();
-        context.insert(KEY, &store);
-        (
-            direct,
-            tera::Tera::one_off(&hoisted, &context, false).unwrap(),
-        )
+        let mut answers = Answers::new();
+        answers.insert("name", Value::Str("demo".into()));
+        answers.insert("on", Value::Bool(true));
+        let dayone = DayoneVars::for_questions();
+        let input = RenderInput {
+            answers: &answers,
+            dayone: &dayone,
+        };
+        let direct = render_text("t", text, &input).unwrap();
+        let hoisted = render_files(&[("t", text)], &input).unwrap().remove(0);
+        (direct, hoisted)
     }
 
     #[test]
