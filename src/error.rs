@@ -254,8 +254,9 @@ pub enum Error {
     Git {
         action: &'static str,
         path: PathBuf,
+        /// libgit2's own error; boxed so that only `git.rs` names the library.
         #[source]
-        source: git2::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     #[error("interrupted; nothing was written")]

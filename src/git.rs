@@ -37,10 +37,10 @@ pub fn init_and_commit(
     fallback: &Fallback,
 ) -> Result<String> {
     let fail = |action: &'static str| {
-        move |source| Error::Git {
+        move |source: git2::Error| Error::Git {
             action,
             path: dir.to_path_buf(),
-            source,
+            source: Box::new(source),
         }
     };
     let mut options = RepositoryInitOptions::new();

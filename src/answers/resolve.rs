@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use crate::answers::sources::RawAnswers;
 use crate::error::{Error, Origin, Result};
 use crate::prompt::Prompter;
-use crate::render::tera::eval_bool;
-use crate::render::{DayoneVars, RenderInput};
+use crate::render::{DayoneVars, RenderInput, eval_bool};
 use crate::template::manifest::{Manifest, Variable};
 use crate::value::{Answers, Problem, Value, VarType};
 

@@ -94,8 +94,8 @@ fn tag_end(text: &str, open: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    use crate::render::tera::{render_files, render_text};
     use crate::render::{DayoneVars, RenderInput};
+    use crate::render::{render_files, render_text};
     use crate::value::{Answers, Value};
 
     /// Render `text` as one piece (never hoisted) and as a file (hoisted); both must agree.

@@ -4,7 +4,9 @@
 
 mod hoist;
 pub mod lint;
-pub mod tera;
+mod tera;
+
+pub use self::tera::{eval_bool, needs_rendering, render_files, render_text};
 
 use serde::Serialize;
 

@@ -6,8 +6,7 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::render::tera::{eval_bool, render_text};
-use crate::render::{DayoneVars, RenderInput};
+use crate::render::{DayoneVars, RenderInput, eval_bool, render_text};
 pub use crate::template::variable::Variable;
 use crate::template::version::Version;
 use crate::value::{Answers, VarType};

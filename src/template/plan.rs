@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::plan::{Plan, PlannedFile, RelPath};
 use crate::render::RenderInput;
 use crate::render::lint::unknown_condition_names;
-use crate::render::tera::{eval_bool, needs_rendering, render_files, render_text};
+use crate::render::{eval_bool, needs_rendering, render_files, render_text};
 use crate::template::Template;
 use crate::template::source::SourceFile;
 

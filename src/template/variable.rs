@@ -5,8 +5,7 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use crate::render::RenderInput;
-use crate::render::tera::render_text;
+use crate::render::{RenderInput, render_text};
 use crate::template::manifest::ABOVE;
 use crate::value::{Problem, Value, VarType};
 
