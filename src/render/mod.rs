@@ -2,8 +2,6 @@
 //! Nothing here knows about manifests, files on disk or git; the engine keeps no state between
 //! calls, so the same input always renders the same way.
 
-mod hoist;
-pub mod lint;
 mod tera;
 
 pub use self::tera::{eval_bool, needs_rendering, render_files, render_text};

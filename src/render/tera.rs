@@ -1,20 +1,28 @@
-//! The one file that names the `tera` crate: dayone's filters, the context built from a
-//! [`RenderInput`], strict rendering with the file and line named on error, and `${{ … }}`
-//! (GitHub Actions) kept literal. Every call builds its own engine, so nothing carries over.
+//! The one file that names the `tera` crate (Tera 2): dayone's filters, the context built from
+//! a [`RenderInput`], strict names (every name a template reads must be an answer or `dayone`,
+//! checked over Tera's own parse before rendering, with the file and line in the error), and
+//! `${{ … }}` (GitHub Actions) kept literal.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera};
 
-use super::hoist;
-use super::lint::RAW;
 use crate::render::RenderInput;
 
 /// Does this text need the engine at all? Plain files skip parsing entirely.
 pub fn needs_rendering(text: &str) -> bool {
     text.contains("{{") || text.contains("{%") || text.contains("{#")
+}
+
+/// The name single pieces of text are parsed under.
+const ONE_OFF: &str = "__dayone_one_off";
+
+thread_local! {
+    /// The engine for single pieces of text. Each call replaces the one template it holds, so
+    /// nothing of one call is seen by the next.
+    static ENGINE: RefCell<Tera> = RefCell::new(engine());
 }
 
 /// Render a piece of template text; `what` names it in errors.
@@ -23,9 +31,13 @@ pub fn render_text(what: &str, text: &str, input: &RenderInput) -> Result<String
         return Ok(text.to_string());
     }
     let text = protect_actions(text);
-    engine()
-        .render_str(&text, &context(input))
-        .map_err(|err| describe(&err, what, &text))
+    ENGINE.with_borrow_mut(|tera| {
+        tera.add_raw_template(ONE_OFF, &text)
+            .map_err(|err| describe(&err, what, &text))?;
+        check_names(tera, ONE_OFF, &text, input)?;
+        tera.render(ONE_OFF, &context(input))
+            .map_err(|err| describe(&err, what, &text))
+    })
 }
 
 /// Evaluate an expression to a bool; anything but `true`/`false` is an error.
@@ -37,10 +49,7 @@ pub fn eval_bool(expr: &str, input: &RenderInput) -> Result<bool, String> {
     }
 }
 
-/// Render many named files in one engine (adding templates one by one is quadratic in Tera).
-/// Long plain runs are hoisted out first (see [`hoist`]); on a syntax error the files are parsed
-/// again as written, so the error points at the author's own line and column. The error names
-/// the failing file.
+/// Render many named files with one engine of their own. The error names the failing file.
 pub fn render_files(
     files: &[(&str, &str)],
     input: &RenderInput,
@@ -49,55 +58,36 @@ pub fn render_files(
         .iter()
         .map(|(name, text)| (*name, protect_actions(text).into_owned()))
         .collect();
-    let mut store = Vec::new();
-    let hoisted: Vec<(&str, String)> = protected
-        .iter()
-        .map(|(name, text)| {
-            let short = hoist::hoist(text, &mut store).unwrap_or_else(|| text.clone());
-            (*name, short)
-        })
-        .collect();
+    let failed = |name: &str, message: String| (name.to_string(), message);
     let mut tera = engine();
-    if let Err(err) = tera.add_raw_templates(hoisted.iter().map(|(n, t)| (*n, t.as_str()))) {
-        return Err(syntax_error(&err, &protected));
+    for (name, text) in &protected {
+        tera.add_raw_template(name, text)
+            .map_err(|err| failed(name, describe(&err, name, text)))?;
+        check_names(&tera, name, text, input).map_err(|message| failed(name, message))?;
     }
-    let mut full = context(input);
-    full.insert(hoist::KEY, &store);
+    let context = context(input);
     protected
         .iter()
         .map(|(name, text)| {
-            tera.render(name, &full)
-                .map_err(|err| (name.to_string(), describe(&err, name, text)))
+            tera.render(name, &context)
+                .map_err(|err| failed(name, describe(&err, name, text)))
         })
         .collect()
-}
-
-/// The failing file of a batch and its error, found by parsing the original texts again.
-fn syntax_error(hoisted_error: &tera::Error, files: &[(&str, String)]) -> (String, String) {
-    let err = Tera::default()
-        .add_raw_templates(files.iter().map(|(n, t)| (*n, t.as_str())))
-        .err();
-    let err = err.as_ref().unwrap_or(hoisted_error);
-    // Tera names the failing template in quotes: match the whole quoted name, so an error in
-    // `reports/README.md` is not blamed on `README.md`.
-    let message = err.to_string();
-    let (name, text) = files
-        .iter()
-        .find(|(n, _)| message.contains(&format!("'{n}'")))
-        .map_or(("", ""), |(n, t)| (*n, t.as_str()));
-    (name.to_string(), describe(err, name, text))
 }
 
 /// A Tera instance with dayone's filters and no autoescaping.
 fn engine() -> Tera {
     let mut tera = Tera::default();
-    tera.autoescape_on(vec![]);
-    tera.register_filter("snake_case", case_filter(heck::ToSnakeCase::to_snake_case));
-    tera.register_filter("kebab_case", case_filter(heck::ToKebabCase::to_kebab_case));
-    tera.register_filter(
-        "pascal_case",
-        case_filter(heck::ToPascalCase::to_pascal_case),
-    );
+    tera.autoescape_on(Vec::<&'static str>::new());
+    tera.register_filter("snake_case", |text: &str, _: Kwargs, _: &State| {
+        heck::ToSnakeCase::to_snake_case(text)
+    });
+    tera.register_filter("kebab_case", |text: &str, _: Kwargs, _: &State| {
+        heck::ToKebabCase::to_kebab_case(text)
+    });
+    tera.register_filter("pascal_case", |text: &str, _: Kwargs, _: &State| {
+        heck::ToPascalCase::to_pascal_case(text)
+    });
     tera
 }
 
@@ -105,11 +95,56 @@ fn engine() -> Tera {
 fn context(input: &RenderInput) -> Context {
     let mut context = Context::new();
     for (name, value) in input.answers.iter() {
-        context.insert(name, value);
+        context.insert(name.to_string(), value);
     }
     context.insert("dayone", input.dayone);
     context
 }
+
+/// Every name the template `name` reads (Tera's parse leaves out loop variables and `set`
+/// names) must be an answer or `dayone`. Tera treats an unknown name in a condition or a
+/// comparison as false, which would silently drop a branch with a typo in it.
+fn check_names(tera: &Tera, name: &str, text: &str, input: &RenderInput) -> Result<(), String> {
+    let read = tera
+        .get_template_variables(name)
+        .expect("the template was just added");
+    let mut unknown: Vec<(usize, bool, &str)> = read
+        .into_iter()
+        .filter(|var| *var != "dayone" && input.answers.get(var).is_none())
+        .map(|var| {
+            let (line, in_condition) = first_use(text, var).unwrap_or((1, false));
+            (line, in_condition, var)
+        })
+        .collect();
+    unknown.sort_unstable();
+    let Some(&(line, in_condition, var)) = unknown.first() else {
+        return Ok(());
+    };
+    let message = if in_condition {
+        format!("the condition uses `{var}`, which is not a template variable")
+    } else {
+        format!("`{var}` is not defined (no template variable has that name)")
+    };
+    Err(at_line(text, line, message))
+}
+
+/// The first line on which `var` is read inside a tag, and whether that tag is an `if`/`elif`.
+fn first_use(text: &str, var: &str) -> Option<(usize, bool)> {
+    static CONDITION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\{%-?\s*(?:if|elif)\b").unwrap());
+    // Raw blocks are plain text; blank them but keep their newlines so line numbers stay right.
+    let text = RAW.replace_all(text, |c: &regex::Captures| {
+        c[0].replace(|ch| ch != '\n', " ")
+    });
+    let pattern = format!(r"(?s)(\{{\{{|\{{%)[^}}]*?\b{}\b", regex::escape(var));
+    let found = Regex::new(&pattern).ok()?.find(&text)?;
+    let line = text[..found.start()].matches('\n').count() + 1;
+    Some((line, CONDITION.is_match(found.as_str())))
+}
+
+/// A `{% raw %}…{% endraw %}` block, whitespace control included.
+static RAW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}").unwrap());
 
 /// Tera sees `${{` as text followed by an expression; rewrite it into an expression that
 /// prints `${{` so workflow files can be written plainly.
@@ -129,48 +164,24 @@ fn protect_actions(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-fn case_filter(
-    convert: fn(&str) -> String,
-) -> impl Fn(&tera::Value, &HashMap<String, tera::Value>) -> tera::Result<tera::Value> + Send + Sync
-{
-    move |value, _| match value.as_str() {
-        Some(text) => Ok(tera::Value::String(convert(text))),
-        None => Err(tera::Error::msg(format!("expected a string, got {value}"))),
+/// Prefix the line for text of more than one line (a one-line expression needs none).
+fn at_line(text: &str, line: usize, message: String) -> String {
+    if text.contains('\n') {
+        format!("line {line}: {message}")
+    } else {
+        message
     }
 }
 
-/// Tera's top-level message is generic ("Failed to render …"); the useful part is in the
-/// cause chain. Flatten it and, for an unknown variable, add the line that uses it.
+/// Tera's report of a syntax or rendering error as one line: where, then what.
 fn describe(err: &tera::Error, what: &str, text: &str) -> String {
-    let mut parts = Vec::new();
-    let mut current: Option<&dyn std::error::Error> = Some(err);
-    while let Some(e) = current {
-        let msg = e.to_string();
-        if !msg.starts_with("Failed to render") && !msg.starts_with("Failed to parse") {
-            parts.push(msg.replace("'__tera_one_off'", &format!("'{what}'")));
-        } else if msg.starts_with("Failed to parse") && e.source().is_none() {
-            parts.push(msg);
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let message = report.message().trim_end_matches('.').to_string();
+            at_line(text, report.span().start_line, message)
         }
-        current = e.source();
+        _ => err.to_string().replace(ONE_OFF, what),
     }
-    let mut message = parts.join(": ");
-    static UNDEFINED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"Variable `([^`]+)` not found").unwrap());
-    if let Some(name) = UNDEFINED.captures(&message).map(|c| c[1].to_string()) {
-        let root = name.split(['.', '[']).next().unwrap_or(&name).to_string();
-        message = format!("`{name}` is not defined (no template variable has that name)");
-        if let Some(line) = line_using(text, &root).filter(|_| text.contains('\n')) {
-            message = format!("line {line}: {message}");
-        }
-    }
-    message
-}
-
-/// The first line where `name` appears inside a `{{ }}` or `{% %}` tag.
-fn line_using(text: &str, name: &str) -> Option<usize> {
-    let word = Regex::new(&format!(r"(\{{\{{|\{{%)[^}}]*\b{}\b", regex::escape(name))).ok()?;
-    let found = word.find(text)?;
-    Some(text[..found.start()].matches('\n').count() + 1)
 }
 
 #[cfg(test)]
@@ -186,27 +197,20 @@ mod tests {
         answers
     }
 
-    fn render(text: &str) -> Result<String, String> {
+    fn with_input<T>(f: impl FnOnce(&RenderInput) -> T) -> T {
         let (answers, dayone) = (answers(), DayoneVars::for_questions());
-        render_text(
-            "f.py",
-            text,
-            &RenderInput {
-                answers: &answers,
-                dayone: &dayone,
-            },
-        )
+        f(&RenderInput {
+            answers: &answers,
+            dayone: &dayone,
+        })
+    }
+
+    fn render(text: &str) -> Result<String, String> {
+        with_input(|input| render_text("f.py", text, input))
     }
 
     fn eval(expr: &str) -> Result<bool, String> {
-        let (answers, dayone) = (answers(), DayoneVars::for_questions());
-        eval_bool(
-            expr,
-            &RenderInput {
-                answers: &answers,
-                dayone: &dayone,
-            },
-        )
+        with_input(|input| eval_bool(expr, input))
     }
 
     #[test]
@@ -224,7 +228,7 @@ mod tests {
     #[test]
     fn the_folder_is_not_known_to_questions() {
         let err = render("{{ dayone.directory }}").unwrap_err();
-        assert!(err.contains("`dayone.directory` is not defined"), "{err}");
+        assert!(err.contains("`directory` is not defined"), "{err}");
     }
 
     #[test]
@@ -241,19 +245,49 @@ mod tests {
     }
 
     #[test]
+    fn whitespace_control_loops_and_set_names_render() {
+        let text = "{%- if api %}\n  on\n{%- endif %}\n{% set run = \"uv run \" %}{{ run }}x\n\
+                    {% for c in name | split(pat=\" \") %}[{{ c }}{{ loop.index }}]{% endfor %}";
+        assert_eq!(render(text).unwrap(), "\n  on\nuv run x\n[My1][Project2]");
+    }
+
+    #[test]
     fn a_batch_names_the_file_with_the_syntax_error() {
-        let (answers, dayone) = (answers(), DayoneVars::for_questions());
-        let input = RenderInput {
-            answers: &answers,
-            dayone: &dayone,
-        };
-        let files = [
-            ("README.md", "fine {{ name }}"),
-            ("reports/README.md", "fine\n{% if api %}\nnever closed\n"),
-        ];
-        let (name, _) = render_files(&files, &input).unwrap_err();
-        assert_eq!(name, "reports/README.md");
-        let ok = render_files(&files[..1], &input).unwrap();
-        assert_eq!(ok, ["fine My Project"]);
+        with_input(|input| {
+            let files = [
+                ("README.md", "fine {{ name }}"),
+                ("reports/README.md", "fine\n{% if api %}\nnever closed\n"),
+            ];
+            let (name, _) = render_files(&files, input).unwrap_err();
+            assert_eq!(name, "reports/README.md");
+            let ok = render_files(&files[..1], input).unwrap();
+            assert_eq!(ok, ["fine My Project"]);
+        });
+    }
+
+    #[test]
+    fn tests_calls_keyword_arguments_and_raw_blocks_are_not_variables() {
+        let text = "{% if name is starting_with(pat=\"a\") %}{% endif %}\n\
+                    {% if api is not odd %}{% endif %}\n\
+                    {% if range(end=2) %}{% endif %}\n\
+                    {% if name | truncate(length=3) == 'abc' %}{% endif %}\n\
+                    {% raw %}{% if nonsense %}{% endraw %}\n\
+                    {% if\n   nmae %}{% endif %}";
+        let (_, err) = with_input(|input| render_files(&[("t", text)], input)).unwrap_err();
+        assert_eq!(
+            err,
+            "line 6: the condition uses `nmae`, which is not a template variable"
+        );
+    }
+
+    #[test]
+    fn typo_in_condition_is_found() {
+        let text = "{% if api %}\n{% for x in [1] %}{% if x %}{% endif %}{% endfor %}\n\
+                    {%- elif trainin == 'x' | lower %}{% endif %}";
+        let (_, err) = with_input(|input| render_files(&[("t", text)], input)).unwrap_err();
+        assert_eq!(
+            err,
+            "line 3: the condition uses `trainin`, which is not a template variable"
+        );
     }
 }

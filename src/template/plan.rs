@@ -2,15 +2,12 @@
 //! plus the source paths left out by conditions. A pure function of its inputs: nothing here
 //! touches the destination.
 
-use std::borrow::Cow;
-use std::collections::BTreeSet;
-
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::plan::{Plan, PlannedFile, RelPath};
 use crate::render::RenderInput;
-use crate::render::lint::unknown_condition_names;
 use crate::render::{eval_bool, needs_rendering, render_files, render_text};
 use crate::template::Template;
 use crate::template::source::SourceFile;
@@ -23,7 +20,6 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
     };
     let selection =
         Selection::new(template, input).map_err(|m| render_error("template.toml", m))?;
-    let known: BTreeSet<&str> = input.answers.iter().map(|(k, _)| k).collect();
 
     let mut plan = Plan::default();
     // Files to render: (source path, text, output path); their bytes are filled in below.
@@ -54,15 +50,6 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
             .filter(|text| needs_rendering(text));
         let contents = match text {
             Some(text) => {
-                if let Some((line, word)) = unknown_condition_names(text, &known).into_iter().next()
-                {
-                    return Err(render_error(
-                        &source,
-                        format!(
-                            "line {line}: the condition uses `{word}`, which is not a template variable"
-                        ),
-                    ));
-                }
                 to_render.push((source, text.to_string(), path.clone()));
                 Cow::Borrowed(&[][..])
             }
