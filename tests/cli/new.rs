@@ -92,17 +92,22 @@ fn git_history_is_one_commit_on_main_with_the_configured_author() {
         .unwrap()
         .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if entry.kind() == Some(git2::ObjectType::Blob) {
-                committed.push(format!("{dir}{}", entry.name().unwrap()));
+                let blob = repo.find_blob(entry.id()).unwrap();
+                let path = format!("{dir}{}", entry.name().unwrap());
+                committed.push((path, blob.content().to_vec(), entry.filemode()));
             }
             git2::TreeWalkResult::Ok
         })
         .unwrap();
     committed.sort();
-    let on_disk: Vec<String> = tree(&env.work().join("proj"))
+    let on_disk: Vec<(String, Vec<u8>, i32)> = tree(&env.work().join("proj"))
         .into_iter()
-        .map(|(p, _)| p)
+        .map(|(p, bytes)| {
+            let mode = if p == "run.sh" { 0o100755 } else { 0o100644 };
+            (p, bytes, mode)
+        })
         .collect();
-    assert_eq!(committed, on_disk);
+    assert_eq!(committed, on_disk, "the commit holds the files as written");
     let status = repo.statuses(None).unwrap();
     assert_eq!(
         status.len(),
