@@ -60,9 +60,14 @@ pub fn render_files(
         .collect();
     let failed = |name: &str, message: String| (name.to_string(), message);
     let mut tera = engine();
+    // All at once: Tera re-links every template it holds after each add.
+    if tera
+        .add_raw_templates(protected.iter().map(|(n, t)| (*n, t.as_str())))
+        .is_err()
+    {
+        return Err(first_syntax_error(&protected));
+    }
     for (name, text) in &protected {
-        tera.add_raw_template(name, text)
-            .map_err(|err| failed(name, describe(&err, name, text)))?;
         check_names(&tera, name, text, input).map_err(|message| failed(name, message))?;
     }
     let context = context(input);
@@ -73,6 +78,18 @@ pub fn render_files(
                 .map_err(|err| failed(name, describe(&err, name, text)))
         })
         .collect()
+}
+
+/// The first file of a batch that does not parse on its own, with its error.
+fn first_syntax_error(files: &[(&str, String)]) -> (String, String) {
+    let mut scratch = engine();
+    files
+        .iter()
+        .find_map(|(name, text)| {
+            let err = scratch.add_raw_template(name, text).err()?;
+            Some((name.to_string(), describe(&err, name, text)))
+        })
+        .unwrap_or_else(|| (String::new(), "the templates do not parse together".into()))
 }
 
 /// A Tera instance with dayone's filters and no autoescaping.
