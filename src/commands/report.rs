@@ -8,7 +8,7 @@ use super::Outcome;
 use crate::cli::{ReportCheckArgs, ReportCommand, ReportHtmlArgs};
 use crate::error::{Error, Result};
 use crate::printer::Printer;
-use crate::report::check::{self, Checked, Question};
+use crate::report::check::{self, AnswerState, Checked, Question};
 use crate::report::{self as report_file, html, limits};
 
 pub fn run(command: ReportCommand, printer: &Printer) -> Result<Outcome> {
@@ -63,13 +63,57 @@ fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
         }
     }
     printer.info(format!(
-        "\n{}/{} questions pass",
-        checked.passed, checked.total
+        "\n{}/{} questions answered, {}/{} pass",
+        checked.answered, checked.total, checked.passed, checked.total
     ));
+    for (state, what, todo) in [
+        (
+            AnswerState::Placeholder,
+            "still the placeholder",
+            "in place of its `--- question N fill here ---` line",
+        ),
+        (AnswerState::Empty, "empty", "below its `Answer:` line"),
+    ] {
+        let numbers = checked.numbers_in(state);
+        let (count, is) = match numbers.len() {
+            0 => continue,
+            1 => ("1 answer".to_string(), "is"),
+            n => (format!("{n} answers"), "are"),
+        };
+        printer.info(format!(
+            "{count} {is} {what} ({}): write each answer {todo}",
+            question_ranges(&numbers)
+        ));
+    }
     let findings = checked.finding_count();
     if findings > 0 {
         printer.info(format!("{findings} finding(s) to fix: the lines marked !"));
     }
+}
+
+/// `1–3, 5, 7–31`: question numbers with runs folded.
+fn question_ranges(numbers: &[usize]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &n in numbers {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == n => *last = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let runs: Vec<String> = runs
+        .into_iter()
+        .map(|(first, last)| match last - first {
+            0 => first.to_string(),
+            1 => format!("{first}, {last}"),
+            _ => format!("{first}–{last}"),
+        })
+        .collect();
+    let noun = if numbers.len() == 1 {
+        "question"
+    } else {
+        "questions"
+    };
+    format!("{noun} {}", runs.join(", "))
 }
 
 fn question_line(q: &Question, printer: &Printer) -> String {
@@ -85,10 +129,11 @@ fn question_line(q: &Question, printer: &Printer) -> String {
             format!("{word}s")
         }
     };
-    let status = if q.ok {
-        printer.paint(Style::new().green(), "ok")
-    } else {
-        printer.paint(Style::new().red().bold(), &q.problems.join(", "))
+    let status = match q.answer {
+        AnswerState::Placeholder => printer.paint(Style::new().yellow(), "placeholder"),
+        AnswerState::Empty => printer.paint(Style::new().yellow(), "empty"),
+        AnswerState::Written if q.ok => printer.paint(Style::new().green(), "ok"),
+        AnswerState::Written => printer.paint(Style::new().red().bold(), &q.problems.join(", ")),
     };
     format!(
         "  Q{:<3}{:>4} {:<5} {:<11}{:>2} {:<6} {:<12}{status}",
@@ -121,4 +166,19 @@ fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::question_ranges;
+
+    #[test]
+    fn question_ranges_fold_runs_of_three_or_more() {
+        assert_eq!(question_ranges(&[4]), "question 4");
+        assert_eq!(question_ranges(&[1, 2]), "questions 1, 2");
+        assert_eq!(
+            question_ranges(&[1, 2, 3, 5, 7, 8, 10, 11, 12, 13]),
+            "questions 1–3, 5, 7, 8, 10–13"
+        );
+    }
 }

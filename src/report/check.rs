@@ -10,6 +10,17 @@ use crate::report::limits::{self, QUESTION_COUNT};
 use crate::report::parse::{self, ANSWER_TOKEN, Source};
 use crate::report::structure;
 
+/// Whether the group has written an answer at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerState {
+    Written,
+    /// Nothing but the skeleton's `--- question N fill here ---` line(s).
+    Placeholder,
+    /// Nothing below `Answer:`.
+    Empty,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Question {
     pub number: usize,
@@ -19,17 +30,22 @@ pub struct Question {
     pub max_words: Option<usize>,
     pub min_images: Option<usize>,
     pub max_images: Option<usize>,
-    /// Whether the graders' tool passes this answer.
-    pub ok: bool,
-    /// Why it does not pass ("too short", …); empty when it passes.
-    #[serde(skip)]
+    pub answer: AnswerState,
+    /// The limits the counts break ("too short", …), as the graders' tool judges them;
+    /// empty when the counts are within the limits.
     pub problems: Vec<&'static str>,
+    /// Written, and within the limits. A placeholder is never ok, even where its six words
+    /// happen to fit.
+    pub ok: bool,
     pub findings: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Checked {
     pub questions: Vec<Question>,
+    /// Questions with an answer written (not empty, not the placeholder).
+    pub answered: usize,
+    /// Questions that are [`Question::ok`].
     pub passed: usize,
     pub total: usize,
 }
@@ -42,6 +58,15 @@ impl Checked {
 
     pub fn finding_count(&self) -> usize {
         self.questions.iter().map(|q| q.findings.len()).sum()
+    }
+
+    /// The numbers of the questions whose answer is in `state`.
+    pub fn numbers_in(&self, state: AnswerState) -> Vec<usize> {
+        self.questions
+            .iter()
+            .filter(|q| q.answer == state)
+            .map(|q| q.number)
+            .collect()
     }
 }
 
@@ -81,6 +106,7 @@ pub fn check(raw: &str, exists: &dyn Fn(&Path) -> bool) -> Result<Checked, Strin
             let number = index + 1;
             let limits = limits::of(number).expect("31 answers, 31 rows of limits");
             let problems = limits::violations(limits, answer.words, answer.images);
+            let answer_state = answer_state(&source.text()[answer.span.clone()]);
             Question {
                 number,
                 words: answer.words,
@@ -89,17 +115,32 @@ pub fn check(raw: &str, exists: &dyn Fn(&Path) -> bool) -> Result<Checked, Strin
                 max_words: limits.words.map(|w| w.1),
                 min_images: limits.images.map(|i| i.0),
                 max_images: limits.images.map(|i| i.1),
-                ok: problems.is_empty(),
+                answer: answer_state,
+                ok: answer_state == AnswerState::Written && problems.is_empty(),
                 problems,
                 findings: findings::collect(&cx, index),
             }
         })
         .collect();
     Ok(Checked {
+        answered: questions
+            .iter()
+            .filter(|q| q.answer == AnswerState::Written)
+            .count(),
         passed: questions.iter().filter(|q| q.ok).count(),
         total: questions.len(),
         questions,
     })
+}
+
+fn answer_state(counted: &str) -> AnswerState {
+    if counted.trim().is_empty() {
+        AnswerState::Empty
+    } else if findings::only_placeholders(counted) {
+        AnswerState::Placeholder
+    } else {
+        AnswerState::Written
+    }
 }
 
 #[cfg(test)]
@@ -121,22 +162,54 @@ mod tests {
     }
 
     #[test]
-    fn blank_skeleton_has_31_answers_all_flagged_as_placeholders() {
+    fn a_blank_skeleton_is_unanswered_and_no_placeholder_is_ok() {
         let checked = run(&report(blank)).unwrap();
-        assert_eq!(checked.total, 31);
+        assert_eq!(
+            (checked.total, checked.answered, checked.passed),
+            (31, 0, 0)
+        );
         for q in &checked.questions {
             assert_eq!(q.words, 6, "question {}", q.number);
-            assert_eq!(kinds(q), [Kind::Placeholder], "question {}", q.number);
+            assert_eq!(q.answer, AnswerState::Placeholder, "question {}", q.number);
+            assert!(!q.ok, "question {}", q.number);
+            // One unanswered state, not a finding per question.
+            assert!(q.findings.is_empty(), "question {}", q.number);
         }
-        // 6 words pass where there is no lower bound: 1, 2, 3 and 28.
-        let passing: Vec<usize> = checked
+        // The graders' tool still passes six words where there is no lower bound.
+        let within: Vec<usize> = checked
             .questions
             .iter()
-            .filter(|q| q.ok)
+            .filter(|q| q.problems.is_empty())
             .map(|q| q.number)
             .collect();
-        assert_eq!(passing, [1, 2, 3, 28]);
+        assert_eq!(within, [1, 2, 3, 28]);
+        assert_eq!(checked.numbers_in(AnswerState::Placeholder).len(), 31);
         assert!(!checked.clean());
+    }
+
+    #[test]
+    fn empty_placeholder_only_and_written_answers_are_told_apart() {
+        let raw = report(|n| match n {
+            1 => String::new(),
+            2 => format!("{}\n\n{}", blank(2), blank(2)),
+            3 => format!("{} group 7", blank(3)),
+            n => fitting(n),
+        });
+        let checked = run(&raw).unwrap();
+        let states: Vec<AnswerState> = checked.questions[..4].iter().map(|q| q.answer).collect();
+        assert_eq!(
+            states,
+            [
+                AnswerState::Empty,
+                AnswerState::Placeholder,
+                AnswerState::Written,
+                AnswerState::Written
+            ]
+        );
+        assert_eq!((checked.answered, checked.passed), (29, 29));
+        assert_eq!(kinds(&checked.questions[2]), [Kind::Placeholder]);
+        assert!(checked.questions[2].ok);
+        assert!(!checked.questions[0].ok && checked.questions[0].problems.is_empty());
     }
 
     #[test]

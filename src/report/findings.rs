@@ -134,20 +134,27 @@ fn dropped_text(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether an answer holds nothing but placeholder lines, i.e. nothing has been written yet.
+pub fn only_placeholders(text: &str) -> bool {
+    PLACEHOLDER.is_match(text) && PLACEHOLDER.replace_all(text, "").trim().is_empty()
+}
+
+/// A placeholder left beside a written answer. An answer that is only its placeholder is not
+/// a finding: it is unanswered, and `report check` counts those in one summary line.
 fn placeholders(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     let (text, line_of) = counted(cx, index);
+    if only_placeholders(text) {
+        return;
+    }
     for m in PLACEHOLDER.find_iter(text) {
         let (placeholder, words) = (m.as_str(), count_words(m.as_str()));
-        let message = if placeholder.len() == text.trim().len() {
-            format!(
-                "still the placeholder `{placeholder}`; write the answer in its place (the graders count it as {words} words)"
-            )
-        } else {
+        out.push(finding(
+            Kind::Placeholder,
+            line_of(m.start()),
             format!(
                 "the placeholder `{placeholder}` is still here; delete it (the graders count its {words} words)"
-            )
-        };
-        out.push(finding(Kind::Placeholder, line_of(m.start()), message));
+            ),
+        ));
     }
 }
 

@@ -44,9 +44,30 @@ fn fitting(question: &Value) -> String {
 }
 
 #[test]
-fn the_blank_skeleton_has_31_questions_and_flags_every_placeholder() {
+fn a_fresh_report_reads_as_unanswered_in_one_summary_line() {
     let env = TestEnv::new();
     env.write("demo/reports/README.md", skeleton());
+    let assert = env.dayone(["report", "check", "demo"]).assert().code(1);
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  Q")).collect();
+    assert_eq!(rows.len(), 31, "{stdout}");
+    for row in &rows {
+        // Six words fit questions 1, 2, 3 and 28, but a placeholder is not an answer.
+        assert!(row.ends_with(" placeholder"), "{row}");
+    }
+    assert!(!stdout.contains(" ok"), "{stdout}");
+    assert!(
+        !stdout.contains('!'),
+        "no finding per placeholder: {stdout}"
+    );
+    assert!(
+        stdout.ends_with(
+            "\n0/31 questions answered, 0/31 pass\n\
+             31 answers are still the placeholder (questions 1–31): write each answer in place of its `--- question N fill here ---` line\n"
+        ),
+        "{stdout}"
+    );
+
     let out = env
         .dayone(["report", "check", "demo", "--json"])
         .assert()
@@ -57,18 +78,16 @@ fn the_blank_skeleton_has_31_questions_and_flags_every_placeholder() {
     let json = json_of(&out);
     let questions = json["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 31);
-    assert_eq!(json["total"], 31);
-    // The placeholder is 6 words, which passes only where there is no lower bound.
-    assert_eq!(json["passed"], 4);
+    assert_eq!(
+        (&json["total"], &json["answered"], &json["passed"]),
+        (&31.into(), &0.into(), &0.into())
+    );
     for (i, q) in questions.iter().enumerate() {
         assert_eq!(q["number"], i + 1);
         assert_eq!(q["words"], 6);
-        assert_eq!(
-            q["findings"][0]["kind"],
-            "placeholder",
-            "question {}",
-            i + 1
-        );
+        assert_eq!(q["answer"], "placeholder", "question {}", i + 1);
+        assert_eq!(q["ok"], false, "question {}", i + 1);
+        assert_eq!(q["findings"], Value::Array(vec![]), "question {}", i + 1);
     }
 }
 
@@ -126,7 +145,9 @@ fn filling_every_skeleton_answer_within_its_limits_passes() {
     env.dayone(["report", "check", "demo"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("31/31 questions pass"))
+        .stdout(predicate::str::contains(
+            "31/31 questions answered, 31/31 pass\n",
+        ))
         .stdout(predicate::str::contains(
             "  Q14  200 words (200–300)   1 image  (1–3)       ok\n",
         ));
@@ -224,17 +245,21 @@ fn a_course_shaped_report_gets_the_graders_counts_and_the_findings_behind_them()
     assert_eq!(q(19)["images"], 1);
     assert_eq!(kinds(19), ["missing_image"]);
     for n in 1..=31 {
-        let expected: &[&str] = match n {
-            1 | 2 | 4 => &[],
-            11 | 14 | 19 => continue,
-            _ => &["placeholder"],
+        let answer = match n {
+            1 | 2 | 4 | 11 | 14 | 19 => "written",
+            _ => "placeholder",
         };
-        assert_eq!(kinds(n), expected, "question {n}");
+        assert_eq!(q(n)["answer"], answer, "question {n}");
+        if answer == "placeholder" || n <= 4 {
+            assert!(kinds(n).is_empty(), "question {n}: {:?}", kinds(n));
+        }
     }
     let line = text.lines().position(|l| l == "### Caching").unwrap() + 1;
     assert_eq!(q(11)["findings"][0]["line"], line);
-    // Questions 1, 2, 3, 4, 14, 19 and 28 (the placeholder fits 0–200 words).
-    assert_eq!(json["passed"], 7);
+    // Questions 1, 2, 4, 14 and 19; the placeholders of 3 and 28 fit 0–200 words but are
+    // not answers.
+    assert_eq!(json["passed"], 5);
+    assert_eq!(json["answered"], 6);
 }
 
 #[test]
@@ -270,7 +295,9 @@ fn text_output_shows_each_question_its_findings_and_the_summary() {
     );
     assert!(stdout.contains("\nDeployment\n"), "{stdout}");
     assert!(
-        stdout.ends_with("questions pass\n1 finding(s) to fix: the lines marked !\n"),
+        stdout.ends_with(
+            "\n31/31 questions answered, 23/31 pass\n1 finding(s) to fix: the lines marked !\n"
+        ),
         "{stdout}"
     );
 }
