@@ -9,6 +9,7 @@ use crate::cli::{ReportCheckArgs, ReportCommand, ReportHtmlArgs};
 use crate::error::{Error, Result};
 use crate::printer::Printer;
 use crate::report::check::{self, AnswerState, Checked, Question};
+use crate::report::images::Figures;
 use crate::report::{self as report_file, html, limits};
 
 pub fn run(command: ReportCommand, printer: &Printer) -> Result<Outcome> {
@@ -21,12 +22,14 @@ pub fn run(command: ReportCommand, printer: &Printer) -> Result<Outcome> {
 fn run_check(args: &ReportCheckArgs, printer: &Printer) -> Result<Outcome> {
     let path = report_file::locate(args.path.as_deref())?;
     let report = report_file::read(&path)?;
-    let dir = report.dir().to_path_buf();
-    let exists = |relative: &Path| dir.join(relative).is_file();
-    let checked = check::check(&report.text, &exists).map_err(|problem| Error::NotAReport {
-        path: path.clone(),
-        problem,
-    })?;
+    let figures = Figures::new(report.dir());
+    let checked =
+        check::check(&report.text, &|relative| figures.find(relative)).map_err(|problem| {
+            Error::NotAReport {
+                path: path.clone(),
+                problem,
+            }
+        })?;
     if args.json {
         let json = serde_json::to_string_pretty(&checked).expect("check results serialise");
         printer.data(format!("{json}\n"));
@@ -150,7 +153,7 @@ fn question_line(q: &Question, printer: &Printer) -> String {
 fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
     let path = report_file::locate(args.path.as_deref())?;
     let report = report_file::read(&path)?;
-    let page = html::render(&report.text, report.dir())?;
+    let page = html::render(&report.text, &Figures::new(report.dir()))?;
     match &args.output {
         Some(output) => {
             crate::write::replace_file(output, page.html.as_bytes())?;

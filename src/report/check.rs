@@ -1,11 +1,10 @@
 //! `report check` as a pure function: the graders' counts per question, our verdict against
 //! the limits table, and the findings that explain where the graders' reading is surprising.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use crate::report::findings::{self, Context, Finding};
+use crate::report::images::Lookup;
 use crate::report::limits::{self, QUESTION_COUNT};
 use crate::report::parse::{self, ANSWER_TOKEN, Source};
 use crate::report::structure;
@@ -70,9 +69,9 @@ impl Checked {
     }
 }
 
-/// Check a report's text. `exists` says whether a path relative to `reports/` is a file.
+/// Check a report's text. `find` looks up a path relative to `reports/`.
 /// When the graders' tool could not read the report at all, the error says why and where.
-pub fn check(raw: &str, exists: &dyn Fn(&Path) -> bool) -> Result<Checked, String> {
+pub fn check(raw: &str, find: &dyn Fn(&str) -> Lookup) -> Result<Checked, String> {
     let source = Source::new(raw);
     let answers = parse::answers(&source);
     if answers.is_empty() {
@@ -97,7 +96,7 @@ pub fn check(raw: &str, exists: &dyn Fn(&Path) -> bool) -> Result<Checked, Strin
         source: &source,
         headings: &headings,
         answers: &answers,
-        exists,
+        find,
     };
     let questions: Vec<Question> = answers
         .iter()
@@ -147,10 +146,10 @@ fn answer_state(counted: &str) -> AnswerState {
 mod tests {
     use super::*;
     use crate::report::findings::Kind;
-    use crate::report::fixture::{blank, fitting, report, words};
+    use crate::report::fixture::{blank, existing, fitting, report, words};
 
-    fn all_exist(_: &Path) -> bool {
-        true
+    fn all_exist(path: &str) -> Lookup {
+        Lookup::File(path.into())
     }
 
     fn run(raw: &str) -> Result<Checked, String> {
@@ -251,9 +250,7 @@ mod tests {
             20 => "<img src=\"figures/plot.png\">".to_string(),
             n => fitting(n),
         });
-        let exists =
-            |p: &Path| p == Path::new("figures/plot.png") || p == Path::new("figures/anim.gif");
-        let checked = check(&raw, &exists).unwrap();
+        let checked = check(&raw, &existing(&["figures/plot.png", "figures/anim.gif"])).unwrap();
         let q19 = &checked.questions[18];
         assert_eq!((q19.images, q19.ok), (2, true));
         assert_eq!(kinds(q19), [Kind::MissingImage, Kind::ImageType]);
@@ -443,7 +440,8 @@ mod tests {
             fn report_like_text_is_read_without_panicking(raw in report_like(300)) {
                 assert_sound(&raw);
                 let dir = std::env::temp_dir().join("dayone-fuzz-has-no-such-folder");
-                let _ = crate::report::html::render(&raw, &dir);
+                let figures = crate::report::images::Figures::new(&dir);
+                let _ = crate::report::html::render(&raw, &figures);
             }
 
             #[test]

@@ -2,13 +2,11 @@
 //! so the page is a single file that shows the same thing wherever it is opened or sent;
 //! a link the page cannot embed is reported, never silently broken.
 
-use std::io::ErrorKind;
-use std::path::Path;
-
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::error::Result;
-use crate::report::images::{self, Target};
+use crate::report::findings;
+use crate::report::images::{self, Figures, Lookup, Target};
 
 const STYLESHEET: &str = "
 body { margin: 0; background: #fbfbf8; color: #1d1d1b; }
@@ -37,7 +35,7 @@ pub struct Page {
 }
 
 /// Render the whole report; `dir` is the folder image links are relative to.
-pub fn render(text: &str, dir: &Path) -> Result<Page> {
+pub fn render(text: &str, figures: &Figures) -> Result<Page> {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut problems = Vec::new();
@@ -66,11 +64,11 @@ pub fn render(text: &str, dir: &Path) -> Result<Page> {
                 id,
             }) => {
                 let line = text[..range.start].matches('\n').count() + 1;
-                let dest_url = match embed(&dest_url, dir)? {
+                let dest_url = match embed(&dest_url, figures)? {
                     Embedded::Uri(uri) => CowStr::from(uri),
                     Embedded::Web => dest_url,
                     Embedded::Problem(why) => {
-                        problems.push(format!("line {line}: `{dest_url}` {why}"));
+                        problems.push(format!("line {line}: {why}"));
                         dest_url
                     }
                 };
@@ -108,36 +106,40 @@ enum Embedded {
     /// A web address or data URI, kept as it is.
     Web,
     /// Why the link could not be embedded.
-    Problem(&'static str),
+    Problem(String),
 }
 
-fn embed(dest: &str, dir: &Path) -> Result<Embedded> {
+fn embed(dest: &str, figures: &Figures) -> Result<Embedded> {
     let relative = match images::resolve(dest) {
         Target::Local(path) => path,
         Target::Remote => return Ok(Embedded::Web),
         Target::Outside => {
+            return Ok(Embedded::Problem(format!(
+                "`{dest}` is outside reports/, so it is not embedded"
+            )));
+        }
+        Target::Empty => {
             return Ok(Embedded::Problem(
-                "is outside reports/, so it is not embedded",
+                "this image link names no file".to_string(),
             ));
         }
-        Target::Empty => return Ok(Embedded::Problem("names no file")),
     };
-    let path = dir.join(&relative);
-    match fs_err::read(&path) {
-        Ok(bytes) => Ok(Embedded::Uri(format!(
-            "data:{};base64,{}",
-            mime(&relative),
-            base64(&bytes)
-        ))),
-        Err(err) if matches!(err.kind(), ErrorKind::NotFound | ErrorKind::IsADirectory) => {
-            Ok(Embedded::Problem("does not exist under reports/"))
-        }
-        Err(err) => Err(err.into()),
-    }
+    let lookup = figures.find(&relative);
+    let Lookup::File(path) = lookup else {
+        let (_, why) =
+            findings::lookup_finding(&relative, lookup).expect("only a found file has no finding");
+        return Ok(Embedded::Problem(why));
+    };
+    let bytes = fs_err::read(&path)?;
+    Ok(Embedded::Uri(format!(
+        "data:{};base64,{}",
+        mime(&relative),
+        base64(&bytes)
+    )))
 }
 
-fn mime(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+fn mime(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map_or("", |(_, ext)| ext);
     match ext.to_ascii_lowercase().as_str() {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -194,7 +196,7 @@ mod tests {
     fn the_page_keeps_the_start_of_the_file_and_takes_its_title_from_the_first_heading() {
         let dir = tempfile::tempdir().unwrap();
         let text = "# Report: 7 < 8 & `co`\n\nFirst paragraph.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1 < 2\n```\n\n* [x] done (M5)\n* [ ] open ~~no~~\n";
-        let page = render(text, dir.path()).unwrap();
+        let page = render(text, &Figures::new(dir.path())).unwrap();
         assert!(
             page.html
                 .contains("<title>Report: 7 &lt; 8 &amp; co</title>"),
@@ -226,7 +228,7 @@ mod tests {
         fs_err::write(dir.path().join("figures/a.png"), b"foo").unwrap();
         let text =
             "# R\n\n![a](figures/a.png)\n\n![b](figures/gone.png)\n\n![c](https://x.org/c.png)\n";
-        let page = render(text, dir.path()).unwrap();
+        let page = render(text, &Figures::new(dir.path())).unwrap();
         assert!(
             page.html.contains("src=\"data:image/png;base64,Zm9v\""),
             "{}",
@@ -243,7 +245,7 @@ mod tests {
     #[test]
     fn without_a_heading_the_title_is_generic() {
         let dir = tempfile::tempdir().unwrap();
-        let page = render("just text", dir.path()).unwrap();
+        let page = render("just text", &Figures::new(dir.path())).unwrap();
         assert!(page.html.contains("<title>Exam report</title>"));
     }
 }

@@ -393,3 +393,69 @@ fn html_keeps_the_whole_file_embeds_images_and_reports_missing_ones() {
         .stdout(predicate::str::starts_with("<!DOCTYPE html>"))
         .stdout(predicate::str::contains("data:image/png;base64,YmFy"));
 }
+
+/// A report whose images work on a case-insensitive or Windows machine but not on the
+/// graders' Linux one, and one whose image is a link to a file outside the project.
+#[cfg(unix)]
+#[test]
+fn image_links_are_looked_up_as_the_graders_linux_tool_does() {
+    let env = TestEnv::new();
+    let text = course_shaped(|n| match n {
+        19 => "![case](figures/Plot.png)".into(),
+        20 => "![slashes](figures\\plot.png)".into(),
+        21 => "![leak](figures/leak.png)".into(),
+        _ => "word".into(),
+    });
+    env.write("p/reports/README.md", &text);
+    env.write("p/reports/figures/plot.png", b"png");
+    let secret = env.write("private/id_rsa.png", b"top secret");
+    std::os::unix::fs::symlink(&secret, env.work().join("p/reports/figures/leak.png")).unwrap();
+
+    let out = env
+        .dayone(["report", "check", "p", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let finding = |n: usize| json["questions"][n - 1]["findings"][0].clone();
+    assert_eq!(finding(19)["kind"], "missing_image");
+    assert!(
+        finding(19)["message"]
+            .as_str()
+            .unwrap()
+            .contains("the file is `figures/plot.png`, and the graders' Linux tool tells upper and lower case apart"),
+        "{}",
+        finding(19)
+    );
+    assert_eq!(finding(20)["kind"], "missing_image");
+    assert!(
+        finding(20)["message"]
+            .as_str()
+            .unwrap()
+            .contains("Linux reads `\\` as part of a file name, not as a folder separator; write `figures/plot.png`"),
+        "{}",
+        finding(20)
+    );
+    assert_eq!(finding(21)["kind"], "image_outside_project");
+
+    let assert = env
+        .dayone(["report", "html", "p", "-o", "page.html"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        stderr
+            .matches("warning: p/reports/README.md: line ")
+            .count(),
+        3,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`figures/leak.png` is a symbolic link to "),
+        "{stderr}"
+    );
+    let page = std::fs::read_to_string(env.work().join("page.html")).unwrap();
+    assert!(!page.contains("base64,"), "nothing may be embedded: {page}");
+}
