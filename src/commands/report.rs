@@ -120,11 +120,7 @@ fn question_ranges(numbers: &[usize]) -> String {
 }
 
 fn question_line(q: &Question, printer: &Printer) -> String {
-    let range = |min: Option<usize>, max: Option<usize>| match (min, max) {
-        (Some(min), Some(max)) if min == max => format!("(exactly {min})"),
-        (Some(min), Some(max)) => format!("({min}–{max})"),
-        _ => String::new(),
-    };
+    let range = |limit: Option<String>| limit.map(|l| format!("({l})")).unwrap_or_default();
     let plural = |n: usize, word: &str| {
         if n == 1 {
             word.to_string()
@@ -132,21 +128,21 @@ fn question_line(q: &Question, printer: &Printer) -> String {
             format!("{word}s")
         }
     };
-    let status = match q.answer {
-        AnswerState::Placeholder => printer.paint(Style::new().yellow(), "placeholder"),
-        AnswerState::Empty => printer.paint(Style::new().yellow(), "empty"),
-        AnswerState::Written if q.ok => printer.paint(Style::new().green(), "ok"),
-        AnswerState::Written => printer.paint(Style::new().red().bold(), &q.problems.join(", ")),
+    let style = match q.answer {
+        AnswerState::Placeholder | AnswerState::Empty => Style::new().yellow(),
+        AnswerState::Written if q.ok => Style::new().green(),
+        AnswerState::Written => Style::new().red().bold(),
     };
     format!(
-        "  Q{:<3}{:>4} {:<5} {:<11}{:>2} {:<6} {:<12}{status}",
+        "  Q{:<3}{:>4} {:<5} {:<11}{:>2} {:<6} {:<12}{}",
         q.number,
         q.words,
         plural(q.words, "word"),
-        range(q.min_words, q.max_words),
+        range(q.word_limit()),
         q.images,
         plural(q.images, "image"),
-        range(q.min_images, q.max_images),
+        range(q.image_limit()),
+        printer.paint(style, &q.status()),
     )
 }
 

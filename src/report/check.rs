@@ -39,6 +39,36 @@ pub struct Question {
     pub findings: Vec<Finding>,
 }
 
+impl Question {
+    /// The question's state in a word or two: `ok`, `placeholder`, `empty`, or the limits
+    /// the counts break (`too short, too few images`).
+    pub fn status(&self) -> String {
+        match self.answer {
+            AnswerState::Placeholder => "placeholder".to_string(),
+            AnswerState::Empty => "empty".to_string(),
+            AnswerState::Written if self.problems.is_empty() => "ok".to_string(),
+            AnswerState::Written => self.problems.join(", "),
+        }
+    }
+
+    /// The word limit as text (`100–200`), if the graders check one.
+    pub fn word_limit(&self) -> Option<String> {
+        limit_text(self.min_words, self.max_words)
+    }
+
+    /// The image limit as text (`1–3`, `exactly 1`), if the graders check one.
+    pub fn image_limit(&self) -> Option<String> {
+        limit_text(self.min_images, self.max_images)
+    }
+}
+
+fn limit_text(min: Option<usize>, max: Option<usize>) -> Option<String> {
+    match (min?, max?) {
+        (min, max) if min == max => Some(format!("exactly {min}")),
+        (min, max) => Some(format!("{min}–{max}")),
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Checked {
     pub questions: Vec<Question>,

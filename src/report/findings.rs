@@ -139,6 +139,11 @@ pub fn only_placeholders(text: &str) -> bool {
     PLACEHOLDER.is_match(text) && PLACEHOLDER.replace_all(text, "").trim().is_empty()
 }
 
+/// Where the placeholder lines are in `text`, as byte ranges.
+pub fn placeholder_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    PLACEHOLDER.find_iter(text).map(|m| m.range())
+}
+
 /// A placeholder left beside a written answer. An answer that is only its placeholder is not
 /// a finding: it is unanswered, and `report check` counts those in one summary line.
 fn placeholders(cx: &Context, index: usize, out: &mut Vec<Finding>) {
