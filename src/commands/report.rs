@@ -147,6 +147,9 @@ fn question_line(q: &Question, printer: &Printer) -> String {
 }
 
 fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
+    if let Some(output) = &args.output {
+        writable_page(output)?;
+    }
     let path = report_file::locate(args.path.as_deref())?;
     let report = report_file::read(&path)?;
     let page = html::render(&report.text, &Figures::new(report.dir()))?;
@@ -165,6 +168,80 @@ fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// The page goes only to a new path or over a regular file. Anything else is refused before
+/// the report is even read: a FIFO, device or socket would be replaced by a file, and a
+/// symbolic link would be replaced rather than followed, so the link's owner would find their
+/// link gone; the user is told to name the link's target instead.
+fn writable_page(path: &Path) -> Result<()> {
+    let refuse = |problem: String| {
+        Err(Error::OutputPath {
+            path: path.to_path_buf(),
+            problem,
+        })
+    };
+    let meta = match fs_err::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            return match parent {
+                Some(dir) if !dir.is_dir() => refuse(format!(
+                    "the folder {} does not exist; create it first or choose another path",
+                    dir.display()
+                )),
+                _ => Ok(()),
+            };
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    const ONLY: &str = "the page is written only to a regular file or a new path";
+    if kind.is_symlink() {
+        let target = fs_err::read_link(path)?;
+        let target = match path.parent() {
+            Some(dir) if target.is_relative() => dir.join(&target),
+            _ => target,
+        };
+        return refuse(format!(
+            "this is a symbolic link to {target}; {ONLY}, never through a link (that would replace the link): pass -o {target} to write to its target",
+            target = target.display()
+        ));
+    }
+    if kind.is_dir() {
+        return refuse(format!(
+            "this is a folder; {ONLY}: name a file inside it, e.g. {}",
+            path.join("report.html").display()
+        ));
+    }
+    refuse(format!(
+        "this is {}; {ONLY}: choose another",
+        special_kind(&kind)
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "not a regular file"
 }
 
 #[cfg(test)]

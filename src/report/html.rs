@@ -143,10 +143,7 @@ mod tests {
             "{}",
             page.html
         );
-        assert!(
-            page.html
-                .contains("<code>&lt;b onclick=\"x()\"&gt;</code>")
-        );
+        assert!(page.html.contains("<code>&lt;b onclick=\"x()\"&gt;</code>"));
         assert!(
             page.html
                 .contains("<span class=\"unsafe-link\" title=\"link not followed\">a</span>")

@@ -332,3 +332,139 @@ fn html_keeps_the_whole_file_embeds_images_and_reports_missing_ones() {
         .stdout(predicate::str::starts_with("<!DOCTYPE html>"))
         .stdout(predicate::str::contains("data:image/png;base64,YmFy"));
 }
+
+/// `dayone ARGS…` run by `sh` after `umask 022`, the usual umask, whatever the test runner's.
+#[cfg(unix)]
+fn with_umask_022(env: &TestEnv, args: &[&str]) -> std::process::Output {
+    let dayone = env.std_command(args);
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(dayone.get_program())
+        .args(dayone.get_args())
+        .current_dir(env.work())
+        .env_clear();
+    for (key, value) in dayone.get_envs() {
+        if let Some(value) = value {
+            sh.env(key, value);
+        }
+    }
+    sh.output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_page_gets_the_usual_permissions_and_an_existing_one_keeps_its_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    env.write("p/reports/README.md", course_shaped(|_| "word".into()));
+    let mode = |name: &str| {
+        std::fs::metadata(env.work().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let out = with_umask_022(&env, &["report", "html", "p", "-o", "page.html"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(mode("page.html"), 0o644);
+    let private = env.write("private.html", "old");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = with_umask_022(&env, &["report", "html", "p", "-o", "private.html"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(mode("private.html"), 0o600);
+    assert!(
+        std::fs::read_to_string(&private)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+}
+
+/// What `-o` is given that is not a regular file or a new path is refused with exit 2, named,
+/// and left as it was, with nothing written beside it.
+#[cfg(unix)]
+#[test]
+fn output_that_is_not_a_regular_file_or_a_new_path_is_refused_and_left_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = TestEnv::new();
+    env.write("p/reports/README.md", course_shaped(|_| "word".into()));
+    let target = env.write("out/target.html", "the link's target");
+    std::os::unix::fs::symlink("target.html", env.work().join("out/link.html")).unwrap();
+    std::os::unix::fs::symlink("nowhere.html", env.work().join("out/dangling.html")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(env.work().join("out/pipe"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    std::fs::create_dir(env.work().join("out/folder")).unwrap();
+    // A character device, where the tests may make one (as root).
+    let device = std::process::Command::new("mknod")
+        .arg(env.work().join("out/null"))
+        .args(["c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    let cases = [
+        (
+            "out/link.html",
+            "is a symbolic link to out/target.html; the page is written only to a regular file or a new path, never through a link (that would replace the link): pass -o out/target.html to write to its target",
+        ),
+        (
+            "out/dangling.html",
+            "is a symbolic link to out/nowhere.html",
+        ),
+        (
+            "out/pipe",
+            "is a named pipe (FIFO); the page is written only to a regular file or a new path",
+        ),
+        (
+            "out/folder",
+            "is a folder; the page is written only to a regular file or a new path: name a file inside it, e.g. out/folder/report.html",
+        ),
+        (
+            "missing/page.html",
+            "the folder missing does not exist; create it first or choose another path",
+        ),
+        ("out/null", "is a character device"),
+    ];
+    for (output, says) in cases {
+        if output == "out/null" && !device {
+            continue;
+        }
+        env.dayone(["report", "html", "p", "-o", output])
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::starts_with(format!(
+                "error: --output {output}: "
+            )))
+            .stderr(predicate::str::contains(says));
+    }
+    let kind = |name: &str| {
+        std::fs::symlink_metadata(env.work().join("out").join(name))
+            .unwrap()
+            .file_type()
+    };
+    assert!(kind("link.html").is_symlink() && kind("dangling.html").is_symlink());
+    assert!(kind("pipe").is_fifo() && kind("folder").is_dir());
+    if device {
+        assert!(kind("null").is_char_device());
+    }
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "the link's target"
+    );
+    assert!(!env.work().join("missing").exists());
+    let mut names = crate::support::entries(&env.work().join("out"));
+    names.retain(|n| n != "null");
+    assert_eq!(
+        names,
+        [
+            "dangling.html",
+            "folder",
+            "link.html",
+            "pipe",
+            "target.html"
+        ]
+    );
+}
