@@ -26,6 +26,10 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("](".to_string()),
         Just(")".to_string()),
         Just("<img src=x>".to_string()),
+        Just("<script>x()</script>".to_string()),
+        Just("<b onclick=x>".to_string()),
+        Just("[l](javascript:x)".to_string()),
+        Just("\n* [x] ".to_string()),
         Just("--- question 4 fill here ---".to_string()),
         Just("é€😀".to_string()),
         "[a-z0-9 #>*_`!.()\\[\\]-]{0,8}",
@@ -69,7 +73,11 @@ proptest! {
         assert_sound(&raw);
         let dir = std::env::temp_dir().join("dayone-fuzz-has-no-such-folder");
         let figures = crate::report::images::Figures::new(&dir);
-        let _ = crate::report::html::render(&raw, &figures);
+        let page = crate::report::html::render(&raw, &figures).unwrap();
+        let html = page.html.to_ascii_lowercase();
+        prop_assert!(!html.contains("<script"), "{}", page.html);
+        prop_assert!(!html.contains("<b onclick"), "{}", page.html);
+        prop_assert!(!html.contains("href=\"javascript:"), "{}", page.html);
     }
 
     #[test]
