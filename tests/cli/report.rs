@@ -25,6 +25,18 @@ fn checked_json(env: &TestEnv, text: &str) -> Value {
     json_of(&output.stdout)
 }
 
+/// `report check PROJECT --json` on a report with findings: it exits 1; its JSON.
+fn findings_json(env: &TestEnv, project: &str) -> Value {
+    let out = env
+        .dayone(["report", "check", project, "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out)
+}
+
 fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("report check --json prints JSON")
 }
@@ -68,14 +80,7 @@ fn a_fresh_report_reads_as_unanswered_in_one_summary_line() {
         "{stdout}"
     );
 
-    let out = env
-        .dayone(["report", "check", "demo", "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json = json_of(&out);
+    let json = findings_json(&env, "demo");
     let questions = json["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 31);
     assert_eq!(
@@ -212,14 +217,7 @@ fn a_course_shaped_report_gets_the_graders_counts_and_the_findings_behind_them()
     });
     env.write("project/reports/README.md", &text);
     env.write("project/reports/figures/wandb.png", b"png");
-    let out = env
-        .dayone(["report", "check", "project", "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json = json_of(&out);
+    let json = findings_json(&env, "project");
     let q = |n: usize| json["questions"][n - 1].clone();
     let kinds = |n: usize| -> Vec<String> {
         q(n)["findings"]
@@ -372,32 +370,21 @@ fn image_links_are_looked_up_as_the_graders_linux_tool_does() {
     let secret = env.write("private/id_rsa.png", b"top secret");
     std::os::unix::fs::symlink(&secret, env.work().join("p/reports/figures/leak.png")).unwrap();
 
-    let out = env
-        .dayone(["report", "check", "p", "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json = json_of(&out);
+    let json = findings_json(&env, "p");
     let finding = |n: usize| json["questions"][n - 1]["findings"][0].clone();
+    let says = |n: usize, text: &str| {
+        let message = finding(n)["message"].as_str().unwrap().to_string();
+        assert!(message.contains(text), "question {n}: {message}");
+    };
     assert_eq!(finding(19)["kind"], "missing_image");
-    assert!(
-        finding(19)["message"]
-            .as_str()
-            .unwrap()
-            .contains("the file is `figures/plot.png`, and the graders' Linux tool tells upper and lower case apart"),
-        "{}",
-        finding(19)
+    says(
+        19,
+        "the file is `figures/plot.png`, and the graders' Linux tool tells upper and lower case apart",
     );
     assert_eq!(finding(20)["kind"], "missing_image");
-    assert!(
-        finding(20)["message"]
-            .as_str()
-            .unwrap()
-            .contains("Linux reads `\\` as part of a file name, not as a folder separator; write `figures/plot.png`"),
-        "{}",
-        finding(20)
+    says(
+        20,
+        "Linux reads `\\` as part of a file name, not as a folder separator; write `figures/plot.png`",
     );
     assert_eq!(finding(21)["kind"], "image_outside_project");
 
