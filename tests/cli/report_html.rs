@@ -380,14 +380,11 @@ fn a_new_page_gets_the_usual_permissions_and_an_existing_one_keeps_its_own() {
     );
 }
 
-/// What `-o` is given that is not a regular file or a new path is refused with exit 2, named,
-/// and left as it was, with nothing written beside it.
+/// In `out/`: a regular file `target.html`, links to it and to nothing, a FIFO, a folder, and a
+/// character device where the tests may make one (as root); the file and whether the device
+/// was made.
 #[cfg(unix)]
-#[test]
-fn output_that_is_not_a_regular_file_or_a_new_path_is_refused_and_left_alone() {
-    use std::os::unix::fs::FileTypeExt;
-    let env = TestEnv::new();
-    env.write("p/reports/README.md", course_shaped(|_| "word".into()));
+fn special_files(env: &TestEnv) -> (std::path::PathBuf, bool) {
     let target = env.write("out/target.html", "the link's target");
     std::os::unix::fs::symlink("target.html", env.work().join("out/link.html")).unwrap();
     std::os::unix::fs::symlink("nowhere.html", env.work().join("out/dangling.html")).unwrap();
@@ -403,6 +400,18 @@ fn output_that_is_not_a_regular_file_or_a_new_path_is_refused_and_left_alone() {
         .args(["c", "1", "3"])
         .status()
         .is_ok_and(|s| s.success());
+    (target, device)
+}
+
+/// What `-o` is given that is not a regular file or a new path is refused with exit 2, named,
+/// and left as it was, with nothing written beside it.
+#[cfg(unix)]
+#[test]
+fn output_that_is_not_a_regular_file_or_a_new_path_is_refused_and_left_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = TestEnv::new();
+    env.write("p/reports/README.md", course_shaped(|_| "word".into()));
+    let (target, device) = special_files(&env);
     let cases = [
         (
             "out/link.html",
