@@ -131,7 +131,9 @@ pub struct ReportHtmlArgs {
     /// A project folder, its reports/ folder, or the report file. Defaults to the current folder.
     pub path: Option<PathBuf>,
 
-    /// Write the page here instead of stdout.
+    /// Write the page here instead of stdout: a new path, or a regular file, which is
+    /// replaced whole and keeps its permissions. Anything else is refused (exit 2): a
+    /// symbolic link (pass its target instead), a folder, a FIFO or a device.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

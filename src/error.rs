@@ -220,6 +220,9 @@ pub enum Error {
     #[error("{path} is not a report the graders' tool can read: {problem}")]
     NotAReport { path: PathBuf, problem: String },
 
+    #[error("--output {path}: {problem}")]
+    OutputPath { path: PathBuf, problem: String },
+
     // ---- check (exit 2) ------------------------------------------------------------------
     #[error("{file}: {} problem(s) in the checklist data:\n{}", problems.len(), bullets(problems))]
     Checklist { file: String, problems: Vec<String> },

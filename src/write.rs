@@ -198,7 +198,9 @@ fn replace_files(stage: &Path, dest: &Path, plan: &Plan) -> Result<()> {
 }
 
 /// Replace (or create) one file atomically: write a temporary file beside it, then rename it
-/// over the target. An existing file keeps its permissions; a failure leaves it untouched.
+/// over the target. An existing file keeps its permissions, a new one gets the usual
+/// read-write for all less the umask (0644 under umask 022), not the temporary file's 0600;
+/// a failure leaves the target untouched.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
@@ -209,7 +211,13 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         dir: dir.to_path_buf(),
         source,
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(in_dir)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(in_dir)?;
     temp.write_all(bytes).map_err(in_dir)?;
     if let Ok(meta) = std::fs::metadata(path) {
         fs_err::set_permissions(temp.path(), meta.permissions())?;
