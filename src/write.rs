@@ -124,11 +124,13 @@ pub fn apply(
             dir: stage_parent.clone(),
             source,
         })?;
+    let mut folders = std::collections::HashSet::new();
     for (path, file) in &plan.files {
         check_interrupt()?;
         let target = stage.path().join(path);
-        if let Some(parent) = target.parent() {
+        if let Some(parent) = target.parent().filter(|p| !folders.contains(*p)) {
             fs_err::create_dir_all(parent)?;
+            folders.insert(parent.to_path_buf());
         }
         fs_err::write(&target, &file.contents)?;
         if file.executable {

@@ -169,15 +169,19 @@ fn protect_actions(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("${{") {
         return text.into();
     }
+    let protect = |part: &str| part.replace("${{", "{{ \"${{\" }}");
+    if !text.contains("raw") {
+        return protect(text).into();
+    }
     // Inside `{% raw %}` Tera prints text as it is, so the rewrite would show up there.
     let mut out = String::with_capacity(text.len() + 64);
     let mut rest = 0;
     for raw in RAW.find_iter(text) {
-        out += &text[rest..raw.start()].replace("${{", "{{ \"${{\" }}");
+        out += &protect(&text[rest..raw.start()]);
         out += raw.as_str();
         rest = raw.end();
     }
-    out += &text[rest..].replace("${{", "{{ \"${{\" }}");
+    out += &protect(&text[rest..]);
     out.into()
 }
 

@@ -47,7 +47,7 @@ pub struct Validation {
     pub regex: String,
     /// `regex`, compiled once on first use (every answer and default is checked).
     #[serde(skip)]
-    compiled: std::sync::OnceLock<Result<regex::Regex, String>>,
+    compiled: std::sync::OnceLock<Result<regex_lite::Regex, String>>,
     pub message: String,
     /// Values that match the regex but are still refused (e.g. Python keywords).
     #[serde(default)]
@@ -138,9 +138,9 @@ impl Variable {
 }
 
 impl Validation {
-    fn compiled(&self) -> Result<&regex::Regex, &String> {
+    fn compiled(&self) -> Result<&regex_lite::Regex, &String> {
         self.compiled
-            .get_or_init(|| regex::Regex::new(&self.regex).map_err(|e| e.to_string()))
+            .get_or_init(|| regex_lite::Regex::new(&self.regex).map_err(|e| e.to_string()))
             .as_ref()
     }
 }

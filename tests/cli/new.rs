@@ -122,6 +122,39 @@ fn git_history_is_one_commit_on_main_with_the_configured_author() {
 }
 
 #[test]
+fn the_git_program_reads_the_first_commit_as_its_own() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    env.dayone(["new", "proj", "--yes", "--template"])
+        .arg(&template)
+        .assert()
+        .success();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(env.work().join("proj"))
+            .env("HOME", env.home())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("the git program is on PATH");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["fsck", "--strict", "--no-dangling"]);
+    assert_eq!(git(&["status", "--porcelain", "--untracked-files=all"]), "");
+    assert_eq!(
+        git(&["cat-file", "-p", "HEAD:run.sh"]),
+        "#!/bin/sh\necho demo\n"
+    );
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]), "1\n");
+    assert!(git(&["reflog"]).contains("commit (initial): Create project from template fixture"));
+}
+
+#[test]
 fn without_git_config_the_commit_falls_back_to_the_author_answers() {
     let env = TestEnv::new();
     env.dayone([

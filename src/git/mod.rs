@@ -1,14 +1,18 @@
 //! The only file that names `git2`: the new project's repository and reading `git config`, with
-//! no git executable. The first commit is built from the in-memory plan (blobs from the rendered
-//! bytes, trees from a tree builder), and the user's configuration is only ever read.
+//! no git executable. The first commit is built from the in-memory plan: blobs from the rendered
+//! bytes, then trees, then the commit, written by [`objects`]; libgit2 makes the repository, the
+//! index and the branch. The user's configuration is only ever read.
+
+mod objects;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use git2::{FileMode, Oid, Repository, RepositoryInitOptions, Signature};
+use git2::{Oid, Repository, RepositoryInitOptions, Signature};
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
+use objects::{Entry, Id, Kind, Mode, Store};
 
 /// Is `path` (or its nearest existing ancestor) inside an existing git work tree?
 pub fn enclosing_work_tree(path: &Path) -> Option<std::path::PathBuf> {
@@ -51,22 +55,51 @@ pub fn init_and_commit(
     options.initial_head("main").external_template(false);
     let repo =
         Repository::init_opts(dir, &options).map_err(fail("cannot create the repository"))?;
-    let tree_id = write_tree(&repo, &Folder::of(plan)).map_err(fail("cannot write the tree"))?;
+    let signature = match repo.signature() {
+        Ok(signature) => signature,
+        Err(_) => Signature::now(&fallback.name, &fallback.email)
+            .map_err(fail("cannot build a commit signature"))?,
+    };
+    let io_fail = |action: &'static str| {
+        move |source: std::io::Error| Error::Git {
+            action,
+            path: dir.to_path_buf(),
+            source: Box::new(source),
+        }
+    };
+    let mut store = Store::new(repo.path());
+    let tree_id =
+        write_tree(&mut store, &Folder::of(plan)).map_err(io_fail("cannot write the tree"))?;
+    let when = signature.when();
+    let person = objects::signature_line(
+        signature.name().unwrap_or_default(),
+        signature.email().unwrap_or_default(),
+        when.seconds(),
+        when.offset_minutes(),
+    );
+    let commit_id = store
+        .write(
+            Kind::Commit,
+            &objects::root_commit(&tree_id, &person, message),
+        )
+        .map_err(io_fail("cannot write the commit"))?;
+    let oid = |id: &Id| Oid::from_bytes(id).expect("20 bytes");
     let tree = repo
-        .find_tree(tree_id)
+        .find_tree(oid(&tree_id))
         .map_err(fail("cannot read the tree back"))?;
     let mut index = repo.index().map_err(fail("cannot open the index"))?;
     index
         .read_tree(&tree)
         .and_then(|()| index.write())
         .map_err(fail("cannot write the index"))?;
-    let signature = match repo.signature() {
-        Ok(signature) => signature,
-        Err(_) => Signature::now(&fallback.name, &fallback.email)
-            .map_err(fail("cannot build a commit signature"))?,
-    };
-    repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &[])
-        .map_err(fail("cannot make the first commit"))?;
+    let first_line = message.lines().next().unwrap_or_default();
+    repo.reference(
+        "refs/heads/main",
+        oid(&commit_id),
+        false,
+        &format!("commit (initial): {first_line}"),
+    )
+    .map_err(fail("cannot make the first commit"))?;
     Ok(format!(
         "{} <{}>",
         signature.name().unwrap_or("?"),
@@ -96,18 +129,26 @@ impl<'a> Folder<'a> {
     }
 }
 
-fn write_tree(repo: &Repository, folder: &Folder) -> Result<Oid, git2::Error> {
-    let mut builder = repo.treebuilder(None)?;
+fn write_tree(store: &mut Store, folder: &Folder) -> std::io::Result<Id> {
+    let mut entries = Vec::with_capacity(folder.files.len() + folder.folders.len());
     for (name, (bytes, executable)) in &folder.files {
         let mode = if *executable {
-            FileMode::BlobExecutable
+            Mode::Executable
         } else {
-            FileMode::Blob
+            Mode::File
         };
-        builder.insert(name, repo.blob(bytes)?, mode.into())?;
+        entries.push(Entry {
+            name,
+            mode,
+            id: store.write(Kind::Blob, bytes)?,
+        });
     }
     for (name, sub) in &folder.folders {
-        builder.insert(name, write_tree(repo, sub)?, FileMode::Tree.into())?;
+        entries.push(Entry {
+            name,
+            mode: Mode::Folder,
+            id: write_tree(store, sub)?,
+        });
     }
-    builder.write()
+    store.tree(&mut entries)
 }
