@@ -148,7 +148,7 @@ fn the_git_program_reads_the_first_commit_as_its_own() {
     assert_eq!(git(&["status", "--porcelain", "--untracked-files=all"]), "");
     assert_eq!(
         git(&["cat-file", "-p", "HEAD:run.sh"]),
-        "#!/bin/sh\necho demo\n"
+        "#!/bin/sh\necho proj\n"
     );
     assert_eq!(git(&["rev-list", "--count", "HEAD"]), "1\n");
     assert!(git(&["reflog"]).contains("commit (initial): Create project from template fixture"));
