@@ -182,8 +182,8 @@ fn add_answers_file(plan: &mut Plan, template: &Template, answers: &Answers) -> 
     Ok(())
 }
 
-/// Stage, commit (for a new or empty folder the repository is made in the staging folder, so
-/// it arrives with the files), and move into place. Returns the commit's author.
+/// Stage, commit, and move into place; for a new or empty folder the repository is made in the
+/// staging folder, so it arrives with the files. Returns the commit's author.
 fn write_project(
     dest: &Path,
     template: &Template,
@@ -200,16 +200,12 @@ fn write_project(
     );
     let mut author = None;
     write::catch_interrupts();
-    let in_stage = !matches!(how, Destination::Existing { .. });
-    write::apply(dest, plan, how, |staged| {
-        if let Some(fallback) = git.filter(|_| in_stage) {
-            author = Some(git::init_and_commit(staged, plan, &message, fallback)?);
+    write::apply(dest, plan, how, |project| {
+        if let Some(fallback) = git {
+            author = Some(git::init_and_commit(project, plan, &message, fallback)?);
         }
         Ok(())
     })?;
-    if let Some(fallback) = git.filter(|_| !in_stage) {
-        author = Some(git::init_and_commit(dest, plan, &message, fallback)?);
-    }
     Ok(author)
 }
 

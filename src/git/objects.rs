@@ -3,11 +3,13 @@
 //! zlib compressor for every object, which cost more than all the rendering of a new project;
 //! git reads these objects as any others and packs them on its first `gc`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
+
+use crate::plan::Plan;
 
 /// A 20-byte object id.
 pub type Id = [u8; 20];
@@ -53,21 +55,34 @@ impl Mode {
     }
 }
 
-/// Writes objects below the `objects/` folder of a repository that was just created, so only
-/// what this store wrote can already be there.
+/// Writes objects below a repository's `objects/` folder.
 pub struct Store {
     objects: PathBuf,
+    /// Whether the repository was just created, so only what this store wrote can be there.
+    fresh: bool,
     /// The two-hex-digit fan-out folders already made.
     made: HashSet<u8>,
     written: HashSet<Id>,
 }
 
 impl Store {
+    /// For a repository created a moment ago: nothing is looked up before it is written.
     pub fn new(git_dir: &Path) -> Self {
         Self {
             objects: git_dir.join("objects"),
+            fresh: true,
             made: HashSet::new(),
             written: HashSet::new(),
+        }
+    }
+
+    /// For a repository that has history: an object already stored loose is not written again
+    /// (git makes loose objects read-only). One that is only in a pack gets a loose twin, which
+    /// git accepts.
+    pub fn existing(git_dir: &Path) -> Self {
+        Self {
+            fresh: false,
+            ..Self::new(git_dir)
         }
     }
 
@@ -82,10 +97,11 @@ impl Store {
         let hex = to_hex(&id);
         let folder = self.objects.join(&hex[..2]);
         if self.made.insert(id[0]) {
-            fs_err::create_dir(&folder)?;
+            fs_err::create_dir_all(&folder)?;
         }
-        if self.written.insert(id) {
-            let mut file = fs_err::File::create(folder.join(&hex[2..]))?;
+        let path = folder.join(&hex[2..]);
+        if self.written.insert(id) && (self.fresh || !path.exists()) {
+            let mut file = fs_err::File::create(path)?;
             file.write_all(&zlib_stored(&[header.as_bytes(), data]))?;
         }
         Ok(id)
@@ -111,6 +127,51 @@ impl Store {
         }
         self.write(Kind::Tree, &data)
     }
+
+    /// Every file of `plan` as blobs, and its folders as trees; returns the root tree.
+    pub fn plan_tree(&mut self, plan: &Plan) -> std::io::Result<Id> {
+        self.folder_tree(&Folder::of(plan))
+    }
+
+    fn folder_tree(&mut self, folder: &Folder) -> std::io::Result<Id> {
+        let mut entries = Vec::with_capacity(folder.files.len() + folder.folders.len());
+        for (name, (bytes, executable)) in &folder.files {
+            let mode = if *executable {
+                Mode::Executable
+            } else {
+                Mode::File
+            };
+            entries.push(Entry {
+                name,
+                mode,
+                id: self.write(Kind::Blob, bytes)?,
+            });
+        }
+        for (name, sub) in &folder.folders {
+            entries.push(Entry {
+                name,
+                mode: Mode::Folder,
+                id: self.folder_tree(sub)?,
+            });
+        }
+        self.tree(&mut entries)
+    }
+
+    /// A commit of `tree` with these parents, by `person` (a [`signature_line`]).
+    pub fn commit(
+        &mut self,
+        tree: &Id,
+        parents: &[Id],
+        person: &str,
+        message: &str,
+    ) -> std::io::Result<Id> {
+        let mut body = format!("tree {}\n", to_hex(tree));
+        for parent in parents {
+            body += &format!("parent {}\n", to_hex(parent));
+        }
+        body += &format!("author {person}\ncommitter {person}\n\n{message}");
+        self.write(Kind::Commit, body.as_bytes())
+    }
 }
 
 /// `name <email> seconds ±hhmm`, as a commit's author and committer lines hold them.
@@ -124,13 +185,26 @@ pub fn signature_line(name: &str, email: &str, seconds: i64, offset_minutes: i32
     )
 }
 
-/// The body of a root commit (no parents).
-pub fn root_commit(tree: &Id, author: &str, message: &str) -> Vec<u8> {
-    format!(
-        "tree {}\nauthor {author}\ncommitter {author}\n\n{message}",
-        to_hex(tree)
-    )
-    .into_bytes()
+/// The plan as nested folders: name → file (bytes, executable) or subfolder.
+#[derive(Default)]
+struct Folder<'a> {
+    files: BTreeMap<&'a str, (&'a [u8], bool)>,
+    folders: BTreeMap<&'a str, Folder<'a>>,
+}
+
+impl<'a> Folder<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        let mut root = Folder::default();
+        for (path, file) in &plan.files {
+            let mut parts: Vec<&str> = path.as_str().split('/').collect();
+            let name = parts.pop().expect("a path has a last component");
+            let folder = parts.into_iter().fold(&mut root, |folder, part| {
+                folder.folders.entry(part).or_default()
+            });
+            folder.files.insert(name, (&file.contents, file.executable));
+        }
+        root
+    }
 }
 
 pub fn to_hex(id: &Id) -> String {
