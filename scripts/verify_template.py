@@ -90,6 +90,10 @@ COMBOS: dict[str, dict[str, str]] = {
     },
     "lightning": {"training": "lightning", "api": "false", "project_name": "ShapeLab"},
 }
+# Made with these features off, committed, then turned on with `dayone add`: the project must
+# pass the same checks as one made with them on.
+COMBOS["added-later"] = {"api": "true", "dvc": "local", "hydra": "true", "python_version": "3.12"}
+ADDED_LATER = {"added-later": {"api": "false", "dvc": "none", "hydra": "false"}}
 for _name, _answers in COMBOS.items():
     _answers.setdefault("project_name", f"verify-{_name}")
 
@@ -211,7 +215,9 @@ def uv_env(python: Path | None) -> dict[str, str]:
 # ---------------------------------------------------------------- checks
 
 
-def generate(dayone: Path, template: str | None, answers: dict[str, str], workdir: Path) -> Path:
+def generate(
+    dayone: Path, template: str | None, answers: dict[str, str], workdir: Path, off_first: dict[str, str]
+) -> Path:
     dest = workdir / answers["project_name"]
     if dest.exists():
         shutil.rmtree(dest)
@@ -227,9 +233,14 @@ def generate(dayone: Path, template: str | None, answers: dict[str, str], workdi
     args = [str(dayone), "new", str(dest), "--yes"]
     if template:
         args += ["--template", template]
-    for key, value in sorted(answers.items()):
+    for key, value in sorted({**answers, **off_first}.items()):
         args += ["--set", f"{key}={value}"]
     run(args, cwd=workdir, env=env, timeout=120)
+    if off_first:
+        features = [f"{key}={answers[key]}" for key in sorted(off_first)]
+        add = [str(dayone), "add", *features, "--project", str(dest), "--yes"]
+        run(add + (["--template", template] if template else []), cwd=workdir, env=env, timeout=120)
+        run(["git", "commit", "-qm", "dayone add " + " ".join(features)], cwd=dest, env=env)
     return dest
 
 
@@ -560,7 +571,7 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
     generated: list[tuple[Path, dict[str, str]]] = []
 
     def do_generate() -> str:
-        project = generate(dayone, template, requested, combo_dir)
+        project = generate(dayone, template, requested, combo_dir, ADDED_LATER.get(name, {}))
         generated.append((project, read_answers(project, requested)))
         return str(project)
 

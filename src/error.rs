@@ -208,6 +208,46 @@ pub enum Error {
     #[error("{path} is a folder, but the template writes a file there; move it away and retry")]
     ForceFolderInTheWay { path: PathBuf },
 
+    // ---- projects made by dayone (exit 2) -------------------------------------------------
+    #[error(
+        "{path} is not a project made by dayone: it has no .dayone.toml (or one that names no template); run dayone in the project's top folder"
+    )]
+    NotADayoneProject { path: PathBuf },
+
+    #[error(
+        "{file} was written by dayone {version}, newer than this dayone {current}; update dayone first"
+    )]
+    AnswersFromNewerDayone {
+        file: PathBuf,
+        version: String,
+        current: String,
+    },
+
+    #[error(
+        "{path} has uncommitted changes: {}; commit or stash them first, or pass --allow-dirty", files.join(", ")
+    )]
+    DirtyWorkTree { path: PathBuf, files: Vec<String> },
+
+    #[error(
+        "these files are not tracked by git but the update would write them: {}; move them away, commit them, or pass --allow-dirty", files.join(", ")
+    )]
+    UntrackedInTheWay { files: Vec<String> },
+
+    #[error(
+        "`{name}` is not a feature of template `{template}`; features that can be added: {known}"
+    )]
+    UnknownFeature {
+        name: String,
+        template: String,
+        known: String,
+    },
+
+    #[error("`{name}` is already {value} in this project; nothing to add")]
+    FeatureAlreadyOn { name: String, value: String },
+
+    #[error("`{name}` has several values ({choices}); say which: dayone add {name}=VALUE")]
+    FeatureNeedsValue { name: String, choices: String },
+
     // ---- report (exit 2) -----------------------------------------------------------------
     #[error(
         "no report in {path}: expected {expected}; pass a project folder, its reports/ folder or the report file"

@@ -12,6 +12,7 @@ pub mod error;
 pub mod git;
 pub mod plan;
 pub mod printer;
+pub mod project;
 pub mod prompt;
 pub mod render;
 pub mod report;

@@ -1,11 +1,13 @@
 //! One file per subcommand; this module dispatches and says how a command that did not fail
 //! ended. Below here nothing sees the command line's structs.
 
+mod add;
 mod check;
 mod completions;
 mod new;
 mod report;
 mod templates;
+mod update;
 
 use crate::cli::Command;
 use crate::error::{Exit, Result};
@@ -32,6 +34,8 @@ impl Outcome {
 pub fn run(command: Command, printer: &Printer) -> Result<Outcome> {
     match command {
         Command::New(args) => new::run(args, printer),
+        Command::Update(args) => update::run(args, printer),
+        Command::Add(args) => add::run(args, printer),
         Command::Templates(args) => templates::run(args, printer),
         Command::Check(args) => check::run(args, printer),
         Command::Report(args) => report::run(args, printer),

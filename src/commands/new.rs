@@ -1,21 +1,21 @@
 //! `dayone new`: settings → template → answers → plan (+ `.dayone.toml`) → staged write → git
 //! → summary.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
-use crate::answers::file::{ANSWERS_FILE, AnswersFile, Provenance};
+use crate::answers::file::AnswersFile;
 use crate::answers::resolve::{self, Given};
 use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::git;
-use crate::plan::{Plan, PlannedFile, RelPath};
+use crate::plan::Plan;
 use crate::printer::Printer;
+use crate::project;
 use crate::prompt::{NoTerminal, Prompter, Terminal};
 use crate::render::{DayoneVars, RenderInput, render_text};
-use crate::template::{Template, plan};
+use crate::template::Template;
 use crate::value::Answers;
 use crate::write::{self, Destination};
 
@@ -38,15 +38,14 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         answers: &answers,
         dayone: &dayone,
     };
-    let mut plan = plan::build(&template, &input)?;
-    add_answers_file(&mut plan, &template, &answers)?;
+    let plan = project::plan(&template, &input)?;
     let how = write::inspect(&dest, &plan, args.force)?;
 
     if args.dry_run {
         print_dry_run(printer, &dest, &plan, &how, git_wanted);
         return Ok(Outcome::Clean);
     }
-    let fallback = author_fallback(&template, &answers);
+    let fallback = project::author_fallback(&template, &answers);
     let author = write_project(
         &dest,
         &template,
@@ -159,29 +158,6 @@ fn git_note(printer: &Printer, dest: &Path) -> bool {
     }
 }
 
-/// `.dayone.toml` joins the plan here: it records the render, it is not part of the template.
-fn add_answers_file(plan: &mut Plan, template: &Template, answers: &Answers) -> Result<()> {
-    let path = RelPath::from_components(&[ANSWERS_FILE.to_string()]).expect("a plain name");
-    if plan.files.contains_key(&path) {
-        return Err(Error::Render {
-            template: template.name().to_string(),
-            file: ANSWERS_FILE.to_string(),
-            message: format!("{ANSWERS_FILE} is written by dayone; remove it from the template"),
-        });
-    }
-    let meta = &template.manifest.template;
-    let provenance = Provenance::current(&meta.name, &meta.version);
-    let text = AnswersFile::render(&provenance, answers);
-    plan.files.insert(
-        path,
-        PlannedFile {
-            contents: Cow::Owned(text.into_bytes()),
-            executable: false,
-        },
-    );
-    Ok(())
-}
-
 /// Stage, commit, and move into place; for a new or empty folder the repository is made in the
 /// staging folder, so it arrives with the files. Returns the commit's author.
 fn write_project(
@@ -207,25 +183,6 @@ fn write_project(
         Ok(())
     })?;
     Ok(author)
-}
-
-/// The author for the first commit when git config has none: the answers of the variables the
-/// manifest fills from `user.name` and `user.email`.
-fn author_fallback(template: &Template, answers: &Answers) -> git::Fallback {
-    let answer_for = |key: &str| {
-        template
-            .manifest
-            .variables
-            .iter()
-            .find(|v| v.git_config.as_deref() == Some(key))
-            .and_then(|v| answers.get(&v.name))
-            .map(ToString::to_string)
-            .filter(|v| !v.is_empty())
-    };
-    git::Fallback {
-        name: answer_for("user.name").unwrap_or_else(|| "dayone".into()),
-        email: answer_for("user.email").unwrap_or_else(|| "dayone@localhost".into()),
-    }
 }
 
 fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination, git: bool) {

@@ -58,7 +58,7 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
                 json!({
                     "name": v.name, "prompt": v.prompt, "help": v.help, "type": v.var_type,
                     "default": v.default, "choices": v.choices, "when": v.when, "ask": v.ask,
-                    "git_config": v.git_config,
+                    "git_config": v.git_config, "feature": v.feature,
                     "validate": v.validate.as_ref().map(|r| json!({"regex": r.regex, "message": r.message})),
                 })
             })
@@ -99,6 +99,12 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
         }
         if !v.ask {
             out += "    never asked (computed)\n";
+        }
+        if v.feature {
+            out += &format!(
+                "    a feature: turn it on later with `dayone add {}`\n",
+                v.name
+            );
         }
     }
     printer.data(out);

@@ -218,7 +218,7 @@ impl Repo {
 
     /// Record an update in the index: written files and removals as git add/rm would, conflicts
     /// as unmerged entries, so `git status` and merge tools see them.
-    pub fn stage(&self, entries: &[Staged]) -> Result<()> {
+    fn stage(&self, entries: &[Staged]) -> Result<()> {
         let fail = failed(&self.root, "cannot update the index");
         let mut index = self.repo.index().map_err(&fail)?;
         for entry in entries {
@@ -260,8 +260,34 @@ impl Repo {
         Ok(())
     }
 
+    /// Stage an update and move the base to its new render, both or neither: when moving the
+    /// base fails, the index is put back as it was.
+    pub fn record_update(
+        &self,
+        entries: &[Staged],
+        plan: &Plan,
+        message: &str,
+        fallback: &Fallback,
+    ) -> Result<()> {
+        let index_file = self.repo.path().join("index");
+        let before = fs_err::read(&index_file).ok();
+        self.stage(entries)?;
+        let moved = self.move_base(plan, message, fallback);
+        if moved.is_err() {
+            match &before {
+                Some(bytes) => {
+                    let _ = fs_err::write(&index_file, bytes);
+                }
+                None => {
+                    let _ = fs_err::remove_file(&index_file);
+                }
+            }
+        }
+        moved
+    }
+
     /// Commit `plan` as the new untouched render on the base ref, after the old one.
-    pub fn move_base(&self, plan: &Plan, message: &str, fallback: &Fallback) -> Result<()> {
+    fn move_base(&self, plan: &Plan, message: &str, fallback: &Fallback) -> Result<()> {
         let (_, person) = signature(&self.repo, &self.root, fallback)?;
         let parent = self
             .repo

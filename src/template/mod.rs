@@ -71,7 +71,53 @@ impl Template {
 
 #[cfg(test)]
 mod tests {
+    use sha1::{Digest, Sha1};
+
     use super::*;
+
+    /// The content hash of a built-in template: its manifest and every file of its tree.
+    fn content_hash(name: &str) -> String {
+        let source = Source::builtin(name).unwrap();
+        let mut hash = Sha1::new();
+        hash.update(source.manifest_text().unwrap().1.as_bytes());
+        for file in source.files().unwrap() {
+            hash.update(file.path.as_bytes());
+            hash.update([0]);
+            hash.update(&file.bytes);
+            hash.update([0]);
+        }
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// `dayone update` merges from the render a project was made with, so a template that
+    /// changed must say so by its version: each version's content is recorded once.
+    #[test]
+    fn a_built_in_template_that_changed_has_a_new_version() {
+        let recorded: toml::Table =
+            toml::from_str(include_str!("../../template/versions.toml")).unwrap();
+        for name in Source::builtin_names() {
+            let template = Template::find(name).unwrap();
+            let version = &template.manifest.template.version;
+            let hash = content_hash(name);
+            let known = recorded.get(name).and_then(toml::Value::as_table);
+            let at_version = known
+                .and_then(|t| t.get(version))
+                .and_then(toml::Value::as_str);
+            assert_eq!(
+                at_version,
+                Some(hash.as_str()),
+                "template `{name}` {version} is not the content recorded for that version in \
+                 template/versions.toml. If you changed the template, raise `version` in its \
+                 template.toml and record\n[{name}]\n\"NEW.VERSION\" = \"{hash}\""
+            );
+            let versions_of_this_content = known
+                .into_iter()
+                .flat_map(|t| t.values())
+                .filter(|v| v.as_str() == Some(hash.as_str()))
+                .count();
+            assert_eq!(versions_of_this_content, 1, "one version per content");
+        }
+    }
 
     #[test]
     fn every_built_in_manifest_validates_without_problems() {

@@ -35,6 +35,10 @@ pub struct Variable {
     /// A git configuration key (e.g. `user.name`) whose value is preferred over `default`.
     #[serde(default)]
     pub git_config: Option<String>,
+    /// A part of the project that can be turned on later with `dayone add NAME` (bool and
+    /// choice variables only).
+    #[serde(default)]
+    pub feature: bool,
 }
 
 fn yes() -> bool {
@@ -86,6 +90,12 @@ impl Variable {
             if let Err(err) = rule.compiled() {
                 problems.push(format!("`validate.regex` does not compile: {err}"));
             }
+        }
+        if self.feature && !matches!(self.var_type, VarType::Bool | VarType::Choice) {
+            problems.push(format!(
+                "`feature = true` only applies to bool and choice variables, not `{}`",
+                self.var_type
+            ));
         }
         if !self.ask && self.default.is_none() {
             problems.push("`ask = false` needs a `default`".to_string());

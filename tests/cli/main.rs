@@ -8,4 +8,5 @@ mod new_errors;
 mod report;
 mod report_html;
 mod support;
+mod update;
 mod wizard;
