@@ -9,8 +9,10 @@ use crate::cli::Cli;
 use crate::commands;
 use crate::error::Exit;
 use crate::printer::{Level, Printer};
+use crate::write;
 
 pub fn main() -> ExitCode {
+    write::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -38,5 +40,8 @@ pub fn main() -> ExitCode {
             err.exit()
         }
     };
+    if write::interrupt::came_late() {
+        printer.warn("Ctrl-C came after the files were in place, so the run finished");
+    }
     ExitCode::from(exit.code())
 }

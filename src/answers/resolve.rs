@@ -96,15 +96,15 @@ fn reject_unknown_keys(manifest: &Manifest, given: &Given) -> Result<()> {
             known: known(),
         });
     }
-    if let Some((name, table)) = &given.file {
-        if let Some(key) = table.keys().find(|k| manifest.variable(k).is_none()) {
-            return Err(Error::UnknownAnswersKey {
-                file: name.clone(),
-                key: key.clone(),
-                template: manifest.template.name.clone(),
-                known: known(),
-            });
-        }
+    if let Some((name, table)) = &given.file
+        && let Some(key) = table.keys().find(|k| manifest.variable(k).is_none())
+    {
+        return Err(Error::UnknownAnswersKey {
+            file: name.clone(),
+            key: key.clone(),
+            template: manifest.template.name.clone(),
+            known: known(),
+        });
     }
     Ok(())
 }
@@ -123,18 +123,18 @@ fn provided(var: &Variable, given: &Given) -> Result<Option<Value>> {
             problem,
         });
     }
-    if let Some((name, table)) = &given.file {
-        if let Some(raw) = table.get(&var.name) {
-            return typed(var, raw)
-                .map(Some)
-                .map_err(|problem| Error::InvalidAnswer {
-                    origin: Origin::AnswersFile {
-                        file: name.clone(),
-                        variable: var.name.clone(),
-                    },
-                    problem,
-                });
-        }
+    if let Some((name, table)) = &given.file
+        && let Some(raw) = table.get(&var.name)
+    {
+        return typed(var, raw)
+            .map(Some)
+            .map_err(|problem| Error::InvalidAnswer {
+                origin: Origin::AnswersFile {
+                    file: name.clone(),
+                    variable: var.name.clone(),
+                },
+                problem,
+            });
     }
     Ok(None)
 }
@@ -152,28 +152,29 @@ fn default_for(
     input: &RenderInput,
     given: &Given,
 ) -> Result<Option<Value>> {
-    if manifest.template.directory_variable.as_deref() == Some(var.name.as_str()) {
-        if let Some(hint) = &given.directory_hint {
-            return Ok(Some(Value::Str(hint.clone())));
-        }
+    if manifest.template.directory_variable.as_deref() == Some(var.name.as_str())
+        && let Some(hint) = &given.directory_hint
+    {
+        return Ok(Some(Value::Str(hint.clone())));
     }
-    if let Some((name, table)) = &given.config {
-        if let Some(raw) = table.get(&var.name) {
-            return typed(var, raw)
-                .map(Some)
-                .map_err(|problem| Error::InvalidAnswer {
-                    origin: Origin::Config {
-                        file: name.clone(),
-                        variable: var.name.clone(),
-                    },
-                    problem,
-                });
-        }
+    if let Some((name, table)) = &given.config
+        && let Some(raw) = table.get(&var.name)
+    {
+        return typed(var, raw)
+            .map(Some)
+            .map_err(|problem| Error::InvalidAnswer {
+                origin: Origin::Config {
+                    file: name.clone(),
+                    variable: var.name.clone(),
+                },
+                problem,
+            });
     }
-    if let Some(value) = var.git_config.as_ref().and_then(|key| given.git.get(key)) {
-        if var.var_type == VarType::String && var.check(&Value::Str(value.clone())).is_ok() {
-            return Ok(Some(Value::Str(value.clone())));
-        }
+    if let Some(value) = var.git_config.as_ref().and_then(|key| given.git.get(key))
+        && var.var_type == VarType::String
+        && var.check(&Value::Str(value.clone())).is_ok()
+    {
+        return Ok(Some(Value::Str(value.clone())));
     }
     var.default_value(input)
         .map_err(|m| manifest_error(manifest, var, m))

@@ -202,10 +202,10 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
                     item.evidence.len() - MAX_EVIDENCE_LINES
                 ));
             }
-            if item.status == Status::Open {
-                if let Some(hint) = &item.hint {
-                    printer.info(format!("{pad}hint: {hint}"));
-                }
+            if item.status == Status::Open
+                && let Some(hint) = &item.hint
+            {
+                printer.info(format!("{pad}hint: {hint}"));
             }
         }
     }

@@ -32,6 +32,10 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     };
     let answers = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
     let dest = destination(&args, &template, &answers)?;
+    // Before anything looks at the destination: a killed run may have left it half-made.
+    for note in write::recover(&dest) {
+        printer.warn(note);
+    }
     let git_wanted = !args.no_git && git_note(printer, &dest);
     let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
     let input = RenderInput {
@@ -175,7 +179,6 @@ fn write_project(
         env!("CARGO_PKG_VERSION")
     );
     let mut author = None;
-    write::catch_interrupts();
     write::apply(dest, plan, how, |project| {
         if let Some(fallback) = git {
             author = Some(git::init_and_commit(project, plan, &message, fallback)?);
@@ -234,15 +237,15 @@ fn print_summary(
         template.origin(),
         plan.files.len()
     ));
-    if let Destination::Existing { overwritten } = how {
-        if !overwritten.is_empty() {
-            printer.info(format!(
-                "Replaced {} existing files (--force):",
-                overwritten.len()
-            ));
-            for path in overwritten {
-                printer.info(format!("  {path}"));
-            }
+    if let Destination::Existing { overwritten } = how
+        && !overwritten.is_empty()
+    {
+        printer.info(format!(
+            "Replaced {} existing files (--force):",
+            overwritten.len()
+        ));
+        for path in overwritten {
+            printer.info(format!("  {path}"));
         }
     }
     if let Some(author) = author {

@@ -35,6 +35,9 @@ pub(super) fn update(
     printer: &Printer,
 ) -> Result<Outcome> {
     let project = Project::open(root)?;
+    for note in write::recover(root) {
+        printer.warn(note);
+    }
     let template = find_template(&project, options.template.as_deref())?;
     let repo = Repo::at(root)?;
     if let (Some(repo), false) = (&repo, options.allow_dirty) {
@@ -295,8 +298,7 @@ fn apply(
         meta.version,
         env!("CARGO_PKG_VERSION")
     );
-    write::catch_interrupts();
-    write::apply_changes(root, &changes, || match repo {
+    write::apply_changes(root, &changes, git::GUARDED, || match repo {
         Some(repo) => repo.record_update(&staged, theirs, &message, fallback),
         None => Ok(()),
     })

@@ -19,6 +19,16 @@ use objects::{Id, Store};
 /// The ref that holds a project's untouched render.
 pub const BASE_REF: &str = "refs/dayone/base";
 
+/// What recording an update changes inside `.git` besides objects (which are only ever added):
+/// the writer keeps copies and puts them back if the update does not finish.
+pub const GUARDED: &[&str] = &[
+    ".git/index",
+    ".git/index.lock",
+    ".git/refs/dayone/base",
+    ".git/refs/dayone/base.lock",
+    ".git/logs/refs/dayone/base",
+];
+
 /// Is `path` (or its nearest existing ancestor) inside an existing git work tree?
 pub fn enclosing_work_tree(path: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(path).ok()?;
@@ -260,8 +270,8 @@ impl Repo {
         Ok(())
     }
 
-    /// Stage an update and move the base to its new render, both or neither: when moving the
-    /// base fails, the index is put back as it was.
+    /// Stage an update and move the base to its new render. What this changes in `.git` is
+    /// listed in [`GUARDED`], for the writer to put back if the update does not finish.
     pub fn record_update(
         &self,
         entries: &[Staged],
@@ -269,21 +279,8 @@ impl Repo {
         message: &str,
         fallback: &Fallback,
     ) -> Result<()> {
-        let index_file = self.repo.path().join("index");
-        let before = fs_err::read(&index_file).ok();
         self.stage(entries)?;
-        let moved = self.move_base(plan, message, fallback);
-        if moved.is_err() {
-            match &before {
-                Some(bytes) => {
-                    let _ = fs_err::write(&index_file, bytes);
-                }
-                None => {
-                    let _ = fs_err::remove_file(&index_file);
-                }
-            }
-        }
-        moved
+        self.move_base(plan, message, fallback)
     }
 
     /// Commit `plan` as the new untouched render on the base ref, after the old one.

@@ -44,12 +44,7 @@ pub type MergePlan = BTreeMap<RelPath, FileMerge>;
 
 /// Merge file by file. `ours` holds the project's current files at the paths of `base` and
 /// `theirs` (missing ones are deleted or never made). `text` merges three texts.
-pub fn merge(
-    base: &Plan,
-    ours: &Plan,
-    theirs: &Plan,
-    text: TextMerger,
-) -> Result<MergePlan> {
+pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, text: TextMerger) -> Result<MergePlan> {
     let paths: BTreeSet<&RelPath> = base.paths().chain(theirs.paths()).collect();
     let mut out = MergePlan::new();
     for path in paths {

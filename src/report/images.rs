@@ -203,12 +203,12 @@ fn has_scheme(dest: &str) -> bool {
 /// graders' tool keeps spaces in paths too.
 fn strip_title(dest: &str) -> &str {
     for quote in ['"', '\''] {
-        if let Some(body) = dest.strip_suffix(quote) {
-            if let Some(open) = body.rfind(quote) {
-                let before = &body[..open];
-                if before.ends_with([' ', '\t']) && !before.trim().is_empty() {
-                    return before.trim_end();
-                }
+        if let Some(body) = dest.strip_suffix(quote)
+            && let Some(open) = body.rfind(quote)
+        {
+            let before = &body[..open];
+            if before.ends_with([' ', '\t']) && !before.trim().is_empty() {
+                return before.trim_end();
             }
         }
     }

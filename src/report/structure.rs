@@ -127,18 +127,18 @@ pub fn explain_count(source: &Source, answers: &[Answer]) -> Vec<String> {
     if !missing.is_empty() && !headings.is_empty() {
         lines.push(format!("no heading for question(s) {}", missing.join(", ")));
     }
-    if let [.., before_last, last] = answers {
-        if before_last.token_at == last.token_at {
-            let triple = text[last.span.clone()]
-                .find("###")
-                .map(|i| last.span.start + i);
-            if let Some(at) = triple {
-                lines.push(format!(
+    if let [.., before_last, last] = answers
+        && before_last.token_at == last.token_at
+    {
+        let triple = text[last.span.clone()]
+            .find("###")
+            .map(|i| last.span.start + i);
+        if let Some(at) = triple {
+            lines.push(format!(
                     "line {}: `{}` comes after the last `{ANSWER_TOKEN}`; the graders' tool counts the last answer twice because of it",
                     source.line_of(at),
                     source.line_at(at).trim()
                 ));
-            }
         }
     }
     lines

@@ -98,12 +98,12 @@ impl Manifest {
                 meta.version
             ));
         }
-        if let Some(min) = &meta.min_dayone_version {
-            if Version::parse(min).is_none() {
-                problems.push(format!(
-                    "[template] min_dayone_version `{min}` is not of the form X.Y.Z"
-                ));
-            }
+        if let Some(min) = &meta.min_dayone_version
+            && Version::parse(min).is_none()
+        {
+            problems.push(format!(
+                "[template] min_dayone_version `{min}` is not of the form X.Y.Z"
+            ));
         }
         if let Some(dir_var) = &meta.directory_variable {
             match self.variable(dir_var) {
@@ -148,10 +148,10 @@ impl Manifest {
                 answers: &answers,
                 dayone: &dayone,
             };
-            if let Some(when) = &var.when {
-                if let Err(msg) = eval_bool(when, &input) {
-                    problems.push(format!("{here}: `when = \"{when}\"`: {msg}{ABOVE}"));
-                }
+            if let Some(when) = &var.when
+                && let Err(msg) = eval_bool(when, &input)
+            {
+                problems.push(format!("{here}: `when = \"{when}\"`: {msg}{ABOVE}"));
             }
             let value = match var.default_value(&input) {
                 Ok(Some(value)) => {
@@ -205,10 +205,10 @@ impl Manifest {
                 ));
             }
         }
-        if let Some(text) = &self.template.next_steps {
-            if let Err(msg) = render_text("next_steps", text, &input) {
-                problems.push(format!("[template] next_steps: {msg}"));
-            }
+        if let Some(text) = &self.template.next_steps
+            && let Err(msg) = render_text("next_steps", text, &input)
+        {
+            problems.push(format!("[template] next_steps: {msg}"));
         }
     }
 

@@ -272,10 +272,10 @@ fn dvc_remotes(config: &str) -> Vec<(String, String)> {
                 .strip_prefix("remote \"")
                 .and_then(|r| r.strip_suffix('"'))
                 .map(str::to_string);
-        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('=')) {
-            if key.trim() == "url" {
-                found.push((name.clone(), value.trim().to_string()));
-            }
+        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('='))
+            && key.trim() == "url"
+        {
+            found.push((name.clone(), value.trim().to_string()));
         }
     }
     found

@@ -138,14 +138,14 @@ pub fn wandb(cx: &Context) -> Detection {
         if evidence.iter().any(|e| e.path == path) {
             continue;
         }
-        if let Some(line) = py.refers_to("wandb.init") {
-            if py.code_contains(".log(") || py.code_contains(".log_artifact(") {
-                evidence.push(Evidence::at(
-                    path,
-                    line,
-                    "starts a Weights & Biases run and logs to it (`wandb.init`)",
-                ));
-            }
+        if let Some(line) = py.refers_to("wandb.init")
+            && (py.code_contains(".log(") || py.code_contains(".log_artifact("))
+        {
+            evidence.push(Evidence::at(
+                path,
+                line,
+                "starts a Weights & Biases run and logs to it (`wandb.init`)",
+            ));
         }
     }
     Detection::from_evidence(
