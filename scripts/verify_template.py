@@ -4,18 +4,32 @@
 Usage: python3 scripts/verify_template.py --dayone PATH/TO/dayone [--combo NAME]... [--workdir DIR]
 
 For every combination it runs `dayone new DIR --yes --set ...` and then checks, for real:
-  1. the README's own install command (uv sync, or pip into a venv);
-  2. `ruff check .` and `ruff format --check .` report nothing;
+  1. the README's own install command (uv sync, or pip into a venv), with torch's index overridden
+     (see below), and the tests workflow's install step with and without a committed uv.lock;
+  2. `ruff check .` and `ruff format --check .` report nothing, before and after the pipeline ran
+     (without ruff's cache, so a warm cache cannot hide what a fresh clone would see);
   3. pytest passes and the data, model, training, evaluation (and API) tests really ran;
   4. preprocess -> train -> evaluate -> visualize through the invoke tasks, giving a checkpoint,
-     a decent accuracy and a PNG figure, with data and models ignored by git;
+     a decent accuracy and a PNG figure, with data and models ignored by git; before that, data in
+     data/raw/ that the loader cannot read stops preprocessing with an error instead of being
+     topped up with synthetic shapes;
   5. the API starts with uvicorn on 127.0.0.1 and answers /health and a real /predict;
   6. actionlint, hadolint (errors fail), `pre-commit validate-config`, `mkdocs build --strict`;
-  7. one Python version in .python-version, pyproject.toml, the CI workflows and the Docker images.
-It also checks that each option's files exist exactly when the option is on and that no template
-syntax is left in the output. Only the standard library is used; the checking tools are installed
-from PyPI into .tools/ beside this script's repository. uv's and pip's caches are reused.
-A Python version with no interpreter on the machine gets the static checks only (reported as skipped).
+  7. one Python version in .python-version, pyproject.toml, the CI workflows and the Docker images;
+  8. DVC: with a remote, `dvc add data/raw` + `dvc push`; without, that `dvc init` + `dvc add data/raw`
+     work when a group turns DVC on later (dvc comes from PyPI through `uv tool run`).
+It also checks that each option's files exist exactly when the option is on, that no template
+syntax is left in the output, and that torch comes from PyTorch's CPU index on Linux.
+
+Torch's CPU index (download.pytorch.org) cannot be reached where only PyPI can, so installs here
+point that index at PyPI instead, which serves the same torch releases (with CUDA libraries on
+Linux): uv projects get `UV_INDEX=pytorch-cpu=<PyPI>`, which replaces the index of that name in
+pyproject.toml for every uv command; pip projects get requirements-torch.txt rewritten to PyPI for
+the install and put back afterwards. The configuration itself is checked as written.
+
+Only the standard library is used; the checking tools are installed from PyPI into .tools/ beside
+this script's repository. uv's and pip's caches are reused. A Python version with no interpreter on
+the machine gets the static checks only (reported as skipped).
 """
 
 from __future__ import annotations
@@ -101,6 +115,12 @@ OPTION_TASKS = {
     "": [],
 }
 STEP_TIMEOUT = 900
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+PYPI = "https://pypi.org/simple"
+# Replaces the pytorch-cpu index of a generated pyproject.toml in every uv command (see the docstring).
+UV_TORCH_INDEX = f"pytorch-cpu={PYPI}"
+# A file in data/raw/ that the image loader cannot read, as a group's own data might be.
+FOREIGN_DATA = "measurements.csv"
 
 
 class CheckError(Exception):
@@ -202,6 +222,7 @@ def find_python(version: str, uv: Path) -> Path | None:
 def uv_env(python: Path | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_PROJECT"))}
     env["UV_PYTHON_DOWNLOADS"] = "never"
+    env["UV_INDEX"] = UV_TORCH_INDEX
     env.pop("WANDB_MODE", None)
     if python is not None:
         env["UV_PYTHON"] = str(python)
@@ -256,7 +277,8 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         ".github/workflows/docs.yaml": opt["docs"] == "true",
         ".dvc/config": opt["dvc"] != "none",
         ".dvcignore": opt["dvc"] != "none",
-        "data/raw/.gitkeep": opt["dvc"] == "none",
+        "configs/train.yaml": opt["hydra"] != "true",
+        "requirements-torch.txt": opt["dependency_manager"] == "pip",
         "cloudbuild.yaml": opt["gcp"] == "true",
         ".devcontainer/devcontainer.json": opt["devcontainer"] == "true",
         "AGENTS.md": opt["agents"] == "true",
@@ -278,6 +300,8 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         for path, want in expect.items()
         if (project / path).exists() != want
     ]
+    # DVC must be able to take the data folders over at any time, so git may hold nothing inside them.
+    wrong += [f"{path.relative_to(project)} is in data/" for path in (project / "data").rglob("*") if path.is_file()]
     if not (project / "reports" / "README.md").exists():
         wrong.append("(reports/README.md comes from template/mlops/project/reports/, the report skeleton)")
     for path in project.rglob("*"):
@@ -328,8 +352,98 @@ def check_static(project: Path, tools: Path) -> None:
     run([str(tools / "pre-commit"), "validate-config", ".pre-commit-config.yaml"], cwd=project)
 
 
-def install(project: Path, manager: str, python: Path, tools: Path) -> Path:
-    """Install with the README's own commands; return the venv's bin folder."""
+def check_torch_source(project: Path, manager: str) -> str:
+    """On Linux torch comes from PyTorch's CPU index, the README says how to switch and what it costs."""
+    readme = (project / "README.md").read_text()
+    problems = []
+    if manager == "uv":
+        uv = tomllib.loads((project / "pyproject.toml").read_text()).get("tool", {}).get("uv", {})
+        if uv.get("sources", {}).get("torch") != [{"index": "pytorch-cpu", "marker": "sys_platform == 'linux'"}]:
+            problems.append("[tool.uv.sources] does not take torch from the pytorch-cpu index on Linux")
+        if {"name": "pytorch-cpu", "url": CPU_INDEX, "explicit": True} not in uv.get("index", []):
+            problems.append(f"[[tool.uv.index]] has no explicit pytorch-cpu index at {CPU_INDEX}")
+        switch = "delete the `torch = ...` line under `[tool.uv.sources]`"
+    else:
+        options = [
+            line for line in (project / "requirements-torch.txt").read_text().splitlines() if line[:1] not in "#"
+        ]
+        if options != [f"--extra-index-url {CPU_INDEX}"]:
+            problems.append(f"requirements-torch.txt holds {options}, not the one CPU index line")
+        if "-r requirements-torch.txt" not in (project / "requirements-dev.txt").read_text().splitlines():
+            problems.append("requirements-dev.txt does not read requirements-torch.txt")
+        # setuptools reads requirements.txt as a plain list and fails on pip options.
+        if any(line.startswith("-") for line in (project / "requirements.txt").read_text().splitlines()):
+            problems.append("requirements.txt holds a pip option, which setuptools cannot read")
+        for dockerfile in sorted((project / "dockerfiles").glob("*")):
+            if "pip install -r requirements-torch.txt -r requirements.txt" not in dockerfile.read_text():
+                problems.append(f"{dockerfile.name} does not install torch through requirements-torch.txt")
+        switch = "delete the `--extra-index-url` line in `requirements-torch.txt`"
+    if switch not in " ".join(readme.split()):
+        problems.append(f"README does not give the switch to CUDA ({switch!r})")
+    sizes = re.findall(r"takes about (\d+(?:\.\d+)? GB)|adds about (\d+(?:\.\d+)? GB)", " ".join(readme.split()))
+    if len(sizes) != 2:
+        problems.append("README does not state the install size with CPU torch and what CUDA adds")
+    if problems:
+        raise CheckError("; ".join(problems))
+    return f"CPU index on Linux; README: {sizes[0][0]}, CUDA adds {sizes[1][1]}"
+
+
+@contextlib.contextmanager
+def torch_index_on_pypi(project: Path, manager: str):
+    """Point torch's CPU index at PyPI while pip installs (uv projects get UV_INDEX in uv_env instead)."""
+    index_file = project / "requirements-torch.txt"
+    if manager != "pip" or not index_file.is_file():
+        yield
+        return
+    original = index_file.read_bytes()
+    index_file.write_text(original.decode().replace(CPU_INDEX, PYPI))
+    try:
+        yield
+    finally:
+        index_file.write_bytes(original)
+
+
+def is_cuda_file(relative: Path) -> bool:
+    """Whether a file of a venv's site-packages belongs to CUDA: nvidia-*, cuda-*, triton, torch's CUDA libraries."""
+    top, name = relative.parts[0], relative.name
+    return top in ("nvidia", "cuda", "triton") or (
+        top == "torch" and any(k in name for k in ("cuda", "nvshmem", "nvrtc"))
+    )
+
+
+def venv_size(venv: Path, readme: str) -> str:
+    """Measure the venv and, on Linux, hold the README's two figures against it (within a factor of 2).
+
+    Installs here take PyPI's torch (see the docstring), so the CPU build's size is what is left
+    without the CUDA files: torch's CPU wheel holds the same CPU code.
+    """
+    seen: set[int] = set()
+    total = cuda = 0
+    for path in venv.rglob("*"):
+        if not path.is_file() or path.is_symlink() or path.stat().st_ino in seen:
+            continue
+        stat = path.stat()
+        seen.add(stat.st_ino)
+        total += stat.st_size
+        parts = path.relative_to(venv).parts
+        # lib/pythonX.Y/site-packages/<package>/...
+        if parts[0] == "lib" and len(parts) > 4 and is_cuda_file(Path(*parts[3:])):
+            cuda += stat.st_size
+    measured = f".venv {total / 1e9:.1f} GB, of which CUDA {cuda / 1e9:.1f} GB"
+    stated = re.findall(r"takes about (\d+(?:\.\d+)?) GB|adds about (\d+(?:\.\d+)?) GB", " ".join(readme.split()))
+    if sys.platform == "linux" and len(stated) == 2:
+        for (label, said), actual in zip(
+            [("with CPU torch", float(stated[0][0])), ("for CUDA", float(stated[1][1]))],
+            [total - cuda, cuda],
+            strict=True,
+        ):
+            if not 0.5 <= said * 1e9 / max(actual, 1) <= 2:
+                raise CheckError(f"README says about {said} GB {label}, measured {actual / 1e9:.1f} GB ({measured})")
+    return measured
+
+
+def install(project: Path, manager: str, python: Path, tools: Path) -> tuple[Path, str]:
+    """Install with the README's own commands; return the venv's bin folder and what was installed."""
     readme = (project / "README.md").read_text()
     if manager == "uv":
         if "\nuv sync\n" not in readme:
@@ -345,8 +459,42 @@ def install(project: Path, manager: str, python: Path, tools: Path) -> Path:
                 raise CheckError(f"README lacks the install command `{command}`")
         run([str(python), "-m", "venv", ".venv"], cwd=project)
         pip = [str(project / ".venv" / "bin" / "pip"), "install", "--disable-pip-version-check", "--quiet"]
-        run([*pip, "-r", "requirements.txt", "-r", "requirements-dev.txt", "-e", "."], cwd=project)
-    return project / ".venv" / "bin"
+        with torch_index_on_pypi(project, manager):
+            run([*pip, "-r", "requirements.txt", "-r", "requirements-dev.txt", "-e", "."], cwd=project)
+    return project / ".venv" / "bin", venv_size(project / ".venv", readme)
+
+
+def check_ci_install(project: Path, python: Path, tools: Path) -> str:
+    """The tests workflow's install step works with no uv.lock and with a fresh one, and refuses a stale one."""
+    workflow = (project / ".github" / "workflows" / "tests.yaml").read_text()
+    found = re.search(r"- name: Install the project\n(?:\s+#.*\n|\s+shell: bash\n)*\s+run: (.+)\n", workflow)
+    if not found:
+        raise CheckError("tests.yaml has no one-line `run:` in its 'Install the project' step")
+    command = found.group(1)
+    env = uv_env(python)
+    env["PATH"] = os.pathsep.join([str(tools), env.get("PATH", "")])
+    lock, pyproject = project / "uv.lock", project / "pyproject.toml"
+    locked = lock.read_bytes()
+    lock.unlink()
+    run(["bash", "-c", command], cwd=project, env=env)
+    if not lock.is_file():
+        raise CheckError(f"`{command}` without uv.lock did not write one")
+    lock.write_bytes(locked)
+    run(["bash", "-c", command], cwd=project, env=env)
+    original = pyproject.read_text()
+    pyproject.write_text(original.replace('version = "0.1.0"', 'version = "0.1.1"', 1))
+    try:
+        run(["bash", "-c", command], cwd=project, env=env)
+        stale_accepted = True
+    except CheckError:
+        stale_accepted = False
+    finally:
+        pyproject.write_text(original)
+    if stale_accepted:
+        raise CheckError(f"`{command}` accepted a uv.lock that no longer matches pyproject.toml")
+    if lock.read_bytes() != locked:
+        raise CheckError(f"`{command}` rewrote a committed uv.lock")
+    return f"`{command}`: no lock ok, fresh lock ok, stale lock refused"
 
 
 def project_env(bin_dir: Path) -> dict[str, str]:
@@ -356,13 +504,57 @@ def project_env(bin_dir: Path) -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(bin_dir), str(tools_bin), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(bin_dir.parent)
     env["UV_PYTHON_DOWNLOADS"] = "never"
+    env["UV_INDEX"] = UV_TORCH_INDEX
     return env
 
 
 def check_lint(project: Path, bin_dir: Path) -> None:
+    """ruff as CI runs it; without its cache, which would hide a change of what counts as first-party."""
     env = project_env(bin_dir)
-    run([str(bin_dir / "ruff"), "check", "."], cwd=project, env=env)
-    run([str(bin_dir / "ruff"), "format", "--check", "."], cwd=project, env=env)
+    run([str(bin_dir / "ruff"), "check", "--no-cache", "."], cwd=project, env=env)
+    run([str(bin_dir / "ruff"), "format", "--check", "--no-cache", "."], cwd=project, env=env)
+
+
+def invoke_command(bin_dir: Path, manager: str, tools: Path) -> list[str]:
+    return [str(tools / "uv"), "run", "invoke"] if manager == "uv" else [str(bin_dir / "invoke")]
+
+
+def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path) -> str:
+    """A group's file in data/raw/ that the loader cannot read stops preprocessing; nothing is added to it."""
+    raw = project / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / FOREIGN_DATA).write_text("width,height,label\n3,4,box\n")
+    try:
+        proc = subprocess.run(
+            [*invoke_command(bin_dir, manager, tools), "preprocess-data"],
+            check=False,
+            cwd=project,
+            env=project_env(bin_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=STEP_TIMEOUT,
+        )
+        left = sorted(path.relative_to(raw).as_posix() for path in raw.rglob("*"))
+        problems = []
+        if proc.returncode == 0:
+            problems.append("preprocess-data exited 0")
+        problems += [
+            f"the error does not name {part!r}"
+            for part in (FOREIGN_DATA, "<class name>/<image files>", "`find_images`")
+            if part not in proc.stdout
+        ]
+        if left != [FOREIGN_DATA]:
+            problems.append(f"data/raw/ now holds {left[:5]} ({len(left)} entries)")
+        if (project / "data" / "processed").exists():
+            problems.append("data/processed/ was written")
+        if problems:
+            raise CheckError("; ".join(problems) + f":\n{proc.stdout[-2000:]}")
+    finally:
+        shutil.rmtree(project / "data")
+    message = next((line for line in proc.stdout.splitlines() if line.startswith("error:")), "")
+    return f"exit {proc.returncode}: {message[:90]}..."
 
 
 def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Path) -> str:
@@ -391,7 +583,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
 def check_pipeline(project: Path, bin_dir: Path, answers: dict[str, str], tools: Path) -> str:
     manager, hydra = answers["dependency_manager"], answers["hydra"] == "true"
     env = project_env(bin_dir)
-    invoke = [str(tools / "uv"), "run", "invoke"] if manager == "uv" else [str(bin_dir / "invoke")]
+    invoke = invoke_command(bin_dir, manager, tools)
     listing = run([*invoke, "--list"], cwd=project, env=env)
     expected = [*EXPECTED_TASKS, *OPTION_TASKS["api" if answers["api"] == "true" else ""]]
     expected += OPTION_TASKS["docs" if answers["docs"] == "true" else ""]
@@ -532,6 +724,22 @@ def check_dvc(project: Path, bin_dir: Path, answers: dict[str, str]) -> str:
     return f"pushed data/raw to {storage.name}"
 
 
+def check_dvc_later(project: Path, python: Path, tools: Path) -> str:
+    """A project made without DVC can turn it on by hand: `dvc init`, `dvc add data/raw`, then commit."""
+    dvc = [str(tools / "uv"), "tool", "run", "--from", "dvc", "dvc"]
+    env = uv_env(python)
+    run([*dvc, "init"], cwd=project, env=env)
+    run([*dvc, "add", "data/raw"], cwd=project, env=env)
+    # `git add` refuses ignored files, so this also proves .gitignore lets the pointer file through.
+    # (DVC writes data/.gitignore only when git does not ignore data/raw already.)
+    written = [path for path in (".dvc", ".dvcignore", "data/raw.dvc", "data/.gitignore") if (project / path).exists()]
+    run(["git", "add", *written], cwd=project)
+    inside = run(["git", "ls-files", "data/raw"], cwd=project).split()
+    if inside:
+        raise CheckError(f"git still tracks files inside data/raw: {inside[:5]}")
+    return "dvc init, dvc add data/raw and git add of its files passed"
+
+
 # ---------------------------------------------------------------- driver
 
 
@@ -572,6 +780,7 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
     step("option files", check_files, project, answers)
     step("python version", check_python_version, project, version)
     step("actionlint, hadolint, pre-commit config", check_static, project, tools)
+    step("torch from the CPU index on Linux", check_torch_source, project, manager)
     if static_only:
         step("ruff check + format", check_lint, project, tools)
         result.timings["total"] = time.monotonic() - started
@@ -584,25 +793,23 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
         bin_holder: list[Path] = []
 
         def do_install() -> str:
-            bin_holder.append(install(project, manager, python, tools))
-            return f"{manager} with {python}"
+            bin_dir, size = install(project, manager, python, tools)
+            bin_holder.append(bin_dir)
+            return f"{manager} with {python}; {size}"
 
         if step("install (README command)", do_install):
             bin_dir = bin_holder[0]
+            if manager == "uv":
+                step("tests workflow install, with and without uv.lock", check_ci_install, project, python, tools)
             step("ruff check + format", check_lint, project, bin_dir)
             step("pytest", check_tests, project, bin_dir, answers, combo_dir / "junit.xml")
-            if (
-                step(
-                    "pipeline (invoke tasks)",
-                    check_pipeline,
-                    project,
-                    bin_dir,
-                    answers,
-                    tools,
-                )
-                and answers["api"] == "true"
-            ):
-                step("API under uvicorn", check_api, project, bin_dir, answers["package_name"])
+            step("data/raw the loader cannot read is refused", check_foreign_data, project, bin_dir, manager, tools)
+            if step("pipeline (invoke tasks)", check_pipeline, project, bin_dir, answers, tools):
+                step("ruff check + format after the pipeline", check_lint, project, bin_dir)
+                if answers["api"] == "true":
+                    step("API under uvicorn", check_api, project, bin_dir, answers["package_name"])
+                if answers["dvc"] == "none":
+                    step("dvc init + dvc add data/raw later", check_dvc_later, project, python, tools)
             if answers["docs"] == "true":
                 step("mkdocs build --strict", check_docs, project, bin_dir)
             if answers["dvc"] != "none":
