@@ -364,9 +364,9 @@ def check_torch_source(project: Path, manager: str) -> str:
             problems.append(f"[[tool.uv.index]] has no explicit pytorch-cpu index at {CPU_INDEX}")
         switch = "delete the `torch = ...` line under `[tool.uv.sources]`"
     else:
-        options = [
-            line for line in (project / "requirements-torch.txt").read_text().splitlines() if line[:1] not in "#"
-        ]
+        index_file = project / "requirements-torch.txt"
+        lines = index_file.read_text().splitlines() if index_file.is_file() else []
+        options = [line for line in lines if line[:1] not in "#"]
         if options != [f"--extra-index-url {CPU_INDEX}"]:
             problems.append(f"requirements-torch.txt holds {options}, not the one CPU index line")
         if "-r requirements-torch.txt" not in (project / "requirements-dev.txt").read_text().splitlines():
@@ -521,8 +521,9 @@ def invoke_command(bin_dir: Path, manager: str, tools: Path) -> list[str]:
 
 def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path) -> str:
     """A group's file in data/raw/ that the loader cannot read stops preprocessing; nothing is added to it."""
-    raw = project / "data" / "raw"
-    raw.mkdir(parents=True)
+    data, raw = project / "data", project / "data" / "raw"
+    before = set(data.rglob("*")) if data.exists() else set()
+    raw.mkdir(parents=True, exist_ok=True)
     (raw / FOREIGN_DATA).write_text("width,height,label\n3,4,box\n")
     try:
         proc = subprocess.run(
@@ -545,14 +546,21 @@ def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path) 
             for part in (FOREIGN_DATA, "<class name>/<image files>", "`find_images`")
             if part not in proc.stdout
         ]
-        if left != [FOREIGN_DATA]:
+        if [name for name in left if not name.startswith(".")] != [FOREIGN_DATA]:
             problems.append(f"data/raw/ now holds {left[:5]} ({len(left)} entries)")
         if (project / "data" / "processed").exists():
             problems.append("data/processed/ was written")
         if problems:
             raise CheckError("; ".join(problems) + f":\n{proc.stdout[-2000:]}")
     finally:
-        shutil.rmtree(project / "data")
+        # Leave data/ as it was, so the pipeline starts from the generated project.
+        for path in sorted(set(data.rglob("*")) - before, reverse=True):
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink()
+        if not before and data.exists():
+            data.rmdir()
     message = next((line for line in proc.stdout.splitlines() if line.startswith("error:")), "")
     return f"exit {proc.returncode}: {message[:90]}..."
 
