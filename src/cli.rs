@@ -4,18 +4,20 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  findings: `report check` found answers to fix, `report html` a missing image,
-     `check --strict` a ticked box without evidence
-  2  bad input: arguments, answers, template manifest, destination conflict
-  3  the environment failed: I/O, permissions, git
-  130  interrupted (Ctrl-C); nothing was left behind";
+use crate::error::Exit;
+
+/// The exit-code table of `--help`, made from the one in `error.rs`.
+fn exit_codes() -> String {
+    let mut text = String::from("Exit codes:");
+    for exit in Exit::ALL {
+        text += &format!("\n  {}  {}", exit.code(), exit.meaning());
+    }
+    text
+}
 
 /// Start a machine-learning project that works on day one, then keep it on track.
 #[derive(Debug, Parser)]
-#[command(name = "dayone", version, about, after_help = EXIT_CODES)]
+#[command(name = "dayone", version, about, after_help = exit_codes())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -129,7 +131,9 @@ pub struct ReportHtmlArgs {
     /// A project folder, its reports/ folder, or the report file. Defaults to the current folder.
     pub path: Option<PathBuf>,
 
-    /// Write the page here instead of stdout.
+    /// Write the page here instead of stdout: a new path, or a regular file, which is
+    /// replaced whole and keeps its permissions. Anything else is refused (exit 2): a
+    /// symbolic link (pass its target instead), a folder, a FIFO or a device.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

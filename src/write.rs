@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
-use crate::template::plan::Plan;
+use crate::plan::Plan;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -67,11 +67,11 @@ pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
         });
     }
     let mut overwritten = Vec::new();
-    for file in &plan.files {
-        let target = dest.join(&file.path);
+    for path in plan.paths() {
+        let target = dest.join(path);
         // A parent that is a file, or a folder where a file must go, cannot be resolved by
         // overwriting, and --force never deletes.
-        for ancestor in Path::new(&file.path)
+        for ancestor in Path::new(path.as_str())
             .ancestors()
             .skip(1)
             .filter(|a| !a.as_os_str().is_empty())
@@ -81,28 +81,23 @@ pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
                 .symlink_metadata()
                 .is_ok_and(|m| m.file_type().is_symlink())
             {
-                return Err(Error::Usage(format!(
-                    "{} is a symbolic link; --force does not write through links (for {}), so move it away and retry",
-                    here.display(),
-                    file.path
-                )));
+                return Err(Error::ForceThroughLink {
+                    link: here,
+                    file: path.to_string(),
+                });
             }
             if here.is_file() {
-                return Err(Error::Usage(format!(
-                    "{} is a file, but the template needs a folder there (for {}); move it away and retry",
-                    here.display(),
-                    file.path
-                )));
+                return Err(Error::ForceFileInTheWay {
+                    path: here,
+                    file: path.to_string(),
+                });
             }
         }
         if target.is_dir() {
-            return Err(Error::Usage(format!(
-                "{} is a folder, but the template writes a file there; move it away and retry",
-                target.display()
-            )));
+            return Err(Error::ForceFolderInTheWay { path: target });
         }
         if target.exists() {
-            overwritten.push(file.path.clone());
+            overwritten.push(path.to_string());
         }
     }
     Ok(Destination::Existing { overwritten })
@@ -125,17 +120,17 @@ pub fn apply(
     let stage = tempfile::Builder::new()
         .prefix(".dayone-staging-")
         .tempdir_in(&stage_parent)
-        .map_err(|err| {
-            Error::Io(std::io::Error::new(
-                err.kind(),
-                format!("cannot write in {}: {err}", stage_parent.display()),
-            ))
+        .map_err(|source| Error::CannotWrite {
+            dir: stage_parent.clone(),
+            source,
         })?;
-    for file in &plan.files {
+    let mut folders = std::collections::HashSet::new();
+    for (path, file) in &plan.files {
         check_interrupt()?;
-        let target = stage.path().join(&file.path);
-        if let Some(parent) = target.parent() {
+        let target = stage.path().join(path);
+        if let Some(parent) = target.parent().filter(|p| !folders.contains(*p)) {
             fs_err::create_dir_all(parent)?;
+            folders.insert(parent.to_path_buf());
         }
         fs_err::write(&target, &file.contents)?;
         if file.executable {
@@ -173,11 +168,11 @@ fn replace_files(stage: &Path, dest: &Path, plan: &Plan) -> Result<()> {
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let mut created: Vec<PathBuf> = Vec::new();
     let result = (|| -> Result<()> {
-        for file in &plan.files {
-            let target = dest.join(&file.path);
+        for path in plan.paths() {
+            let target = dest.join(path);
             created.extend(create_parents(&target, dest)?);
             let saved = if target.symlink_metadata().is_ok() {
-                let saved = backup.path().join(&file.path);
+                let saved = backup.path().join(path);
                 fs_err::create_dir_all(saved.parent().expect("below the backup folder"))?;
                 fs_err::rename(&target, &saved)?;
                 Some(saved)
@@ -185,7 +180,7 @@ fn replace_files(stage: &Path, dest: &Path, plan: &Plan) -> Result<()> {
                 None
             };
             done.push((target.clone(), saved));
-            fs_err::rename(stage.join(&file.path), &target)?;
+            fs_err::rename(stage.join(path), &target)?;
         }
         Ok(())
     })();
@@ -205,29 +200,33 @@ fn replace_files(stage: &Path, dest: &Path, plan: &Plan) -> Result<()> {
 }
 
 /// Replace (or create) one file atomically: write a temporary file beside it, then rename it
-/// over the target. An existing file keeps its permissions; a failure leaves it untouched.
+/// over the target. An existing file keeps its permissions, a new one gets the usual
+/// read-write for all less the umask (0644 under umask 022), not the temporary file's 0600;
+/// a failure leaves the target untouched.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let in_dir = |e: std::io::Error| {
-        Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("cannot write in {}: {e}", dir.display()),
-        ))
+    let in_dir = |source| Error::CannotWrite {
+        dir: dir.to_path_buf(),
+        source,
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(in_dir)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(in_dir)?;
     temp.write_all(bytes).map_err(in_dir)?;
     if let Ok(meta) = std::fs::metadata(path) {
         fs_err::set_permissions(temp.path(), meta.permissions())?;
     }
-    temp.persist(path).map_err(|e| {
-        Error::Io(std::io::Error::new(
-            e.error.kind(),
-            format!("cannot replace {}: {}", path.display(), e.error),
-        ))
+    temp.persist(path).map_err(|e| Error::CannotReplace {
+        path: path.to_path_buf(),
+        source: e.error,
     })?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use console::Style;
 use serde::Serialize;
 
-use crate::Outcome;
+use super::Outcome;
 use crate::check::checklist::Week;
 use crate::check::{self, CheckResult, ItemResult, Status};
 use crate::cli::CheckArgs;

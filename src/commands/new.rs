@@ -1,126 +1,105 @@
-//! `dayone new`: answers → plan → staged write → git → summary.
+//! `dayone new`: settings → template → answers → plan (+ `.dayone.toml`) → staged write → git
+//! → summary.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use crate::Outcome;
-use crate::answers::{AnswersFile, UserConfig, git_config_value, parse_set_flags};
+use super::Outcome;
+use crate::answers::file::{ANSWERS_FILE, AnswersFile, Provenance};
+use crate::answers::resolve::{self, Given};
+use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::git;
+use crate::plan::{Plan, PlannedFile, RelPath};
 use crate::printer::Printer;
 use crate::prompt::{NoTerminal, Prompter, Terminal};
-use crate::questions::{self, Given};
-use crate::template::Template;
-use crate::template::engine::Engine;
-use crate::template::plan::{self, Plan};
+use crate::render::{DayoneVars, RenderInput, render_text};
+use crate::template::{Template, plan};
+use crate::value::Answers;
 use crate::write::{self, Destination};
 
 /// The template used when neither `--template` nor an answers file names one.
 pub const DEFAULT_TEMPLATE: &str = "mlops";
 
 pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
-    let mut engine = Engine::new();
     let answers_file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
-    let recorded = answers_file
-        .as_ref()
-        .and_then(|f| f.dayone.as_ref())
-        .and_then(|d| d.template.clone());
-    let template_name = args
-        .template
-        .clone()
-        .or_else(|| recorded.clone())
-        .unwrap_or_else(|| DEFAULT_TEMPLATE.into());
-    let template = Template::find(&template_name, &mut engine).map_err(|err| match (&err, &args.template, &args.answers) {
-        (Error::UnknownTemplate { name, .. }, None, Some(file)) => Error::Usage(format!(
-            "{} was made with template `{name}`, which is not built in; pass its folder with --template PATH",
-            file.display()
-        )),
-        _ => err,
-    })?;
-    if let (Some(found), Some(file)) = (&recorded, &args.answers) {
-        if *found != template.manifest.template.name {
-            return Err(Error::AnswersForOtherTemplate {
-                file: file.display().to_string(),
-                found: found.clone(),
-                expected: template.manifest.template.name.clone(),
-            });
-        }
-    }
-
-    if let (Some(file), Some(recorded)) = (
-        &args.answers,
-        answers_file.as_ref().and_then(|f| f.dayone.as_ref()),
-    ) {
-        let current = &template.manifest.template.version;
-        if let Some(version) = recorded.template_version.as_ref().filter(|v| *v != current) {
-            printer.warn(format!(
-                "{} was recorded with template version {version}; this is {current}, so the result may differ",
-                file.display()
-            ));
-        }
-    }
+    let template = find_template(&args, answers_file.as_ref(), printer)?;
     let given = gather(&args, &template, answers_file)?;
     let mut prompter: Box<dyn Prompter> = match (args.yes, Terminal::detect()) {
         (false, Some(terminal)) => Box::new(terminal),
         _ => Box::new(NoTerminal),
     };
-    let answers = questions::resolve(&template.manifest, &mut engine, &given, prompter.as_mut())?;
+    let answers = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
     let dest = destination(&args, &template, &answers)?;
     let git_wanted = !args.no_git && git_note(printer, &dest);
-    engine.set_destination(&dest, git_wanted);
-    let plan = plan::build(&template, &mut engine, &answers)?;
+    let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
+    let input = RenderInput {
+        answers: &answers,
+        dayone: &dayone,
+    };
+    let mut plan = plan::build(&template, &input)?;
+    add_answers_file(&mut plan, &template, &answers)?;
     let how = write::inspect(&dest, &plan, args.force)?;
 
     if args.dry_run {
         print_dry_run(printer, &dest, &plan, &how, git_wanted);
         return Ok(Outcome::Clean);
     }
-
-    let paths: Vec<String> = plan.files.iter().map(|f| f.path.clone()).collect();
-    let message = format!(
-        "Create project from template {} {} (dayone {})",
-        template.manifest.template.name,
-        template.manifest.template.version,
-        env!("CARGO_PKG_VERSION")
-    );
-    let fallback = author_fallback(&answers);
-    let mut author = None;
-    write::catch_interrupts();
-    let stage_git = git_wanted && !matches!(how, Destination::Existing { .. });
-    write::apply(&dest, &plan, &how, |staged| {
-        if stage_git {
-            author = Some(git::init_and_commit(
-                staged,
-                &paths,
-                &message,
-                (&fallback.0, &fallback.1),
-            )?);
-        }
-        Ok(())
-    })?;
-    if git_wanted && !stage_git {
-        author = Some(git::init_and_commit(
-            &dest,
-            &paths,
-            &message,
-            (&fallback.0, &fallback.1),
-        )?);
-    }
-
+    let fallback = author_fallback(&template, &answers);
+    let author = write_project(
+        &dest,
+        &template,
+        &plan,
+        &how,
+        git_wanted.then_some(&fallback),
+    )?;
     print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
-    if let Some(steps) = &template.manifest.template.next_steps {
-        let mut context = engine.base_context();
-        for (key, value) in &answers {
-            context.insert(key, value);
-        }
-        match engine.render_text("next_steps", steps, &context) {
-            Ok(text) => printer.info(format!("\n{}", text.trim_end())),
-            Err(message) => printer.warn(format!(
-                "the template's next steps could not be shown: {message}"
-            )),
-        }
-    }
+    print_next_steps(printer, &template, &input);
     Ok(Outcome::Clean)
+}
+
+/// `--template`, else the template the answers file names, else the default; an answers file
+/// for another template is refused.
+fn find_template(
+    args: &NewArgs,
+    answers_file: Option<&AnswersFile>,
+    printer: &Printer,
+) -> Result<Template> {
+    let recorded = answers_file.and_then(|f| f.dayone.as_ref());
+    let recorded_name = recorded.and_then(|d| d.template.clone());
+    let name = args
+        .template
+        .clone()
+        .or_else(|| recorded_name.clone())
+        .unwrap_or_else(|| DEFAULT_TEMPLATE.into());
+    let template = Template::find(&name).map_err(|err| match (err, &args.answers) {
+        (Error::UnknownTemplate { name, .. }, Some(file)) if args.template.is_none() => {
+            Error::RecordedTemplateNotBuiltin {
+                file: file.clone(),
+                name,
+            }
+        }
+        (err, _) => err,
+    })?;
+    let (Some(file), Some(recorded)) = (&args.answers, recorded) else {
+        return Ok(template);
+    };
+    if let Some(found) = recorded_name.filter(|found| *found != template.name()) {
+        return Err(Error::AnswersForOtherTemplate {
+            file: file.display().to_string(),
+            found,
+            expected: template.name().to_string(),
+        });
+    }
+    let current = &template.manifest.template.version;
+    if let Some(version) = recorded.template_version.as_ref().filter(|v| *v != current) {
+        printer.warn(format!(
+            "{} was recorded with template version {version}; this is {current}, so the result may differ",
+            file.display()
+        ));
+    }
+    Ok(template)
 }
 
 /// Collect every answer source except the terminal.
@@ -131,7 +110,7 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
         .variables
         .iter()
         .filter_map(|v| v.git_config.clone())
-        .filter_map(|key| git_config_value(&key).map(|value| (key, value)))
+        .filter_map(|key| git::config_value(&key).map(|value| (key, value)))
         .collect();
     Ok(Given {
         set: parse_set_flags(&args.set)?,
@@ -151,26 +130,17 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
     })
 }
 
-fn destination(
-    args: &NewArgs,
-    template: &Template,
-    answers: &questions::Answers,
-) -> Result<PathBuf> {
+fn destination(args: &NewArgs, template: &Template, answers: &Answers) -> Result<PathBuf> {
     if let Some(dir) = &args.dir {
         return Ok(dir.clone());
     }
     let var = template.manifest.template.directory_variable.as_deref();
-    let named = var
-        .and_then(|v| answers.iter().find(|(k, _)| k == v))
-        .map(|(_, value)| value.to_string());
-    named
+    var.and_then(|v| answers.get(v))
+        .map(ToString::to_string)
         .filter(|n| !n.is_empty())
         .map(PathBuf::from)
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "template `{}` does not name a project folder; give one: dayone new DIR",
-                template.name()
-            ))
+        .ok_or_else(|| Error::NoDirectory {
+            template: template.name().to_string(),
         })
 }
 
@@ -189,19 +159,77 @@ fn git_note(printer: &Printer, dest: &Path) -> bool {
     }
 }
 
-/// Author for the first commit when git config has none: the template's author answers.
-fn author_fallback(answers: &questions::Answers) -> (String, String) {
-    let get = |key: &str| {
-        answers
+/// `.dayone.toml` joins the plan here: it records the render, it is not part of the template.
+fn add_answers_file(plan: &mut Plan, template: &Template, answers: &Answers) -> Result<()> {
+    let path = RelPath::from_components(&[ANSWERS_FILE.to_string()]).expect("a plain name");
+    if plan.files.contains_key(&path) {
+        return Err(Error::Render {
+            template: template.name().to_string(),
+            file: ANSWERS_FILE.to_string(),
+            message: format!("{ANSWERS_FILE} is written by dayone; remove it from the template"),
+        });
+    }
+    let meta = &template.manifest.template;
+    let provenance = Provenance::current(&meta.name, &meta.version);
+    let text = AnswersFile::render(&provenance, answers);
+    plan.files.insert(
+        path,
+        PlannedFile {
+            contents: Cow::Owned(text.into_bytes()),
+            executable: false,
+        },
+    );
+    Ok(())
+}
+
+/// Stage, commit (for a new or empty folder the repository is made in the staging folder, so
+/// it arrives with the files), and move into place. Returns the commit's author.
+fn write_project(
+    dest: &Path,
+    template: &Template,
+    plan: &Plan,
+    how: &Destination,
+    git: Option<&git::Fallback>,
+) -> Result<Option<String>> {
+    let meta = &template.manifest.template;
+    let message = format!(
+        "Create project from template {} {} (dayone {})",
+        meta.name,
+        meta.version,
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut author = None;
+    write::catch_interrupts();
+    let in_stage = !matches!(how, Destination::Existing { .. });
+    write::apply(dest, plan, how, |staged| {
+        if let Some(fallback) = git.filter(|_| in_stage) {
+            author = Some(git::init_and_commit(staged, plan, &message, fallback)?);
+        }
+        Ok(())
+    })?;
+    if let Some(fallback) = git.filter(|_| !in_stage) {
+        author = Some(git::init_and_commit(dest, plan, &message, fallback)?);
+    }
+    Ok(author)
+}
+
+/// The author for the first commit when git config has none: the answers of the variables the
+/// manifest fills from `user.name` and `user.email`.
+fn author_fallback(template: &Template, answers: &Answers) -> git::Fallback {
+    let answer_for = |key: &str| {
+        template
+            .manifest
+            .variables
             .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.to_string())
+            .find(|v| v.git_config.as_deref() == Some(key))
+            .and_then(|v| answers.get(&v.name))
+            .map(ToString::to_string)
             .filter(|v| !v.is_empty())
     };
-    (
-        get("author_name").unwrap_or_else(|| "dayone".into()),
-        get("author_email").unwrap_or_else(|| "dayone@localhost".into()),
-    )
+    git::Fallback {
+        name: answer_for("user.name").unwrap_or_else(|| "dayone".into()),
+        email: answer_for("user.email").unwrap_or_else(|| "dayone@localhost".into()),
+    }
 }
 
 fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination, git: bool) {
@@ -214,13 +242,13 @@ fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination,
         plan.files.len(),
         dest.display()
     );
-    for file in &plan.files {
-        let verb = if overwritten.contains(&file.path) {
+    for path in plan.paths() {
+        let verb = if overwritten.iter().any(|o| o == path.as_str()) {
             "overwrite"
         } else {
             "create"
         };
-        out += &format!("  {verb:<9} {}\n", file.path);
+        out += &format!("  {verb:<9} {path}\n");
     }
     for skipped in &plan.skipped {
         out += &format!("  {:<9} {skipped} (its condition is false)\n", "skip");
@@ -241,8 +269,8 @@ fn print_summary(
     how: &Destination,
     author: Option<&str>,
 ) {
-    for file in &plan.files {
-        printer.detail(format!("  wrote {}", file.path));
+    for path in plan.paths() {
+        printer.detail(format!("  wrote {path}"));
     }
     let meta = &template.manifest.template;
     printer.info(format!(
@@ -268,5 +296,17 @@ fn print_summary(
         printer.info(format!(
             "Initialised git on branch main with a first commit by {author}."
         ));
+    }
+}
+
+fn print_next_steps(printer: &Printer, template: &Template, input: &RenderInput) {
+    let Some(steps) = &template.manifest.template.next_steps else {
+        return;
+    };
+    match render_text("next_steps", steps, input) {
+        Ok(text) => printer.info(format!("\n{}", text.trim_end())),
+        Err(message) => printer.warn(format!(
+            "the template's next steps could not be shown: {message}"
+        )),
     }
 }

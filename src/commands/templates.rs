@@ -2,27 +2,25 @@
 
 use serde_json::json;
 
-use crate::Outcome;
+use super::Outcome;
 use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::printer::Printer;
 use crate::template::Template;
-use crate::template::engine::Engine;
 use crate::template::source::Source;
 
 pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
-    let mut engine = Engine::new();
     match args.name {
-        None => list(&mut engine, args.json, printer)?,
-        Some(name) => show(&Template::find(&name, &mut engine)?, args.json, printer),
+        None => list(args.json, printer)?,
+        Some(name) => show(&Template::find(&name)?, args.json, printer),
     }
     Ok(Outcome::Clean)
 }
 
-fn list(engine: &mut Engine, as_json: bool, printer: &Printer) -> Result<()> {
+fn list(as_json: bool, printer: &Printer) -> Result<()> {
     let mut templates = Vec::new();
     for name in Source::builtin_names() {
-        templates.push(Template::find(name, engine)?);
+        templates.push(Template::find(name)?);
     }
     if as_json {
         let items: Vec<_> = templates

@@ -134,7 +134,7 @@ mod tests {
         fs_err::write(&file, b"Answer: ok \xff\xfe rest").unwrap();
         match read(&file) {
             Err(err @ Error::ReportNotUtf8 { offset: 11, .. }) => {
-                assert_eq!(err.exit_code(), crate::error::EXIT_BAD_INPUT);
+                assert_eq!(err.exit(), crate::error::Exit::BadInput);
                 assert!(err.to_string().contains("README.md"));
             }
             other => panic!("expected ReportNotUtf8 at 11, got {other:?}"),
