@@ -1,7 +1,8 @@
-//! The built-in template's output, seen from dayone's side: the rendered plan as a snapshot,
-//! and the report's ticks agreeing with `dayone check` right after `dayone new`. (Running the
-//! generated projects themselves — install, lint, tests, pipeline, API — is
-//! scripts/verify_template.py's job, called by scripts/test.)
+//! The built-in template's output, seen from dayone's side: the rendered plan as a snapshot, the
+//! README's day-1 section, the layout every project gets, the next steps, and the report's ticks
+//! agreeing with `dayone check` right after `dayone new`. (Running the generated projects
+//! themselves — install, lint, tests, pipeline, API — is scripts/verify_template.py's job, called
+//! by scripts/test.)
 
 use serde_json::Value;
 
@@ -78,6 +79,128 @@ fn every_option_on_renders_these_paths() {
     insta::assert_snapshot!("all_options_paths", paths.join("\n"));
 }
 
+/// The text of `dayone new NAME --yes ARGS…` on stdout and stderr, next steps included.
+fn new_output(env: &TestEnv, name: &str, args: &[&str]) -> String {
+    let mut cmd = env.dayone(["new", name, "--yes"]);
+    cmd.args(args);
+    let output = cmd.output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
+}
+
+#[test]
+fn readme_opens_with_the_project_description_to_fill_in() {
+    let env = TestEnv::new();
+    generate(
+        &env,
+        "leaves",
+        &["description=Tell healthy leaves from sick ones."],
+        &["--no-git"],
+    );
+    let readme = std::fs::read_to_string(env.work().join("leaves/README.md")).unwrap();
+    let headings: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.starts_with('#'))
+        .take(7)
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "# leaves",
+            "## Project description",
+            "### Goal",
+            "### Framework",
+            "### Data",
+            "### Models",
+            "## The generated code"
+        ]
+    );
+    let start = readme.find("## Project description").unwrap();
+    let end = readme.find("## The generated code").unwrap();
+    let section = &readme[start..end];
+    let intro = &section[..section.find("### Goal").unwrap()];
+    assert!(
+        intro.contains("\nTell healthy leaves from sick ones.\n"),
+        "{intro}"
+    );
+    for part in section.split("\n### ").skip(1) {
+        let (title, body) = part.split_once('\n').unwrap();
+        let paragraphs: Vec<&str> = body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        assert_eq!(paragraphs.len(), 1, "{title}: one placeholder paragraph");
+        assert!(paragraphs[0].starts_with("TODO: "), "{title}: {body}");
+    }
+}
+
+#[test]
+fn every_project_has_configs_and_nothing_tracked_inside_data() {
+    let env = TestEnv::new();
+    for (name, sets, config) in [
+        ("plain", &[][..], "configs/train.yaml"),
+        ("hydra", &["hydra=true"][..], "configs/config.yaml"),
+        ("dvc", &["dvc=local"][..], "configs/train.yaml"),
+    ] {
+        generate(&env, name, sets, &["--no-git"]);
+        let paths: Vec<String> = tree(&env.work().join(name))
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert!(paths.iter().any(|p| p == config), "{name}: {paths:?}");
+        let in_data: Vec<&String> = paths.iter().filter(|p| p.starts_with("data/")).collect();
+        assert!(
+            in_data.is_empty(),
+            "{name}: DVC cannot take over {in_data:?}"
+        );
+    }
+    let plain = tree(&env.work().join("plain"));
+    assert!(
+        !plain
+            .iter()
+            .any(|(path, _)| path.starts_with("configs/model"))
+    );
+}
+
+#[test]
+fn next_steps_name_the_workflows_the_python_version_and_the_lock() {
+    let env = TestEnv::new();
+    let docs = new_output(&env, "with-docs", &["--no-git", "--set", "docs=true"]);
+    assert!(
+        docs.contains("the tests, linting and docs workflows should pass"),
+        "{docs}"
+    );
+    assert!(!docs.contains("both"), "{docs}");
+    assert!(
+        docs.contains("# commit uv.lock with the project"),
+        "without git the lock still has to be committed: {docs}"
+    );
+    let plain = new_output(&env, "plain", &[]);
+    assert!(
+        plain.contains("the tests and linting workflows should pass"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("\n  git add uv.lock && git commit"),
+        "{plain}"
+    );
+    let pip = new_output(
+        &env,
+        "with-pip",
+        &[
+            "--no-git",
+            "--set",
+            "dependency_manager=pip",
+            "--set",
+            "python_version=3.11",
+        ],
+    );
+    assert!(pip.contains("\n  python3.11 -m venv .venv"), "{pip}");
+    assert!(pip.contains("py -3.11 -m venv .venv"), "{pip}");
+    assert!(!pip.contains("uv.lock"), "{pip}");
+}
+
 #[test]
 fn report_ticks_agree_with_check_right_after_new() {
     let env = TestEnv::new();
@@ -96,7 +219,18 @@ fn report_ticks_agree_with_check_right_after_new() {
             Value::Array(vec![]),
             "{name}"
         );
-        assert_eq!(json["evidence_not_ticked"], Value::Array(vec![]), "{name}");
+        // Without Hydra, configs/train.yaml is evidence of experiment configs, but the report
+        // pre-ticks that box only with Hydra; `check --fix-report` offers the tick.
+        let not_ticked: &[&str] = if sets.contains(&"hydra=true") {
+            &[]
+        } else {
+            &["experiment-configs"]
+        };
+        assert_eq!(
+            json["evidence_not_ticked"],
+            serde_json::json!(not_ticked),
+            "{name}"
+        );
         let unknown = json["report"]["unknown"].as_array().map_or(0, Vec::len);
         assert_eq!(unknown, 0, "{name}: every box maps to an item");
         env.dayone(["check", name, "--strict"]).assert().success();
@@ -116,6 +250,7 @@ fn report_ticks_agree_with_check_right_after_new() {
             "cli-and-tasks",
             "dockerfiles",
             "docker-build",
+            "experiment-configs",
             "logging",
             "tests-data",
             "tests-model",
@@ -133,7 +268,6 @@ fn report_ticks_agree_with_check_right_after_new() {
     assert_eq!(
         added,
         [
-            "experiment-configs",
             "hydra",
             "wandb",
             "lightning",

@@ -19,9 +19,9 @@ PTY = sys.platform != "win32"
 
 @task
 def requirements(ctx: Context) -> None:
-    """Install the project and what it needs to run."""
+    """Install the project and what it needs to run (torch from where requirements-torch.txt says)."""
     ctx.run("python -m pip install -U pip", echo=True, pty=PTY)
-    ctx.run("pip install -r requirements.txt -e .", echo=True, pty=PTY)
+    ctx.run("pip install -r requirements-torch.txt -r requirements.txt -e .", echo=True, pty=PTY)
 
 
 @task(requirements)

@@ -17,9 +17,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 
 COPY pyproject.toml uv.lock README.md ./
 COPY src/ src/
-{%- if hydra %}
 COPY configs/ configs/
-{%- endif %}
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --locked --no-dev
 
@@ -32,15 +30,14 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 
-# Dependencies first, so that code changes do not reinstall them.
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+# Dependencies first, so that code changes do not reinstall them. requirements-torch.txt picks
+# torch's CPU build.
+COPY requirements.txt requirements-torch.txt ./
+RUN pip install -r requirements-torch.txt -r requirements.txt
 
 COPY pyproject.toml README.md ./
 COPY src/ src/
-{%- if hydra %}
 COPY configs/ configs/
-{%- endif %}
 RUN pip install --no-deps -e .
 {%- endif %}
 {%- if tracking == "wandb" %}

@@ -4,13 +4,19 @@ from pathlib import Path
 
 import pytest
 import torch
+{%- if not hydra %}
+import yaml
+{%- endif %}
 {%- if training == "pytorch" %}
 from torch import nn
+{%- endif %}
+{%- if not hydra %}
+from typer.testing import CliRunner
 {%- endif %}
 
 from {{ package_name }}.data import load_split
 from {{ package_name }}.model import Classifier, load_checkpoint
-from {{ package_name }}.train import {% if training == "lightning" %}LitClassifier, train{% else %}train, train_step{% endif %}
+from {{ package_name }}.train import {% if training == "lightning" %}LitClassifier, {% endif %}{% if not hydra %}app, load_settings, {% endif %}train{% if training == "pytorch" %}, train_step{% endif %}
 
 
 def test_one_training_step_lowers_the_loss(processed_dir: Path) -> None:
@@ -60,4 +66,42 @@ def test_hydra_config_composes_with_overrides() -> None:
         cfg = compose(config_name="config", overrides=["training.epochs=1", "model=wide"])
     assert cfg.training.epochs == 1
     assert list(cfg.model.channels) == [32, 64]
+{%- else %}
+
+
+def test_settings_come_from_the_file_and_options_override_them(tmp_path: Path) -> None:
+    config = tmp_path / "train.yaml"
+    config.write_text("epochs: 4\nlr: 0.01\nchannels: [8, 16]\nmodel_path: elsewhere/model.pt\n")
+    settings = load_settings(config, epochs=1, lr=None)
+    assert settings == {"epochs": 1, "lr": 0.01, "channels": (8, 16), "model_path": Path("elsewhere/model.pt")}
+
+
+def test_training_uses_the_settings_file(processed_dir: Path, tmp_path: Path) -> None:
+    model_path = tmp_path / "from-config" / "model.pt"
+    config = tmp_path / "train.yaml"
+    settings = {"processed_dir": str(processed_dir), "model_path": str(model_path), "epochs": 1, "channels": [4, 8]}
+    config.write_text(yaml.safe_dump(settings))
+    result = CliRunner().invoke(app, ["--config", str(config), "--batch-size", "16"])
+    assert result.exit_code == 0, result.output
+    _, checkpoint = load_checkpoint(model_path)
+    assert checkpoint["hparams"]["channels"] == [4, 8]
+
+
+def test_the_shipped_settings_file_is_valid() -> None:
+    settings = load_settings(Path(__file__).resolve().parents[1] / "configs" / "train.yaml")
+    assert settings["model_path"] == Path("models/model.pt")
+    assert settings["epochs"] >= 1
+
+
+def test_an_unknown_setting_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "train.yaml"
+    config.write_text("epoch: 3\n")
+    with pytest.raises(ValueError, match=r"unknown settings \['epoch'\]"):
+        load_settings(config)
+
+
+def test_a_missing_settings_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--config", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2
+    assert "missing.yaml does not exist" in result.output
 {%- endif %}

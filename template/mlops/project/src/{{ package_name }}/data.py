@@ -1,13 +1,15 @@
 """Create, load and preprocess the image dataset.
 
 Raw data lives in ``data/raw/<class name>/<image files>``: one folder per class, in any image
-format Pillow can read. Copy your own data into that layout (or change ``find_images``) and
-the rest of the pipeline works unchanged. When ``data/raw`` holds no images, ``preprocess``
-first writes a small synthetic dataset of drawn shapes, so everything runs offline.
+format Pillow can read. Copy your own data into that layout (or change ``find_images`` and
+``load_image``) and the rest of the pipeline works unchanged. Only when ``data/raw`` is empty does
+the ``preprocess`` command first write a small synthetic dataset of drawn shapes, so everything runs
+offline; files it cannot read stop it with an error instead.
 """
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,6 +30,10 @@ SHAPES = ("circle", "square", "triangle", "cross")
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
 
 app = typer.Typer(help="Create and preprocess the dataset.", no_args_is_help=True)
+
+
+class RawDataError(ValueError):
+    """The raw folder holds data, but not in the layout this loader reads."""
 
 
 def draw_shape(shape: str, rng: np.random.Generator, size: int = IMAGE_SIZE) -> Image.Image:
@@ -65,6 +71,26 @@ def synthesize(raw_dir: Path, per_class: int = 600, seed: int = 0, size: int = I
     return per_class * len(SHAPES)
 
 
+def visible_files(raw_dir: Path) -> Iterator[Path]:
+    """Every file below ``raw_dir`` except hidden ones (``.gitkeep``, ``.DS_Store``, ...)."""
+    if not raw_dir.is_dir():
+        return
+    for path in sorted(raw_dir.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
+            yield path
+
+
+def ensure_raw_data(raw_dir: Path = RAW_DIR, per_class: int = 600, seed: int = 0) -> bool:
+    """Write the synthetic dataset into ``raw_dir`` only if it holds no files; return whether it did.
+
+    A folder with any data in it is left alone, so your own data is never mixed with drawn shapes.
+    """
+    if next(visible_files(raw_dir), None) is not None:
+        return False
+    synthesize(raw_dir, per_class=per_class, seed=seed)
+    return True
+
+
 def find_images(raw_dir: Path) -> dict[str, list[Path]]:
     """Map each class (a sub-folder of ``raw_dir`` holding images) to its sorted image files."""
     if not raw_dir.is_dir():
@@ -100,11 +126,12 @@ def preprocess(
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
     classes = find_images(raw_dir)
+    images_found = {path for files in classes.values() for path in files}
+    others = [path.relative_to(raw_dir).as_posix() for path in visible_files(raw_dir) if path not in images_found]
     if len(classes) < 2:
-        raise ValueError(
-            f"{raw_dir} must hold at least two class folders with images (found {len(classes)}); "
-            "use the layout data/raw/<class name>/<image files>"
-        )
+        raise RawDataError(layout_problem(raw_dir, list(classes), others))
+    if others:
+        logger.warning("Ignored files in %s that are not images in a class folder: %s", raw_dir, some_of(others))
     images = torch.stack([load_image(path, size) for files in classes.values() for path in files])
     labels = torch.tensor([label for label, files in enumerate(classes.values()) for _ in files])
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
@@ -127,6 +154,29 @@ def preprocess(
         len(splits["test"]),
     )
     return meta
+
+
+def some_of(names: list[str], shown: int = 3) -> str:
+    """The first few ``names`` and how many more there are."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def layout_problem(raw_dir: Path, classes: list[str], others: list[str]) -> str:
+    """Explain what is in ``raw_dir``, which layout the loader expects and what to change for other data."""
+    if classes:
+        found = f"only one class folder of images ({classes[0]})"
+    elif others:
+        found = f"files this loader cannot read ({some_of(others)})"
+    else:
+        found = "no data"
+    return (
+        f"{raw_dir} holds {found}. The loader expects at least two class folders with images in them: "
+        f"{raw_dir}/<class name>/<image files>. Put your data in that layout, or rewrite `find_images` (which "
+        "files make up each class) and `load_image` (how one file becomes a tensor) in "
+        "src/{{ package_name }}/data.py to read it; for data that is not one file per example, rewrite "
+        "`preprocess` itself, keeping the train.pt, test.pt and meta.json it writes."
+    )
 
 
 def _processed_file(processed_dir: Path, name: str) -> Path:
@@ -165,12 +215,15 @@ def preprocess_command(
     test_fraction: float = 0.2,
     seed: int = 0,
 ) -> None:
-    """Preprocess RAW_DIR into PROCESSED_DIR, writing the synthetic dataset first if RAW_DIR has no images."""
+    """Preprocess RAW_DIR into PROCESSED_DIR, writing the synthetic dataset first if RAW_DIR is empty."""
     configure_logging()
-    if not find_images(raw_dir):
-        logger.info("No images in %s: writing the synthetic dataset there first", raw_dir)
-        synthesize(raw_dir, seed=seed)
-    preprocess(raw_dir, processed_dir, size=image_size, test_fraction=test_fraction, seed=seed)
+    if ensure_raw_data(raw_dir, seed=seed):
+        logger.info("%s was empty: wrote the synthetic dataset there first", raw_dir)
+    try:
+        preprocess(raw_dir, processed_dir, size=image_size, test_fraction=test_fraction, seed=seed)
+    except RawDataError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from error
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
 """Train the classifier on the preprocessed data and save it to ``models/``."""
-
+{% if not hydra %}
+import inspect
+{%- endif %}
 import logging
 {%- if tracking == "wandb" %}
 import os
 {%- endif %}
 from pathlib import Path
+{%- if not hydra %}
+from typing import Any
+{%- endif %}
 {% if hydra %}
 import hydra
 {%- endif %}
@@ -14,6 +19,9 @@ import typer
 {%- endif %}
 {%- if tracking == "wandb" and training == "pytorch" %}
 import wandb
+{%- endif %}
+{%- if not hydra %}
+import yaml
 {%- endif %}
 {%- if training == "lightning" %}
 from lightning import LightningModule, Trainer
@@ -35,8 +43,14 @@ from {{ package_name }}.model import Classifier, save_checkpoint
 logger = logging.getLogger(__name__)
 
 MODEL_PATH = Path("models/model.pt")
+{%- if not hydra %}
+CONFIG_PATH = Path("configs/train.yaml")
+{%- endif %}
 {%- if tracking == "wandb" %}
 WANDB_PROJECT = "{{ project_name }}"
+# wandb writes each run into a `wandb/` folder below this one. Keeping it out of the project's top
+# folder keeps it from looking like a Python package called `wandb` there.
+RUNS_DIR = Path("logs")
 {%- endif %}
 {%- if not hydra %}
 
@@ -117,7 +131,7 @@ def train(
     logger.info("Training on %d images with %s", len(dataset), config)
 {%- if training == "pytorch" %}
 {%- if tracking == "wandb" %}
-    run = wandb.init(project=WANDB_PROJECT, config=config, mode=os.environ.get("WANDB_MODE", "offline"))
+    run = wandb.init(project=WANDB_PROJECT, config=config, dir=RUNS_DIR, mode=os.environ.get("WANDB_MODE", "offline"))
 {%- endif %}
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
@@ -132,7 +146,9 @@ def train(
 {%- endif %}
 {%- else %}
 {%- if tracking == "wandb" %}
-    run_logger = WandbLogger(project=WANDB_PROJECT, config=config, mode=os.environ.get("WANDB_MODE", "offline"))
+    run_logger = WandbLogger(
+        project=WANDB_PROJECT, config=config, save_dir=RUNS_DIR, mode=os.environ.get("WANDB_MODE", "offline")
+    )
 {%- endif %}
     trainer = Trainer(
         max_epochs=epochs,
@@ -174,18 +190,55 @@ if __name__ == "__main__":
     main()
 {%- else %}
 
+def load_settings(config: Path, **overrides: Any) -> dict[str, Any]:
+    """Read the training settings from the YAML file ``config``, then apply the ``overrides`` that are not None.
+
+    The file may set any parameter of ``train``; anything it leaves out keeps ``train``'s default.
+    """
+    if not config.is_file():
+        raise FileNotFoundError(f"{config} does not exist: pass --config with a YAML file of training settings")
+    settings = yaml.safe_load(config.read_text()) or {}
+    if not isinstance(settings, dict):
+        raise ValueError(f"{config} must hold settings as `name: value` lines")
+    known = list(inspect.signature(train).parameters)
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise ValueError(f"{config} has unknown settings {unknown}; use some of {known}")
+    settings.update({name: value for name, value in overrides.items() if value is not None})
+    for name in ("processed_dir", "model_path"):
+        if name in settings:
+            settings[name] = Path(settings[name])
+    if "channels" in settings:
+        settings["channels"] = tuple(settings["channels"])
+    return settings
+
+
 @app.command()
 def main(
-    processed_dir: Path = PROCESSED_DIR,
-    model_path: Path = MODEL_PATH,
-    epochs: int = 3,
-    batch_size: int = 64,
-    lr: float = 1e-3,
-    seed: int = 0,
+    config: Path = CONFIG_PATH,
+    processed_dir: Path | None = None,
+    model_path: Path | None = None,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    lr: float | None = None,
+    seed: int | None = None,
 ) -> None:
-    """Train the model and save it to MODEL_PATH."""
+    """Train with the settings in CONFIG and save the model; each option given here overrides the file."""
     configure_logging()
-    train(processed_dir, model_path, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+    try:
+        settings = load_settings(
+            config,
+            processed_dir=processed_dir,
+            model_path=model_path,
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+            seed=seed,
+        )
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from error
+    train(**settings)
 
 
 if __name__ == "__main__":
