@@ -49,6 +49,18 @@ pub struct Files {
     pub exclude: Vec<String>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Folders beside `project/` laid over it when their condition holds, in order: a layer's
+    /// file replaces the tree's file (or an earlier layer's) at the same path, or adds one.
+    #[serde(default)]
+    pub layers: Vec<Layer>,
+}
+
+/// A folder of files laid over the tree for some answers, e.g. one per kind of data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub when: String,
+    pub folder: String,
 }
 
 /// Paths included only when an expression over the answers holds.
@@ -188,6 +200,23 @@ impl Manifest {
             }
             if rule.paths.is_empty() {
                 problems.push(format!("[[files.rules]] #{}: `paths` is empty", i + 1));
+            }
+        }
+        for (i, layer) in self.files.layers.iter().enumerate() {
+            let here = format!("[[files.layers]] #{}", i + 1);
+            if let Err(msg) = eval_bool(&layer.when, &input) {
+                problems.push(format!("{here}: `when = \"{}\"`: {msg}", layer.when));
+            }
+            let plain = layer
+                .folder
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..");
+            if !plain || layer.folder == crate::template::TREE_DIR {
+                problems.push(format!(
+                    "{here}: `folder = \"{}\"` must name a folder beside `{}/`, inside the template",
+                    layer.folder,
+                    crate::template::TREE_DIR
+                ));
             }
         }
         let all_globs = self

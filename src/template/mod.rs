@@ -53,6 +53,19 @@ impl Template {
             Source::Builtin(_) => Manifest::read(&file, &text)?,
             Source::Folder(_) => Manifest::load(&file, &text)?,
         };
+        let missing: Vec<String> = manifest
+            .files
+            .layers
+            .iter()
+            .filter(|layer| !source.has_folder(&layer.folder))
+            .map(|layer| format!("[[files.layers]] folder `{}` does not exist", layer.folder))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Manifest {
+                file,
+                problems: missing,
+            });
+        }
         Ok(Self { manifest, source })
     }
 
@@ -75,16 +88,27 @@ mod tests {
 
     use super::*;
 
-    /// The content hash of a built-in template: its manifest and every file of its tree.
+    /// The content hash of a built-in template: its manifest and every file of its tree and
+    /// of its layers.
     fn content_hash(name: &str) -> String {
-        let source = Source::builtin(name).unwrap();
+        let template = Template::find(name).unwrap();
         let mut hash = Sha1::new();
-        hash.update(source.manifest_text().unwrap().1.as_bytes());
-        for file in source.files().unwrap() {
-            hash.update(file.path.as_bytes());
-            hash.update([0]);
-            hash.update(&file.bytes);
-            hash.update([0]);
+        hash.update(template.source.manifest_text().unwrap().1.as_bytes());
+        let folders = std::iter::once(TREE_DIR.to_string()).chain(
+            template
+                .manifest
+                .files
+                .layers
+                .iter()
+                .map(|l| l.folder.clone()),
+        );
+        for folder in folders {
+            for file in template.source.files_of(&folder).unwrap() {
+                hash.update(format!("{folder}/{}", file.path).as_bytes());
+                hash.update([0]);
+                hash.update(&file.bytes);
+                hash.update([0]);
+            }
         }
         hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }

@@ -24,7 +24,7 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
     let mut plan = Plan::default();
     // Files to render: (source path, text, output path); their bytes are filled in below.
     let mut to_render: Vec<(String, String, RelPath)> = Vec::new();
-    for file in template.source.files()? {
+    for file in layered_files(template, input)? {
         if selection.excluded.is_match(&file.path) {
             continue;
         }
@@ -73,6 +73,30 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
         plan.files.get_mut(path).expect("planned above").contents = Cow::Owned(text.into_bytes());
     }
     Ok(plan)
+}
+
+/// The tree's files with every active layer laid over it, in order; a layer's file replaces the
+/// one at the same path. Paths stay relative to their folder, so rules and globs apply alike.
+fn layered_files(template: &Template, input: &RenderInput) -> Result<Vec<SourceFile>> {
+    let render_error = |message: String| Error::Render {
+        template: template.name().to_string(),
+        file: "template.toml".to_string(),
+        message,
+    };
+    let mut files: std::collections::BTreeMap<String, SourceFile> = template
+        .source
+        .files()?
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
+    for layer in &template.manifest.files.layers {
+        if eval_bool(&layer.when, input).map_err(render_error)? {
+            for file in template.source.files_of(&layer.folder)? {
+                files.insert(file.path.clone(), file);
+            }
+        }
+    }
+    Ok(files.into_values().collect())
 }
 
 /// Which source paths the manifest's `[files]` rules select, for one set of answers.

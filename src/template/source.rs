@@ -68,15 +68,29 @@ impl Source {
 
     /// Every file of the tree, sorted by path.
     pub fn files(&self) -> Result<Vec<SourceFile>> {
+        self.files_of(TREE_DIR)
+    }
+
+    /// Whether the template has a folder `name` beside its manifest.
+    pub fn has_folder(&self, name: &str) -> bool {
+        match self {
+            Source::Builtin(dir) => dir.get_dir(dir.path().join(name)).is_some(),
+            Source::Folder(root) => root.join(name).is_dir(),
+        }
+    }
+
+    /// Every file of the folder `name` beside the manifest (the tree, or a layer), sorted by
+    /// path, with paths relative to that folder.
+    pub fn files_of(&self, name: &str) -> Result<Vec<SourceFile>> {
         let mut files = match self {
             Source::Builtin(dir) => {
                 let mut out = Vec::new();
-                if let Some(tree) = dir.get_dir(dir.path().join(TREE_DIR)) {
+                if let Some(tree) = dir.get_dir(dir.path().join(name)) {
                     collect_embedded(tree, tree.path(), &mut out);
                 }
                 out
             }
-            Source::Folder(root) => read_folder(&root.join(TREE_DIR))?,
+            Source::Folder(root) => read_folder(&root.join(name))?,
         };
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)

@@ -548,3 +548,68 @@ fn an_interrupt_while_writing_leaves_nothing_behind() {
     );
     assert_eq!(entries(&env.work()), ["huge"]);
 }
+
+#[test]
+fn layers_replace_and_add_files_for_the_answers_that_turn_them_on() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "tpl");
+    let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
+    std::fs::write(
+        tpl.join("template.toml"),
+        format!(
+            "{manifest}\n[[files.layers]]\nwhen = \"flavour == 'fancy'\"\nfolder = \"fancy\"\n\n\
+             [[files.layers]]\nwhen = \"api\"\nfolder = \"with-api\"\n"
+        ),
+    )
+    .unwrap();
+    env.write("tpl/fancy/README.md", "# {{ name }}, the fancy one\n");
+    env.write("tpl/fancy/extra.txt", "only when fancy\n");
+    env.write(
+        "tpl/fancy/src/{{ package }}/api.py",
+        "FANCY_PORT = {{ port }}\n",
+    );
+    env.write("tpl/with-api/extra.txt", "api wins: later layers win\n");
+    let make = |dir: &str, sets: &[&str]| {
+        let mut cmd = env.dayone(["new", dir, "--yes", "--quiet", "--no-git", "--template"]);
+        cmd.arg(&tpl);
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        cmd.assert().success();
+        env.work().join(dir)
+    };
+    let plain = make("plain", &[]);
+    assert_eq!(
+        std::fs::read_to_string(plain.join("README.md")).unwrap(),
+        "# plain\nFlavour: plain\n"
+    );
+    assert!(!plain.join("extra.txt").exists());
+    let fancy = make("fancy-one", &["flavour=fancy"]);
+    assert_eq!(
+        std::fs::read_to_string(fancy.join("README.md")).unwrap(),
+        "# fancy-one, the fancy one\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(fancy.join("extra.txt")).unwrap(),
+        "only when fancy\n"
+    );
+    // The tree's rules apply to a layer's files too: api.py only with the API.
+    assert!(!fancy.join("src/fancy_one/api.py").exists());
+    let both = make("both", &["flavour=fancy", "api=true"]);
+    assert_eq!(
+        std::fs::read_to_string(both.join("src/both/api.py")).unwrap(),
+        "FANCY_PORT = 8000\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(both.join("extra.txt")).unwrap(),
+        "api wins: later layers win\n"
+    );
+    std::fs::remove_dir_all(tpl.join("with-api")).unwrap();
+    let out = env
+        .dayone(["new", "x", "--yes", "--template"])
+        .arg(&tpl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("[[files.layers]] folder `with-api` does not exist"));
+}
