@@ -12,8 +12,10 @@ use crate::value::{Value, VarType};
 pub trait Prompter {
     /// Can questions be asked at all? When false, `ask` is never called.
     fn is_interactive(&self) -> bool;
-    /// Ask one question; the answer returned must pass `var.check`.
-    fn ask(&mut self, var: &Variable, default: Option<&Value>) -> Result<Value>;
+    /// Ask one question, offering `choices` for a choice variable (those that fit the answers
+    /// so far); the answer returned must pass `var.check`.
+    fn ask(&mut self, var: &Variable, default: Option<&Value>, choices: &[String])
+    -> Result<Value>;
 }
 
 /// Never asks: defaults are taken and missing answers become an error naming `--set`.
@@ -23,7 +25,12 @@ impl Prompter for NoTerminal {
     fn is_interactive(&self) -> bool {
         false
     }
-    fn ask(&mut self, var: &Variable, _default: Option<&Value>) -> Result<Value> {
+    fn ask(
+        &mut self,
+        var: &Variable,
+        _default: Option<&Value>,
+        _choices: &[String],
+    ) -> Result<Value> {
         Err(Error::MissingAnswers {
             missing: vec![var.name.clone()],
         })
@@ -49,7 +56,12 @@ impl Prompter for Terminal {
         true
     }
 
-    fn ask(&mut self, var: &Variable, default: Option<&Value>) -> Result<Value> {
+    fn ask(
+        &mut self,
+        var: &Variable,
+        default: Option<&Value>,
+        choices: &[String],
+    ) -> Result<Value> {
         if let Some(help) = &var.help {
             eprintln!("  {help}");
         }
@@ -74,31 +86,40 @@ impl Prompter for Terminal {
             }
             VarType::Choice => {
                 let start = default
-                    .and_then(|d| var.choices.iter().position(|c| *c == d.to_string()))
+                    .and_then(|d| choices.iter().position(|c| *c == d.to_string()))
                     .unwrap_or(0);
                 let select = Select::with_theme(&self.theme)
                     .with_prompt(&var.prompt)
-                    .items(&var.choices)
+                    .items(&labelled(var, choices))
                     .default(start);
-                Value::Str(var.choices[select.interact().map_err(prompt_error)?].clone())
+                Value::Str(choices[select.interact().map_err(prompt_error)?].clone())
             }
             VarType::MultiChoice => {
                 let chosen: Vec<bool> = match default {
-                    Some(Value::List(items)) => {
-                        var.choices.iter().map(|c| items.contains(c)).collect()
-                    }
-                    _ => vec![false; var.choices.len()],
+                    Some(Value::List(items)) => choices.iter().map(|c| items.contains(c)).collect(),
+                    _ => vec![false; choices.len()],
                 };
                 let select = MultiSelect::with_theme(&self.theme)
                     .with_prompt(&var.prompt)
-                    .items(&var.choices)
+                    .items(&labelled(var, choices))
                     .defaults(&chosen);
                 let picked = select.interact().map_err(prompt_error)?;
-                Value::List(picked.into_iter().map(|i| var.choices[i].clone()).collect())
+                Value::List(picked.into_iter().map(|i| choices[i].clone()).collect())
             }
         };
         Ok(value)
     }
+}
+
+/// Each choice with its label, when the manifest gives one.
+fn labelled(var: &Variable, choices: &[String]) -> Vec<String> {
+    choices
+        .iter()
+        .map(|c| match var.labels.get(c) {
+            Some(label) => format!("{c}  ({label})"),
+            None => c.clone(),
+        })
+        .collect()
 }
 
 fn prompt_error(err: dialoguer::Error) -> Error {

@@ -39,7 +39,10 @@ pub fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) 
             answers: &answers,
             dayone: &dayone,
         };
-        let value = match provided(var, given)? {
+        let offered = var
+            .offered(&input)
+            .map_err(|m| manifest_error(manifest, var, m))?;
+        let value = match provided(var, given, &offered)? {
             Some(value) => value,
             None => {
                 let default = default_for(var, manifest, &input, given)?;
@@ -52,13 +55,15 @@ pub fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) 
                     };
                 match (asked, default) {
                     (true, default) if prompter.is_interactive() => {
-                        prompter.ask(var, default.as_ref())?
+                        prompter.ask(var, default.as_ref(), &offered)?
                     }
                     (true, Some(value)) => {
-                        var.check(&value).map_err(|problem| Error::InvalidDefault {
-                            variable: var.name.clone(),
-                            problem,
-                        })?;
+                        var.check(&value)
+                            .and_then(|()| var.check_offered(&value, &offered))
+                            .map_err(|problem| Error::InvalidDefault {
+                                variable: var.name.clone(),
+                                problem,
+                            })?;
                         value
                     }
                     (false, Some(value)) => value,
@@ -109,13 +114,15 @@ fn reject_unknown_keys(manifest: &Manifest, given: &Given) -> Result<()> {
     Ok(())
 }
 
-/// An answer given outright, by `--set` or the answers file, already checked.
-fn provided(var: &Variable, given: &Given) -> Result<Option<Value>> {
+/// An answer given outright, by `--set` or the answers file, already checked, also against the
+/// choices `offered` for the answers before it.
+fn provided(var: &Variable, given: &Given, offered: &[String]) -> Result<Option<Value>> {
     if let Some(text) = given.set.get(&var.name) {
         let value = var
             .var_type
             .parse(text, &var.choices)
-            .and_then(|v| var.check(&v).map(|()| v));
+            .and_then(|v| var.check(&v).map(|()| v))
+            .and_then(|v| var.check_offered(&v, offered).map(|()| v));
         return value.map(Some).map_err(|problem| Error::InvalidAnswer {
             origin: Origin::Set {
                 variable: var.name.clone(),
@@ -231,17 +238,28 @@ git_config = "user.name"
 default = "Someone"
 "#;
 
-    /// Answers questions from a script and records what was asked, with which default.
+    /// Answers questions from a script and records what was asked, with which default, and
+    /// which choices were offered.
+    #[derive(Default)]
     struct Scripted {
         replies: Vec<&'static str>,
         asked: Vec<(String, Option<String>)>,
+        offered: Vec<Vec<String>>,
     }
 
     impl Prompter for Scripted {
         fn is_interactive(&self) -> bool {
             true
         }
-        fn ask(&mut self, var: &Variable, default: Option<&Value>) -> Result<Value> {
+        fn ask(
+            &mut self,
+            var: &Variable,
+            default: Option<&Value>,
+            choices: &[String],
+        ) -> Result<Value> {
+            if !choices.is_empty() {
+                self.offered.push(choices.to_vec());
+            }
             self.asked
                 .push((var.name.clone(), default.map(ToString::to_string)));
             let reply = self.replies.remove(0);
@@ -363,7 +381,7 @@ default = "Someone"
     fn interactive_asks_in_order_with_computed_defaults_and_skips_answered() {
         let mut prompter = Scripted {
             replies: vec!["my-app", "", "false", ""],
-            asked: vec![],
+            ..Scripted::default()
         };
         let answers = run(&given_set(&[]), &mut prompter).unwrap();
         let asked: Vec<_> = prompter
@@ -383,7 +401,7 @@ default = "Someone"
         assert_eq!(answers["api"], "false");
         let mut prompter = Scripted {
             replies: vec!["", "", ""],
-            asked: vec![],
+            ..Scripted::default()
         };
         run(
             &given_set(&[("package", "x"), ("port", "1")]),
@@ -391,5 +409,53 @@ default = "Someone"
         )
         .unwrap();
         assert_eq!(prompter.asked.len(), 3);
+    }
+
+    #[test]
+    fn choices_fit_the_answers_before_them() {
+        let manifest = Manifest::load(
+            "t",
+            r#"
+[template]
+name = "t"
+version = "1.0.0"
+
+[[variables]]
+name = "kind"
+prompt = "Kind"
+type = "choice"
+choices = ["image", "text", "graph"]
+default = "image"
+
+[[variables]]
+name = "framework"
+prompt = "Framework"
+type = "choice"
+choices = ["none", "timm", "transformers", "pyg"]
+labels = { timm = "PyTorch Image Models" }
+choice_when = { none = "kind != 'graph'", timm = "kind == 'image'", transformers = "kind == 'text'", pyg = "kind == 'graph'" }
+default = "{% if kind == 'graph' %}pyg{% else %}none{% endif %}"
+"#,
+        )
+        .unwrap();
+        let answers = |set: &[(&str, &str)]| resolve(&manifest, &given_set(set), &mut NoTerminal);
+        let graph = answers(&[("kind", "graph")]).unwrap();
+        assert_eq!(graph.get("framework").unwrap().to_string(), "pyg");
+        let err = answers(&[("kind", "text"), ("framework", "timm")])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "--set framework: the value `timm` is not one of: none, transformers"
+        );
+        let mut prompter = Scripted {
+            replies: vec!["text", ""],
+            ..Scripted::default()
+        };
+        resolve(&manifest, &Given::default(), &mut prompter).unwrap();
+        assert_eq!(
+            prompter.offered,
+            [vec!["image", "text", "graph"], vec!["none", "transformers"]]
+        );
     }
 }

@@ -57,7 +57,8 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
             .map(|v| {
                 json!({
                     "name": v.name, "prompt": v.prompt, "help": v.help, "type": v.var_type,
-                    "default": v.default, "choices": v.choices, "when": v.when, "ask": v.ask,
+                    "default": v.default, "choices": v.choices, "labels": v.labels,
+                    "choice_when": v.choice_when, "when": v.when, "ask": v.ask,
                     "git_config": v.git_config, "feature": v.feature,
                     "validate": v.validate.as_ref().map(|r| json!({"regex": r.regex, "message": r.message})),
                 })
@@ -84,6 +85,16 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
         }
         if !v.choices.is_empty() {
             out += &format!("    choices: {}\n", v.choices.join(", "));
+        }
+        for choice in v.choices.iter() {
+            let (label, when) = (v.labels.get(choice), v.choice_when.get(choice));
+            if label.is_some() || when.is_some() {
+                let label = label.map(|l| format!(": {l}")).unwrap_or_default();
+                let when = when
+                    .map(|w| format!(" (offered when {w})"))
+                    .unwrap_or_default();
+                out += &format!("      {choice}{label}{when}\n");
+            }
         }
         if let Some(default) = &v.default {
             let shown = default

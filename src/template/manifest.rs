@@ -165,9 +165,16 @@ impl Manifest {
             {
                 problems.push(format!("{here}: `when = \"{when}\"`: {msg}{ABOVE}"));
             }
+            let offered = var.offered(&input).unwrap_or_else(|msg| {
+                problems.push(format!("{here}: {msg}"));
+                var.choices.clone()
+            });
             let value = match var.default_value(&input) {
                 Ok(Some(value)) => {
-                    if let Err(problem) = var.check(&value) {
+                    let fits = var
+                        .check(&value)
+                        .and_then(|()| var.check_offered(&value, &offered));
+                    if let Err(problem) = fits {
                         problems.push(format!("{here}: the default {problem}"));
                     }
                     value

@@ -1,11 +1,11 @@
 //! One `[[variables]]` entry of a manifest: its declaration, its default (possibly an expression
 //! over earlier answers) and the rule an answer must pass.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
-use crate::render::{RenderInput, render_text};
+use crate::render::{RenderInput, eval_bool, render_text};
 use crate::template::manifest::ABOVE;
 use crate::value::{Problem, Value, VarType};
 
@@ -23,6 +23,13 @@ pub struct Variable {
     pub default: Option<toml::Value>,
     #[serde(default)]
     pub choices: Vec<String>,
+    /// Words shown beside choices in the wizard and `dayone templates`, by choice.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Choices offered only when an expression over earlier answers holds, by choice; the
+    /// others are always offered.
+    #[serde(default)]
+    pub choice_when: BTreeMap<String, String>,
     #[serde(default)]
     pub validate: Option<Validation>,
     /// A Tera expression over earlier answers; when false the question is not asked and the
@@ -83,6 +90,13 @@ impl Variable {
                 problems.push(format!("choice `{choice}` is listed twice"));
             }
         }
+        for (key, keyed) in [("labels", &self.labels), ("choice_when", &self.choice_when)] {
+            for choice in keyed.keys().filter(|c| !self.choices.contains(c)) {
+                problems.push(format!(
+                    "`{key}` names `{choice}`, which is not one of the choices"
+                ));
+            }
+        }
         if let Some(rule) = &self.validate {
             if self.var_type != VarType::String {
                 problems.push("`validate` only applies to string variables".to_string());
@@ -120,6 +134,31 @@ impl Variable {
             other => Value::from_toml(other, self.var_type).map_err(|e| e.to_string())?,
         };
         Ok(Some(value))
+    }
+
+    /// The choices offered for the answers so far: those without a `choice_when`, and those
+    /// whose expression holds.
+    pub fn offered(&self, input: &RenderInput) -> Result<Vec<String>, String> {
+        let mut offered = Vec::with_capacity(self.choices.len());
+        for choice in &self.choices {
+            let holds = match self.choice_when.get(choice) {
+                Some(when) => eval_bool(when, input)
+                    .map_err(|e| format!("`choice_when` of `{choice}`: {e}{ABOVE}"))?,
+                None => true,
+            };
+            if holds {
+                offered.push(choice.clone());
+            }
+        }
+        Ok(offered)
+    }
+
+    /// Is `value`, acceptable in itself, among the `offered` choices?
+    pub fn check_offered(&self, value: &Value, offered: &[String]) -> Result<(), Problem> {
+        if self.choice_when.is_empty() {
+            return Ok(());
+        }
+        value.check_type(self.var_type, offered)
     }
 
     /// Is `value` acceptable for this variable?
