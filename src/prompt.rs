@@ -90,7 +90,7 @@ impl Prompter for Terminal {
                     .unwrap_or(0);
                 let select = Select::with_theme(&self.theme)
                     .with_prompt(&var.prompt)
-                    .items(&labelled(var, choices))
+                    .items(labelled(var, choices))
                     .default(start);
                 Value::Str(choices[select.interact().map_err(prompt_error)?].clone())
             }
@@ -101,7 +101,7 @@ impl Prompter for Terminal {
                 };
                 let select = MultiSelect::with_theme(&self.theme)
                     .with_prompt(&var.prompt)
-                    .items(&labelled(var, choices))
+                    .items(labelled(var, choices))
                     .defaults(&chosen);
                 let picked = select.interact().map_err(prompt_error)?;
                 Value::List(picked.into_iter().map(|i| choices[i].clone()).collect())
