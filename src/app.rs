@@ -7,7 +7,7 @@ use clap::Parser;
 
 use crate::cli::Cli;
 use crate::commands;
-use crate::error::Exit;
+use crate::error::{Error, Exit};
 use crate::printer::{Level, Printer};
 use crate::write;
 
@@ -16,11 +16,15 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
-            let exit = if err.use_stderr() {
-                Exit::BadInput
-            } else {
-                Exit::Success
+            let printed = err.print();
+            let exit = match printed {
+                // --help or --version that could not be written is a failure, not success.
+                Err(source) if source.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Printer::new(Level::Normal).error(&Error::Stdout { source });
+                    Exit::Environment
+                }
+                _ if err.use_stderr() => Exit::BadInput,
+                _ => Exit::Success,
             };
             return ExitCode::from(exit.code());
         }
@@ -33,13 +37,18 @@ pub fn main() -> ExitCode {
         Level::Normal
     };
     let printer = Printer::new(level);
-    let exit = match commands::run(cli.command, &printer) {
+    let mut exit = match commands::run(cli.command, &printer) {
         Ok(outcome) => outcome.exit(),
         Err(err) => {
             printer.error(&err);
             err.exit()
         }
     };
+    if let Some(source) = printer.stdout_failure() {
+        let err = Error::Stdout { source };
+        printer.error(&err);
+        exit = err.exit();
+    }
     if write::interrupt::came_late() {
         printer.warn("Ctrl-C came after the files were in place, so the run finished");
     }

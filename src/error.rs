@@ -302,6 +302,12 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    #[error("cannot write to standard output")]
+    Stdout {
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("interrupted; nothing was written")]
     Interrupted,
 }
@@ -324,6 +330,7 @@ impl Error {
             Error::Io(_)
             | Error::CannotWrite { .. }
             | Error::CannotReplace { .. }
+            | Error::Stdout { .. }
             | Error::Git { .. } => Exit::Environment,
             Error::Interrupted => Exit::Interrupted,
             _ => Exit::BadInput,

@@ -1,5 +1,7 @@
-//! All user-facing output goes through here: verbosity and colour are decided once.
+//! All user-facing output goes through here: verbosity and colour are decided once, and a
+//! failed write to stdout is kept so the run can end with it (a closed pipe only stops output).
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 
 use console::Style;
@@ -11,10 +13,19 @@ pub enum Level {
     Verbose,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Printer {
     level: Level,
     color: bool,
+    stdout: RefCell<Stdout>,
+}
+
+#[derive(Debug)]
+enum Stdout {
+    Open,
+    /// The reader went away (`| head`): nothing more is written, and that is no error.
+    Closed,
+    Failed(std::io::Error),
 }
 
 impl Printer {
@@ -24,7 +35,39 @@ impl Printer {
         let color = !no_color && std::io::stderr().is_terminal();
         console::set_colors_enabled(color);
         console::set_colors_enabled_stderr(color);
-        Self { level, color }
+        Self {
+            level,
+            color,
+            stdout: RefCell::new(Stdout::Open),
+        }
+    }
+
+    /// Write to stdout and flush, so a failure shows at once; after a failure nothing more is
+    /// written.
+    fn out(&self, text: &str) {
+        let mut state = self.stdout.borrow_mut();
+        if !matches!(*state, Stdout::Open) {
+            return;
+        }
+        let mut stdout = std::io::stdout().lock();
+        if let Err(err) = stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            *state = if err.kind() == std::io::ErrorKind::BrokenPipe {
+                Stdout::Closed
+            } else {
+                Stdout::Failed(err)
+            };
+        }
+    }
+
+    /// The error that stopped output to stdout, if one did (a closed pipe is none).
+    pub fn stdout_failure(&self) -> Option<std::io::Error> {
+        match std::mem::replace(&mut *self.stdout.borrow_mut(), Stdout::Open) {
+            Stdout::Failed(err) => Some(err),
+            _ => None,
+        }
     }
 
     pub fn level(&self) -> Level {
@@ -34,20 +77,20 @@ impl Printer {
     /// A line of normal output on stdout.
     pub fn info(&self, line: impl AsRef<str>) {
         if self.level >= Level::Normal {
-            let _ = writeln!(std::io::stdout(), "{}", line.as_ref());
+            self.out(&format!("{}\n", line.as_ref()));
         }
     }
 
     /// A line shown only with --verbose.
     pub fn detail(&self, line: impl AsRef<str>) {
         if self.level >= Level::Verbose {
-            let _ = writeln!(std::io::stdout(), "{}", line.as_ref());
+            self.out(&format!("{}\n", line.as_ref()));
         }
     }
 
     /// Output that is the command's result (JSON, HTML, completions): printed even with --quiet.
     pub fn data(&self, text: impl AsRef<str>) {
-        let _ = write!(std::io::stdout(), "{}", text.as_ref());
+        self.out(text.as_ref());
     }
 
     /// A warning on stderr, shown unless --quiet.

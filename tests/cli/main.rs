@@ -5,6 +5,7 @@ mod dom;
 mod generated;
 mod new;
 mod new_errors;
+mod output;
 mod report;
 mod report_html;
 mod support;
