@@ -99,6 +99,11 @@ pub enum Error {
     #[error("{path} is a symbolic link; a template holds plain files only, so copy the file in")]
     TemplateSymlink { path: PathBuf },
 
+    #[error(
+        "{} has a name that is not UTF-8, which a project cannot carry to every system; rename it", path.display()
+    )]
+    TemplatePathNotUtf8 { path: PathBuf },
+
     #[error("{file}: invalid TOML at line {line}, column {column}: {message}")]
     Toml {
         file: String,

@@ -11,7 +11,8 @@ use std::fmt;
 pub struct RelPath(String);
 
 impl RelPath {
-    /// Join components into a path, or say why they would leave the destination.
+    /// Join components into a path, or say why they would leave the destination or could not
+    /// be written and read back the same on every system (a project is cloned on Windows too).
     pub fn from_components(parts: &[String]) -> Result<Self, &'static str> {
         for part in parts {
             let reason = if part.is_empty() {
@@ -20,8 +21,16 @@ impl RelPath {
                 Some("contains `.` or `..`")
             } else if part.eq_ignore_ascii_case(".git") {
                 Some("writes into `.git`, which belongs to git")
-            } else if part.contains(['/', '\\']) || part.contains(':') && cfg!(windows) {
+            } else if part.contains(['/', '\\']) {
                 Some("puts a path separator inside one name")
+            } else if part.chars().any(|c| c.is_control()) {
+                Some("holds a control character (a newline, a tab, NUL …)")
+            } else if part.contains(['<', '>', ':', '"', '|', '?', '*']) {
+                Some("holds a character Windows does not allow in names (< > : \" | ? *)")
+            } else if is_reserved_on_windows(part) {
+                Some("is a name Windows reserves for devices (CON, NUL, COM1 …)")
+            } else if part.ends_with(['.', ' ']) {
+                Some("ends with a dot or a space, which Windows drops")
             } else {
                 None
             };
@@ -35,6 +44,16 @@ impl RelPath {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// CON, PRN, AUX, NUL, COM1–9 and LPT1–9, with any extension, in any case.
+fn is_reserved_on_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
 }
 
 impl fmt::Display for RelPath {
@@ -90,5 +109,31 @@ mod tests {
             Err("writes into `.git`, which belongs to git")
         );
         assert_eq!(path(&["a/b"]), Err("puts a path separator inside one name"));
+    }
+
+    #[test]
+    fn names_that_cannot_round_trip_everywhere_are_refused() {
+        for bad in ["a\nb", "tab\there", "nul\0", "bell\u{7}"] {
+            assert!(
+                path(&[bad]).unwrap_err().contains("control character"),
+                "{bad:?}"
+            );
+        }
+        for bad in ["CON", "nul.txt", "Aux.py", "com1", "LPT9.log"] {
+            assert!(path(&[bad]).unwrap_err().contains("reserves"), "{bad}");
+        }
+        for fine in ["console.py", "com0", "lpt", "connection.md", "null.txt"] {
+            assert!(path(&[fine]).is_ok(), "{fine}");
+        }
+        assert!(
+            path(&["a:b"])
+                .unwrap_err()
+                .contains("Windows does not allow")
+        );
+        assert!(
+            path(&["trailing."])
+                .unwrap_err()
+                .contains("ends with a dot")
+        );
     }
 }

@@ -138,6 +138,11 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
             .path()
             .strip_prefix(tree)
             .expect("walkdir stays below its root");
+        if relative.to_str().is_none() {
+            return Err(Error::TemplatePathNotUtf8 {
+                path: entry.path().to_path_buf(),
+            });
+        }
         let bytes = fs_err::read(entry.path())?;
         out.push(SourceFile {
             path: slash_path(relative),

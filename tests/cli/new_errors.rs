@@ -386,3 +386,50 @@ fn symbolic_links_in_a_template_are_refused() {
         "is a symbolic link; a template holds plain files only",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_cannot_round_trip_are_refused_naming_the_template_file() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "odd");
+    std::fs::write(tpl.join("project/line\nbreak.txt"), "x").unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "odd"],
+        2,
+        "file line\nbreak.txt: renders to the path `line\nbreak.txt` which holds a control character",
+    );
+    std::fs::remove_file(tpl.join("project/line\nbreak.txt")).unwrap();
+    std::fs::write(tpl.join("project/AUX.md"), "x").unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "odd"],
+        2,
+        "which is a name Windows reserves for devices",
+    );
+    std::fs::remove_file(tpl.join("project/AUX.md")).unwrap();
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::write(tpl.join("project").join(latin1), "x").unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "odd"],
+        2,
+        "has a name that is not UTF-8",
+    );
+    std::fs::remove_file(tpl.join("project").join(latin1)).unwrap();
+    refused(
+        &env,
+        &[
+            "new",
+            "p",
+            "--yes",
+            "--template",
+            "odd",
+            "--set",
+            "package=a\tb",
+        ],
+        2,
+        "renders to the path `src/a\tb/__init__.py` which holds a control character",
+    );
+}
