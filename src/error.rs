@@ -189,6 +189,9 @@ pub enum Error {
         expected: &'static str,
     },
 
+    #[error("{} is a folder; pass a file", path.display())]
+    FolderNotFile { path: PathBuf },
+
     #[error("{path}: not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { path: PathBuf, offset: usize },
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::sources::{RawAnswers, read_text};
 use crate::error::{Error, Result};
+use crate::template::version::Version;
 use crate::value::Answers;
 
 /// The file name every generated project gets.
@@ -57,9 +58,25 @@ struct Written<'a> {
 }
 
 impl AnswersFile {
+    /// Read an answers file, refusing one written by a newer dayone (its answers may mean
+    /// what this dayone does not know).
     pub fn read(path: &Path) -> Result<Self> {
         let text = read_text(path)?;
-        toml::from_str(&text).map_err(|err| Error::toml(&path.display().to_string(), &text, &err))
+        let file: Self = toml::from_str(&text)
+            .map_err(|err| Error::toml(&path.display().to_string(), &text, &err))?;
+        let written_by = file
+            .dayone
+            .as_ref()
+            .and_then(|d| d.version.as_deref())
+            .and_then(Version::parse);
+        if let Some(version) = written_by.filter(|v| *v > Version::current()) {
+            return Err(Error::AnswersFromNewerDayone {
+                file: path.to_path_buf(),
+                version: version.to_string(),
+                current: Version::current().to_string(),
+            });
+        }
+        Ok(file)
     }
 
     /// The text of a project's answers file, answers in manifest order.

@@ -56,11 +56,19 @@ impl UserConfig {
             .map(|s| s.config_dir().join("dayone").join("config.toml"))
     }
 
-    /// A missing file is no config; an unreadable or malformed one is an error.
+    /// A missing file in the usual place is no config; a missing `DAYONE_CONFIG` file, an
+    /// unreadable or a malformed one is an error.
     pub fn load() -> Result<Self> {
         let Some(path) = Self::location() else {
             return Ok(Self::default());
         };
+        let named = std::env::var_os("DAYONE_CONFIG").is_some_and(|p| !p.is_empty());
+        if !path.exists() && named {
+            return Err(Error::PathMissing {
+                path,
+                expected: "DAYONE_CONFIG names the user config file; create it or unset DAYONE_CONFIG",
+            });
+        }
         if !path.exists() {
             return Ok(Self::default());
         }
@@ -72,8 +80,14 @@ impl UserConfig {
     }
 }
 
-/// A UTF-8 text file the user named; a missing one is bad input, not an I/O failure.
+/// A UTF-8 text file the user named; a missing one, or a folder, is bad input, not an I/O
+/// failure.
 pub fn read_text(path: &Path) -> Result<String> {
+    if path.is_dir() {
+        return Err(Error::FolderNotFile {
+            path: path.to_path_buf(),
+        });
+    }
     let bytes = fs_err::read(path).map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
             Error::PathMissing {

@@ -12,7 +12,6 @@ use crate::error::{Error, Result};
 use crate::git;
 use crate::plan::{Plan, PlannedFile, RelPath};
 use crate::render::RenderInput;
-use crate::template::version::Version;
 use crate::template::{Template, plan as template_plan};
 use crate::value::Answers;
 
@@ -41,14 +40,6 @@ impl Project {
         }
         let read = AnswersFile::read(&file)?;
         let provenance = read.dayone.unwrap_or_default();
-        let written_by = provenance.version.as_deref().and_then(Version::parse);
-        if let Some(version) = written_by.filter(|v| *v > Version::current()) {
-            return Err(Error::AnswersFromNewerDayone {
-                file,
-                version: version.to_string(),
-                current: Version::current().to_string(),
-            });
-        }
         Ok(Self {
             root: dir.to_path_buf(),
             provenance,

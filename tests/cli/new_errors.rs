@@ -433,3 +433,38 @@ fn file_names_that_cannot_round_trip_are_refused_naming_the_template_file() {
         "renders to the path `src/a\tb/__init__.py` which holds a control character",
     );
 }
+
+#[test]
+fn answers_files_from_a_newer_dayone_and_folders_are_bad_input() {
+    let env = TestEnv::new();
+    env.write(
+        "future.toml",
+        "[dayone]\nversion = \"99.0.0\"\ntemplate = \"mlops\"\n[answers]\n",
+    );
+    refused(
+        &env,
+        &["new", "p", "--yes", "--answers", "future.toml"],
+        2,
+        "future.toml was written by dayone 99.0.0, newer than this dayone",
+    );
+    std::fs::create_dir_all(env.work().join("folder")).unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--answers", "folder"],
+        2,
+        "folder is a folder; pass a file",
+    );
+    let output = env
+        .dayone(["new", "p", "--yes"])
+        .env("DAYONE_CONFIG", env.work().join("nowhere.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("nowhere.toml does not exist; DAYONE_CONFIG names the user config file"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!env.work().join("p").exists());
+}
