@@ -6,6 +6,22 @@ use std::io::{IsTerminal, Write};
 
 use console::Style;
 
+/// `text` without control characters other than newline and tab: for text that comes from a
+/// template or an answer, so that it cannot move the cursor, erase lines or set the title.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        text.chars()
+            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     Quiet,
@@ -97,7 +113,7 @@ impl Printer {
     pub fn warn(&self, line: impl AsRef<str>) {
         if self.level >= Level::Normal {
             let label = self.paint(Style::new().yellow().bold(), "warning:");
-            let _ = writeln!(std::io::stderr(), "{label} {}", line.as_ref());
+            let _ = writeln!(std::io::stderr(), "{label} {}", printable(line.as_ref()));
         }
     }
 
@@ -105,10 +121,11 @@ impl Printer {
     pub fn error(&self, err: &dyn std::error::Error) {
         let mut out = std::io::stderr().lock();
         let label = self.paint(Style::new().red().bold(), "error:");
-        let _ = writeln!(out, "{label} {err}");
+        // Messages quote answers and template text: nothing in them may drive the terminal.
+        let _ = writeln!(out, "{label} {}", printable(&err.to_string()));
         let mut source = err.source();
         while let Some(cause) = source {
-            let _ = writeln!(out, "  caused by: {cause}");
+            let _ = writeln!(out, "  caused by: {}", printable(&cause.to_string()));
             source = cause.source();
         }
     }

@@ -11,7 +11,7 @@ use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::git;
 use crate::plan::Plan;
-use crate::printer::Printer;
+use crate::printer::{Printer, printable};
 use crate::project;
 use crate::prompt::{NoTerminal, Prompter, Terminal};
 use crate::render::{DayoneVars, RenderInput, render_text};
@@ -260,7 +260,7 @@ fn print_next_steps(printer: &Printer, template: &Template, input: &RenderInput)
         return;
     };
     match render_text("next_steps", steps, input) {
-        Ok(text) => printer.info(format!("\n{}", text.trim_end())),
+        Ok(text) => printer.info(format!("\n{}", printable(text.trim_end()))),
         Err(message) => printer.warn(format!(
             "the template's next steps could not be shown: {message}"
         )),

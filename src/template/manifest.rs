@@ -101,6 +101,16 @@ impl Manifest {
     fn meta_problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let meta = &self.template;
+        let texts = [
+            ("name", Some(&meta.name)),
+            ("description", Some(&meta.description)),
+            ("next_steps", meta.next_steps.as_ref()),
+        ];
+        for (key, text) in texts {
+            if text.is_some_and(|t| has_control(t)) {
+                problems.push(format!("[template] {key}: {CONTROL}"));
+            }
+        }
         if meta.name.trim().is_empty() {
             problems.push("[template] name is empty".to_string());
         }
@@ -297,6 +307,16 @@ impl Manifest {
         }
         parsed
     }
+}
+
+/// What a manifest's texts may not hold: they are printed on the user's terminal.
+pub(super) const CONTROL: &str =
+    "holds a control character (an escape sequence could rewrite the terminal); write plain text";
+
+/// Any control character but a newline or a tab.
+pub(super) fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
 }
 
 fn is_identifier(name: &str) -> bool {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Deserialize;
 
 use crate::render::{RenderInput, eval_bool, render_text};
-use crate::template::manifest::ABOVE;
+use crate::template::manifest::{ABOVE, CONTROL, has_control};
 use crate::value::{Problem, Value, VarType};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +48,10 @@ pub struct Variable {
     pub feature: bool,
 }
 
+/// The git configuration a template may read: who the author is, nothing else (other keys can
+/// hold tokens, URLs with credentials, signing keys).
+const GIT_KEYS: &[&str] = &["user.name", "user.email"];
+
 fn yes() -> bool {
     true
 }
@@ -71,6 +75,19 @@ impl Variable {
     /// Problems with the declaration itself, independent of other variables.
     pub(super) fn shape_problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        let texts = std::iter::once(&self.prompt)
+            .chain(&self.help)
+            .chain(&self.choices)
+            .chain(self.labels.values());
+        if texts.into_iter().any(|t| has_control(t)) {
+            problems.push(format!("prompt, help, a choice or a label {CONTROL}"));
+        }
+        if let Some(key) = self.git_config.as_deref().filter(|k| !GIT_KEYS.contains(k)) {
+            problems.push(format!(
+                "`git_config = \"{key}\"`: a template may read only {} from git config",
+                GIT_KEYS.join(" and ")
+            ));
+        }
         let has_choices = matches!(self.var_type, VarType::Choice | VarType::MultiChoice);
         if has_choices && self.choices.is_empty() {
             problems.push(format!(

@@ -468,3 +468,89 @@ fn answers_files_from_a_newer_dayone_and_folders_are_bad_input() {
     );
     assert!(!env.work().join("p").exists());
 }
+
+#[test]
+fn a_template_cannot_read_the_environment_or_git_secrets_or_drive_the_terminal() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "env");
+    std::fs::write(
+        tpl.join("project/README.md"),
+        "{{ get_env(name=\"HOME\") }}\n",
+    )
+    .unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "env"],
+        2,
+        "template `fixture`, file README.md:",
+    );
+    let tpl = write_fixture_template(&env, "git-secret");
+    let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
+    std::fs::write(
+        tpl.join("template.toml"),
+        manifest.replace(
+            "name = \"flavour\"\nprompt = \"Flavour\"\n",
+            "name = \"flavour\"\nprompt = \"Flavour\"\ngit_config = \"credential.helper\"\n",
+        ),
+    )
+    .unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "git-secret"],
+        2,
+        "`git_config = \"credential.helper\"`: a template may read only user.name and user.email from git config",
+    );
+    let tpl = write_fixture_template(&env, "escapes");
+    let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
+    std::fs::write(
+        tpl.join("template.toml"),
+        manifest.replace(
+            "next_steps = \"Now: cd {{ name }}\"",
+            "next_steps = \"\\u001b]0;owned\\u0007 done\"",
+        ),
+    )
+    .unwrap();
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "escapes"],
+        2,
+        "[template] next_steps: holds a control character",
+    );
+    // An answer that holds escapes is printed without them.
+    let tpl = write_fixture_template(&env, "answer");
+    let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
+    std::fs::write(
+        tpl.join("template.toml"),
+        manifest.replace(
+            "next_steps = \"Now: cd {{ name }}\"",
+            "next_steps = \"Port: {{ port }}\"",
+        ),
+    )
+    .unwrap();
+    let output = env
+        .dayone(["new", "p", "--yes", "--no-git", "--template", "answer"])
+        .args(["--set", "api=true", "--set", "port=80\u{1b}[2J80"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("Port: 80[2J80") && !text.contains('\u{1b}'),
+        "{text:?}"
+    );
+    // Nor do error messages carry an answer's escapes to the terminal.
+    let output = env
+        .dayone([
+            "new",
+            "q",
+            "--yes",
+            "--template",
+            "answer",
+            "--set",
+            "package=x\u{1b}[2Jy",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!stderr(&output).contains('\u{1b}'), "{}", stderr(&output));
+}
