@@ -85,6 +85,9 @@ pub struct ReportSummary {
     pub path: String,
     pub boxes: usize,
     pub unknown: Vec<UnknownBox>,
+    /// What keeps the report's boxes from being compared (e.g. none could be read);
+    /// `--strict` fails on any.
+    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,10 +210,17 @@ fn compare(checklist: &Checklist, items: &mut [ItemResult], boxes: &[ReportBox])
             }),
         }
     }
+    let mut findings = Vec::new();
+    if boxes.is_empty() {
+        findings.push(format!(
+            "{REPORT_PATH} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading, so no tick can be checked"
+        ));
+    }
     ReportSummary {
         path: REPORT_PATH.to_string(),
         boxes: boxes.len(),
         unknown,
+        findings,
     }
 }
 

@@ -40,7 +40,11 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
         printer.warn(note);
     }
     let unsupported = result.items.iter().any(ItemResult::ticked_without_evidence);
-    Ok(if args.strict && unsupported {
+    let unreadable = result
+        .report
+        .as_ref()
+        .is_some_and(|r| !r.findings.is_empty());
+    Ok(if args.strict && (unsupported || unreadable) {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -259,12 +263,13 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         .filter(|i| i.ticked.is_none())
         .map(|i| i.id.as_str())
         .collect();
-    if report.boxes == 0 {
+    for finding in &report.findings {
         printer.info(format!(
-            "{} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading",
-            report.path
+            "{} {finding}",
+            printer.paint(Style::new().yellow().bold(), "!")
         ));
-    } else if !missing.is_empty() {
+    }
+    if report.boxes > 0 && !missing.is_empty() {
         printer.info(format!(
             "{} item(s) have no box in {}: {}",
             missing.len(),

@@ -396,6 +396,56 @@ fn a_broken_workflow_is_named_on_stderr_and_the_check_goes_on() {
         ));
 }
 
+/// A report laid out like the course's official file: its introduction starts a wrapped line
+/// with ```` ```…``` ```` inline code, and a real fenced block follows.
+const COURSE_STYLE_REPORT: &str = include_str!("fixtures/course-style-report.md");
+
+#[test]
+fn inline_triple_backticks_in_the_introduction_do_not_hide_the_boxes() {
+    let env = TestEnv::new();
+    env.write("proj/pyproject.toml", "[project]\nname = \"p\"\n");
+    let ticked = COURSE_STYLE_REPORT.replace(
+        "* [ ] Load-test the API (M24)",
+        "* [x] Load-test the API (M24)",
+    );
+    assert_ne!(ticked, COURSE_STYLE_REPORT);
+    env.write("proj/reports/README.md", &ticked);
+    let report = json(&env, &["check", "proj", "--json"]);
+    assert_eq!(report["report"]["boxes"], 53);
+    assert_eq!(report["report"]["unknown"], serde_json::json!([]));
+    assert_eq!(report["report"]["findings"], serde_json::json!([]));
+    assert_eq!(
+        report["ticked_without_evidence"],
+        serde_json::json!(["load-test"])
+    );
+    env.dayone(["check", "proj", "--strict"]).assert().code(1);
+}
+
+#[test]
+fn a_report_whose_boxes_cannot_be_read_is_a_finding_and_fails_strict() {
+    let env = TestEnv::new();
+    env.write("proj/pyproject.toml", "[project]\nname = \"p\"\n");
+    env.write(
+        "proj/reports/README.md",
+        "# Report\n\n* [x] something (M5)\n",
+    );
+    let report = json(&env, &["check", "proj", "--json"]);
+    assert_eq!(report["report"]["boxes"], 0);
+    let findings = report["report"]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert!(
+        findings[0].as_str().unwrap().contains("no checklist boxes"),
+        "{findings:?}"
+    );
+    env.dayone(["check", "proj", "--strict"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "! reports/README.md has no checklist boxes",
+        ));
+    env.dayone(["check", "proj"]).assert().success();
+}
+
 #[test]
 fn a_report_without_week_headings_says_so() {
     let env = TestEnv::new();
