@@ -6,6 +6,7 @@
 
 pub mod checklist;
 pub mod detectors;
+pub mod plural;
 pub mod project;
 pub mod python;
 pub mod report_boxes;

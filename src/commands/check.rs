@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::check::checklist::Week;
-use crate::check::{self, CheckResult, ItemResult, Status};
+use crate::check::{self, CheckResult, ItemResult, Status, plural};
 use crate::cli::CheckArgs;
 use crate::error::Result;
 use crate::printer::Printer;
@@ -152,8 +152,9 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
                 .filter(|i| i.ticked == Some(true))
                 .count();
             printer.info(format!(
-                "{}: {} checklist boxes, {ticked} ticked (column [x]/[ ]; - means the report has no box for the item)",
-                report.path, report.boxes
+                "{}: {}, {ticked} ticked (column [x]/[ ]; - means the report has no box for the item)",
+                report.path,
+                plural::count(report.boxes, "checklist box", "checklist boxes")
             ));
         }
         None => printer.info(format!(
@@ -215,15 +216,15 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
     }
     printer.info("");
     printer.info(format!(
-        "Overall: {} (of {} items)",
+        "Overall: {} (of {})",
         counts(result, None),
-        result.items.len()
+        plural::count(result.items.len(), "item", "items")
     ));
     let Some(report) = &result.report else { return };
     if !fixed.is_empty() {
         printer.info(format!(
-            "Ticked {} box(es) in {}: {}",
-            fixed.len(),
+            "Ticked {} in {}: {}",
+            plural::count(fixed.len(), "box", "boxes"),
             report.path,
             fixed.join(", ")
         ));
@@ -235,8 +236,8 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         .collect();
     if !unsupported.is_empty() {
         printer.info(format!(
-            "{} ticked box(es) without evidence (the graders check these against the repository; `--fix-report` never unticks them):",
-            unsupported.len()
+            "{} without evidence (the graders check these against the repository; `--fix-report` never unticks them):",
+            plural::count(unsupported.len(), "ticked box", "ticked boxes")
         ));
         for item in unsupported {
             printer.info(format!(
@@ -254,7 +255,9 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         .count();
     if untracked > 0 && !fix_requested {
         printer.info(format!(
-            "{untracked} item(s) have evidence but an unticked box; `dayone check --fix-report` ticks them"
+            "{} evidence but an unticked box; `dayone check --fix-report` {}",
+            plural::count(untracked, "item has", "items have"),
+            plural::word(untracked, "ticks it", "ticks them")
         ));
     }
     let missing: Vec<&str> = result
@@ -271,8 +274,8 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
     }
     if report.boxes > 0 && !missing.is_empty() {
         printer.info(format!(
-            "{} item(s) have no box in {}: {}",
-            missing.len(),
+            "{} no box in {}: {}",
+            plural::count(missing.len(), "item has", "items have"),
             report.path,
             missing.join(", ")
         ));

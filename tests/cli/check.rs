@@ -352,12 +352,49 @@ fn text_output_names_disagreements() {
         "reports/README.md: 6 checklist boxes, 3 ticked",
         "[x] open   M8     Version the data (or part of it) with data version control  ← ticked without evidence",
         "[ ] done   M16    Unit-test the data code  ← evidence but not ticked",
-        "2 ticked box(es) without evidence",
+        "2 ticked boxes without evidence",
         "line 10: Version the data",
         "`dayone check --fix-report` ticks them",
         "line 15: this Week 2 box (M99) matches no checklist item",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn counts_of_one_read_in_the_singular() {
+    let env = TestEnv::new();
+    write_all(
+        &env,
+        "proj",
+        &[
+            (
+                "pyproject.toml",
+                "[project]\nname = \"p\"\ndependencies = [\"torch\"]\n",
+            ),
+            ("configs/config.yaml", "lr: 0.1\n"),
+            (
+                ".pre-commit-config.yaml",
+                "repos:\n  - repo: local\n    hooks:\n      - id: ruff\n",
+            ),
+            (
+                "reports/README.md",
+                "### Week 1\n\n* [ ] git (M5)\n* [ ] access (M5)\n* [x] env (M2)\n",
+            ),
+        ],
+    );
+    let assert = env.dayone(["check", "proj"]).assert().success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for expected in [
+        "configs/config.yaml: 1 setting (lr)",
+        ".pre-commit-config.yaml: 1 hook: ruff",
+        "pyproject.toml: [project] lists 1 dependency",
+        "1 ticked box without evidence",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    for wrong in ["1 settings", "(s)", "(es)"] {
+        assert!(!out.contains(wrong), "{wrong:?} in:\n{out}");
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence};
+use crate::check::plural;
 use crate::check::project::file_name;
 
 pub fn docs(cx: &Context) -> Detection {
@@ -38,7 +39,10 @@ pub fn docs(cx: &Context) -> Detection {
         if pages > 0 {
             evidence.push(Evidence::new(
                 path,
-                format!("mkdocs site \"{site}\" with {pages} page(s) in {prefix}"),
+                format!(
+                    "mkdocs site \"{site}\" with {} in {prefix}",
+                    plural::count(pages, "page", "pages")
+                ),
             ));
         }
     }

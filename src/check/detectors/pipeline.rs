@@ -2,6 +2,7 @@
 //! docstrings, and the command line and task runner.
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
+use crate::check::plural;
 use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
@@ -54,14 +55,20 @@ pub fn data_module(cx: &Context) -> Detection {
         if statements >= MIN_STATEMENTS && worked && stubs * 2 <= py.functions.len() {
             evidence.push(Evidence::new(
                 path,
-                format!("defines {} ({statements} statements)", definitions(py)),
+                format!(
+                    "defines {} ({})",
+                    definitions(py),
+                    plural::count(statements, "statement", "statements")
+                ),
             ));
         } else if !py.functions.is_empty() {
             partial.push(Evidence::new(
                 path,
                 format!(
-                    "{stubs} of {} functions are still stubs",
-                    py.functions.len()
+                    "{stubs} of {} {} still {}",
+                    plural::count(py.functions.len(), "function", "functions"),
+                    plural::word(stubs, "is", "are"),
+                    plural::word(stubs, "a stub", "stubs"),
                 ),
             ));
         }
@@ -119,7 +126,12 @@ pub fn typing_and_docs(cx: &Context) -> Detection {
     }
     let summary = Evidence::new(
         format!("{}/", folder.unwrap_or(".")),
-        format!("{typed} of {total} functions have type hints, {documented} have docstrings"),
+        format!(
+            "{typed} of {} {} type hints, {documented} {} docstrings",
+            plural::count(total, "function", "functions"),
+            plural::word(typed, "has", "have"),
+            plural::word(documented, "has", "have"),
+        ),
     );
     if total == 0 {
         return Detection::open(
@@ -187,8 +199,8 @@ pub fn cli_and_tasks(cx: &Context) -> Detection {
             tasks.push(Evidence::new(
                 path,
                 format!(
-                    "{} invoke tasks ({})",
-                    names.len(),
+                    "{} ({})",
+                    plural::count(names.len(), "invoke task", "invoke tasks"),
                     names.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
                 ),
             ));

@@ -3,6 +3,7 @@
 use toml::Value;
 
 use super::{Context, Detection, Evidence};
+use crate::check::plural;
 use crate::check::project::file_name;
 
 pub fn git_repository(cx: &Context) -> Detection {
@@ -77,7 +78,10 @@ fn runtime_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
         if n > 0 {
             found.push(Evidence::new(
                 "pyproject.toml",
-                format!("[project] lists {n} dependencies"),
+                format!(
+                    "[project] lists {}",
+                    plural::count(n, "dependency", "dependencies")
+                ),
             ));
         }
         let poetry = lookup(py, "tool.poetry.dependencies")
@@ -86,14 +90,20 @@ fn runtime_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
         if poetry > 0 {
             found.push(Evidence::new(
                 "pyproject.toml",
-                format!("[tool.poetry.dependencies] lists {poetry} packages"),
+                format!(
+                    "[tool.poetry.dependencies] lists {}",
+                    plural::count(poetry, "package", "packages")
+                ),
             ));
         }
     }
     for path in REQUIREMENTS {
         let n = cx.project.text(path).map_or(0, requirement_count);
         if n > 0 {
-            found.push(Evidence::new(*path, format!("{n} requirements")));
+            found.push(Evidence::new(
+                *path,
+                plural::count(n, "requirement", "requirements"),
+            ));
         }
     }
     found
@@ -118,7 +128,7 @@ fn dev_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
             if n > 0 {
                 found.push(Evidence::new(
                     "pyproject.toml",
-                    format!("{what} lists {n} packages"),
+                    format!("{what} lists {}", plural::count(n, "package", "packages")),
                 ));
             }
         }
@@ -128,7 +138,10 @@ fn dev_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
         if poetry > 0 {
             found.push(Evidence::new(
                 "pyproject.toml",
-                format!("[tool.poetry.group.dev] lists {poetry} packages"),
+                format!(
+                    "[tool.poetry.group.dev] lists {}",
+                    plural::count(poetry, "package", "packages")
+                ),
             ));
         }
     }
@@ -137,7 +150,7 @@ fn dev_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
         if n > 0 {
             found.push(Evidence::new(
                 *path,
-                format!("{n} development requirements"),
+                plural::count(n, "development requirement", "development requirements"),
             ));
         }
     }
@@ -320,7 +333,10 @@ pub fn data_version_control(cx: &Context) -> Detection {
             if stages > 0 {
                 tracked.push(Evidence::new(
                     path,
-                    format!("a DVC pipeline with {stages} stage(s)"),
+                    format!(
+                        "a DVC pipeline with {}",
+                        plural::count(stages, "stage", "stages")
+                    ),
                 ));
             }
         }

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, ci, serving};
+use crate::check::plural;
 use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
@@ -31,8 +32,15 @@ fn tests_importing(cx: &Context, modules: &[String], what: &str) -> Vec<Evidence
                 .iter()
                 .find(|m| py.imports(m) || py.imports(&format!("src.{m}")))?;
             let tests = test_count(py);
-            (tests > 0)
-                .then(|| Evidence::new(path, format!("imports `{module}` ({what}); {tests} tests")))
+            (tests > 0).then(|| {
+                Evidence::new(
+                    path,
+                    format!(
+                        "imports `{module}` ({what}); {}",
+                        plural::count(tests, "test", "tests")
+                    ),
+                )
+            })
         })
         .collect()
 }

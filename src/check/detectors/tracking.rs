@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
+use crate::check::plural;
 
 const CONFIG_DIRS: &[&str] = &["configs/", "config/", "conf/"];
 
@@ -26,8 +27,8 @@ fn config_files(cx: &Context) -> Vec<Evidence> {
                 Evidence::new(
                     path,
                     format!(
-                        "{} settings ({})",
-                        keys.len(),
+                        "{} ({})",
+                        plural::count(keys.len(), "setting", "settings"),
                         keys.iter().take(4).cloned().collect::<Vec<_>>().join(", ")
                     ),
                 )
@@ -43,7 +44,10 @@ pub fn experiment_configs(cx: &Context) -> Detection {
     if count > 3 {
         found.push(Evidence::new(
             CONFIG_DIRS[0],
-            format!("and {} more config files", count - 3),
+            format!(
+                "and {} more",
+                plural::count(count - 3, "config file", "config files")
+            ),
         ));
     }
     Detection::from_evidence(
