@@ -10,6 +10,7 @@ pub mod plural;
 pub mod project;
 pub mod python;
 pub mod report_boxes;
+pub mod template_text;
 pub mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -155,11 +156,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
             let (status, evidence, hint) = match detection {
                 Detection::Done(evidence) => (Status::Done, evidence, None),
                 Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),
-                Detection::Manual => (
-                    Status::Manual,
-                    Vec::new(),
-                    Some("no file can show this; the group decides".to_string()),
-                ),
+                Detection::Manual { hint, partial } => (Status::Manual, partial, Some(hint)),
             };
             Ok(ItemResult {
                 id: item.id.clone(),

@@ -207,10 +207,11 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
                     item.evidence.len() - MAX_EVIDENCE_LINES
                 ));
             }
-            if item.status == Status::Open {
-                if let Some(hint) = &item.hint {
-                    printer.info(format!("{pad}hint: {hint}"));
-                }
+            let specific = item.status == Status::Open
+                || item.status == Status::Manual
+                    && item.hint.as_deref() != Some(check::detectors::MANUAL_HINT);
+            if let Some(hint) = item.hint.as_ref().filter(|_| specific) {
+                printer.info(format!("{pad}hint: {hint}"));
             }
         }
     }

@@ -105,17 +105,14 @@ fn report_ticks_agree_with_check_right_after_new() {
     assert_eq!(
         defaults,
         [
-            "git-repository",
             "environment",
             "project-layout",
-            "data-module",
             "model-and-training",
             "dependencies",
             "code-style",
             "typing-and-docs",
             "cli-and-tasks",
             "dockerfiles",
-            "docker-build",
             "logging",
             "tests-data",
             "tests-model",
@@ -130,17 +127,68 @@ fn report_ticks_agree_with_check_right_after_new() {
     );
     let all_on = done_ids(&check_json(&env, "all-on"));
     let added: Vec<&String> = all_on.iter().filter(|id| !defaults.contains(id)).collect();
+    assert_eq!(added, ["experiment-configs", "hydra", "lightning"]);
+}
+
+fn status<'a>(json: &'a Value, id: &str) -> &'a Value {
+    let item = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == id)
+        .unwrap();
+    &item["status"]
+}
+
+/// Work nobody has done yet is neither ticked nor claimed: hosting, a local image build,
+/// fetching real data, tracked runs, data in the bucket, a build trigger, docs, publishing.
+#[test]
+fn a_fresh_project_claims_no_work_nobody_did() {
+    let env = TestEnv::new();
+    generate(&env, "full", ALL_ON, &[]);
+    let json = check_json(&env, "full");
+    for (id, expected) in [
+        ("git-repository", "open"),
+        ("docker-build", "manual"),
+        ("data-module", "open"),
+        ("wandb", "open"),
+        ("gcs-data-remote", "open"),
+        ("image-build-trigger", "open"),
+        ("docs", "open"),
+        ("docs-published", "open"),
+    ] {
+        assert_eq!(status(&json, id), expected, "{id}");
+    }
+    let report = std::fs::read_to_string(env.work().join("full/reports/README.md")).unwrap();
+    assert_eq!(report.matches("* [x]").count(), 21, "{report}");
+}
+
+/// Once the evidence is there, `--fix-report` proposes the boxes the fresh report left open.
+#[test]
+fn fix_report_ticks_what_the_group_adds_after_new() {
+    let env = TestEnv::new();
+    generate(&env, "demo", &[], &[]);
+    let repo = git2::Repository::open(env.work().join("demo")).unwrap();
+    repo.remote("origin", "git@github.com:team/demo.git")
+        .unwrap();
+    let json = check_json(&env, "demo");
     assert_eq!(
-        added,
-        [
-            "experiment-configs",
-            "hydra",
-            "wandb",
-            "lightning",
-            "gcs-data-remote",
-            "image-build-trigger",
-            "docs",
-            "docs-published"
-        ]
+        json["evidence_not_ticked"],
+        serde_json::json!(["git-repository", "code-on-github"])
     );
+    let output = env
+        .dayone(["check", "demo", "--fix-report", "--json"])
+        .output()
+        .unwrap();
+    let fixed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        fixed["fixed"],
+        serde_json::json!(["git-repository", "code-on-github"])
+    );
+    let report = std::fs::read_to_string(env.work().join("demo/reports/README.md")).unwrap();
+    assert!(
+        report.contains("* [x] Put the project under git and host the repository on GitHub (M5)")
+    );
+    assert!(report.contains("* [x] Push all of the code to GitHub"));
+    env.dayone(["check", "demo", "--strict"]).assert().success();
 }

@@ -14,8 +14,11 @@ mod tracking;
 
 use serde::Serialize;
 
+use std::cell::OnceCell;
+
 use super::project::Project;
 use super::python::PyFile;
+use super::template_text::TemplateText;
 use super::workflow::{self, Workflow};
 
 /// The detector name of items no file can show.
@@ -55,9 +58,16 @@ pub enum Detection {
         hint: String,
         partial: Vec<Evidence>,
     },
-    /// No file can show it; the group decides.
-    Manual,
+    /// No file can show it; the group decides. `partial` is what files do show on the way
+    /// (e.g. the task that would do it), `hint` what the group should do before ticking.
+    Manual {
+        hint: String,
+        partial: Vec<Evidence>,
+    },
 }
+
+/// What a manual item says when its detector has nothing more specific.
+pub const MANUAL_HINT: &str = "no file can show this; the group decides";
 
 impl Detection {
     /// Done when there is evidence, open with `hint` otherwise.
@@ -66,6 +76,14 @@ impl Detection {
             Self::open(hint)
         } else {
             Self::Done(evidence)
+        }
+    }
+
+    /// A manual item with the general hint and nothing found.
+    pub fn manual() -> Self {
+        Self::Manual {
+            hint: MANUAL_HINT.to_string(),
+            partial: Vec::new(),
         }
     }
 
@@ -114,6 +132,8 @@ pub struct Context<'a> {
     pub commands: Vec<CommandLine>,
     /// Files that could not be parsed, with why; shown to the user as notes.
     pub notes: Vec<String>,
+    /// The built-in template the project was made from, read when a detector first asks.
+    template: OnceCell<Option<TemplateText>>,
 }
 
 impl<'a> Context<'a> {
@@ -159,7 +179,20 @@ impl<'a> Context<'a> {
             workflows,
             commands,
             notes,
+            template: OnceCell::new(),
         }
+    }
+
+    /// True when the file at `path` is still the text of the built-in template the project
+    /// was made from (see [`TemplateText`]); false for projects dayone did not make.
+    pub fn is_template_text(&self, path: &str) -> bool {
+        let Some(text) = self.project.text(path) else {
+            return false;
+        };
+        self.template
+            .get_or_init(|| TemplateText::of(self.project))
+            .as_ref()
+            .is_some_and(|template| template.is_untouched(path, text))
     }
 
     /// A TOML file of the project, parsed; `None` when missing or invalid.
@@ -374,7 +407,7 @@ pub fn is_known(detector: &str) -> bool {
 /// Run the named detector; `None` for an unknown name (the checklist loader rejects those).
 pub fn detect(detector: &str, context: &Context) -> Option<Detection> {
     if detector == MANUAL {
-        return Some(Detection::Manual);
+        return Some(Detection::manual());
     }
     DETECTORS
         .iter()
@@ -404,10 +437,44 @@ pub(crate) mod fixture {
         project
     }
 
+    /// What `dayone new` records for a project of the built-in template.
+    pub const DAYONE_TOML: (&str, &str) = (".dayone.toml", "[dayone]\ntemplate = \"mlops\"\n");
+
+    /// The built-in template's file at `path` (its tree path, tags and all), roughly as it
+    /// renders: `{{ … }}` becomes `pkg`, lines that only hold a `{% … %}` tag are dropped.
+    pub fn builtin_file(path: &str) -> String {
+        let files = crate::template::source::Source::builtin("mlops")
+            .expect("the built-in template")
+            .files()
+            .expect("embedded files");
+        let file = files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path} in the built-in template"));
+        let text = std::str::from_utf8(&file.bytes).expect("UTF-8");
+        let tag = regex::Regex::new(r"\{\{[^}]*\}\}").expect("valid regex");
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with("{%"))
+            .map(|l| format!("{}\n", tag.replace_all(l, "pkg")))
+            .collect()
+    }
+
+    /// A repository whose `origin` is on GitHub.
+    pub fn on_github() -> GitInfo {
+        GitInfo {
+            location: ".git".into(),
+            remotes: vec![("origin".into(), "git@github.com:team/proj.git".into())],
+        }
+    }
+
     /// Run one detector on `files`.
     pub fn run(detector: &str, files: &[(&str, &str)]) -> Detection {
-        let project = project(files);
-        let context = Context::new(&project);
+        run_in(&project(files), detector)
+    }
+
+    /// Run one detector on a project.
+    pub fn run_in(project: &Project, detector: &str) -> Detection {
+        let context = Context::new(project);
         detect(detector, &context).expect("known detector")
     }
 

@@ -39,10 +39,14 @@ fn definitions(py: &PyFile) -> String {
     names.join(", ")
 }
 
+/// The data module fetches and preprocesses the group's data: real code of the group's own,
+/// or dayone's template loader left as it is with the group's data tracked by DVC beside it
+/// (the template's loader reads `data/raw/`, and draws synthetic data while that is empty).
 pub fn data_module(cx: &Context) -> Detection {
     const MIN_STATEMENTS: usize = 5;
     let mut evidence = Vec::new();
     let mut partial = Vec::new();
+    let mut template = Vec::new();
     for (path, py) in modules(cx, &["data", "dataset", "datasets", "datamodule"]) {
         let statements = substantive(py);
         let stubs = py
@@ -52,7 +56,12 @@ pub fn data_module(cx: &Context) -> Detection {
             .count();
         let worked = py.functions.iter().any(|f| f.body_statements >= 3);
         // A template's placeholder has methods with only a docstring: mostly stubs.
-        if statements >= MIN_STATEMENTS && worked && stubs * 2 <= py.functions.len() {
+        if cx.is_template_text(path) {
+            template.push(Evidence::new(
+                path,
+                "still dayone's template, which draws a synthetic dataset while data/raw/ is empty",
+            ));
+        } else if statements >= MIN_STATEMENTS && worked && stubs * 2 <= py.functions.len() {
             evidence.push(Evidence::new(
                 path,
                 format!(
@@ -73,13 +82,23 @@ pub fn data_module(cx: &Context) -> Detection {
             ));
         }
     }
-    if evidence.is_empty() {
+    if !evidence.is_empty() {
+        return Detection::Done(evidence);
+    }
+    if template.is_empty() {
         return Detection::Open {
             hint: "write the code that fetches and preprocesses the data in src/<package>/data.py (not only stubs)".into(),
             partial,
         };
     }
-    Detection::Done(evidence)
+    let tracked = super::repo::tracked_data(cx);
+    if tracked.is_empty() {
+        return Detection::Open {
+            hint: "put the group's data in data/raw/ and track it with `dvc add data/raw`, or write the code in data.py that downloads it".into(),
+            partial: template,
+        };
+    }
+    Detection::Done(template.into_iter().chain(tracked).collect())
 }
 
 pub fn model_and_training(cx: &Context) -> Detection {
@@ -246,6 +265,31 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_templates_synthetic_data_module_fetches_nothing_until_data_is_tracked() {
+        use super::super::fixture::{DAYONE_TOML, builtin_file};
+        let data = builtin_file("src/{{ package_name }}/data.py");
+        let template = ("src/pkg/data.py", data.as_str());
+        match run("data_module", &[DAYONE_TOML, template]) {
+            Detection::Open { hint, partial } => {
+                assert!(hint.contains("dvc add data/raw"), "{hint}");
+                assert!(partial[0].detail.contains("synthetic"), "{partial:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without .dayone.toml nothing says it is the template's: it is real code.
+        assert!(is_done("data_module", &[template]));
+        let pointer = ("data/raw.dvc", "outs:\n- md5: abc.dir\n  path: raw\n");
+        assert!(is_done("data_module", &[DAYONE_TOML, template, pointer]));
+        let own = format!(
+            "{data}\n\ndef download(url: str) -> None:\n    \"\"\"Fetch the archive.\"\"\"\n    urllib.request.urlretrieve(url, RAW_DIR / \"leaves.zip\")\n"
+        );
+        assert!(is_done(
+            "data_module",
+            &[DAYONE_TOML, ("src/pkg/data.py", own.as_str())]
+        ));
     }
 
     #[test]

@@ -6,25 +6,33 @@ use super::{Context, Detection, Evidence};
 use crate::check::plural;
 use crate::check::project::file_name;
 
+/// The item asks for a repository on GitHub (the course reads it there), so a local `.git`
+/// alone is partial evidence.
 pub fn git_repository(cx: &Context) -> Detection {
-    match &cx.project.git {
-        Some(git) => {
-            let detail = match git.remotes.first() {
-                Some((name, url)) => format!("a git repository with the remote `{name}` → {url}"),
-                None => "a git repository (no remote yet)".to_string(),
-            };
-            Detection::Done(vec![Evidence::new(&git.location, detail)])
-        }
-        None => Detection::open("run `git init` in the project and commit the code"),
-    }
+    let Some(git) = &cx.project.git else {
+        return Detection::open(
+            "run `git init` in the project, commit the code and push it to a new GitHub repository",
+        );
+    };
+    let detail = match git.remotes.first() {
+        Some((name, url)) => format!("a git repository with the remote `{name}` → {url}"),
+        None => "a git repository (no remote yet)".to_string(),
+    };
+    Detection::all_of(vec![
+        (vec![Evidence::new(&git.location, detail)], ""),
+        (
+            github_remotes(cx),
+            "create the repository on GitHub and add it as a remote: `git remote add origin git@github.com:<owner>/<repo>.git`, then `git push -u origin main`",
+        ),
+    ])
 }
 
-pub fn github_remote(cx: &Context) -> Detection {
+/// Evidence for each git remote on github.com.
+pub fn github_remotes(cx: &Context) -> Vec<Evidence> {
     let Some(git) = &cx.project.git else {
-        return Detection::open("create a git repository, add a GitHub remote and push to it");
+        return Vec::new();
     };
-    let evidence = git
-        .remotes
+    git.remotes
         .iter()
         .filter(|(_, url)| url.contains("github.com"))
         .map(|(name, url)| {
@@ -33,9 +41,15 @@ pub fn github_remote(cx: &Context) -> Detection {
                 format!("the remote `{name}` is on GitHub: {url}"),
             )
         })
-        .collect();
+        .collect()
+}
+
+pub fn github_remote(cx: &Context) -> Detection {
+    if cx.project.git.is_none() {
+        return Detection::open("create a git repository, add a GitHub remote and push to it");
+    }
     Detection::from_evidence(
-        evidence,
+        github_remotes(cx),
         "add a GitHub remote (`git remote add origin …`) and push every branch the graders read",
     )
 }
@@ -317,6 +331,21 @@ pub fn data_version_control(cx: &Context) -> Detection {
         };
         Evidence::new(".dvc/", detail)
     });
+    Detection::all_of(vec![
+        (
+            config.into_iter().collect(),
+            "run `dvc init` and commit the .dvc/ folder",
+        ),
+        (
+            tracked_data(cx),
+            "track the data with `dvc add data/…` and commit the .dvc file it writes",
+        ),
+    ])
+}
+
+/// What DVC tracks: each `.dvc` pointer file with `outs`, and each `dvc.yaml` with stages.
+pub fn tracked_data(cx: &Context) -> Vec<Evidence> {
+    let p = cx.project;
     let mut tracked = Vec::new();
     for (path, text) in p.texts(|path| path.ends_with(".dvc") && !path.starts_with(".dvc/")) {
         let outs = dvc_outs(text);
@@ -341,20 +370,12 @@ pub fn data_version_control(cx: &Context) -> Detection {
             }
         }
     }
-    Detection::all_of(vec![
-        (
-            config.into_iter().collect(),
-            "run `dvc init` and commit the .dvc/ folder",
-        ),
-        (
-            tracked,
-            "track the data with `dvc add data/…` and commit the .dvc file it writes",
-        ),
-    ])
+    tracked
 }
 
+/// "Store the data in a bucket": a `gs://` remote and something DVC tracks to push there.
 pub fn gcs_data_remote(cx: &Context) -> Detection {
-    let evidence = cx
+    let buckets = cx
         .project
         .text(".dvc/config")
         .map(dvc_remotes)
@@ -368,10 +389,16 @@ pub fn gcs_data_remote(cx: &Context) -> Detection {
             )
         })
         .collect();
-    Detection::from_evidence(
-        evidence,
-        "point a DVC remote at a GCP bucket: `dvc remote add -d storage gs://<bucket>` and `dvc push`",
-    )
+    Detection::all_of(vec![
+        (
+            buckets,
+            "point a DVC remote at a GCP bucket: `dvc remote add -d storage gs://<bucket>` and `dvc push`",
+        ),
+        (
+            tracked_data(cx),
+            "track the data with `dvc add data/…`, commit the .dvc file and `dvc push` it to the bucket",
+        ),
+    ])
 }
 
 #[cfg(test)]
@@ -408,6 +435,20 @@ mod tests {
             Some(Detection::Open { .. })
         ));
         assert!(!is_done("git_repository", &[]));
+
+        // A repository nobody has put on GitHub yet is only partly there.
+        let local = GitInfo {
+            location: ".git".into(),
+            remotes: vec![],
+        };
+        let project = project_with_git(&[], local);
+        match detect("git_repository", &Context::new(&project)) {
+            Some(Detection::Open { hint, partial }) => {
+                assert!(hint.contains("git remote add origin"), "{hint}");
+                assert_eq!(partial[0].detail, "a git repository (no remote yet)");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -514,8 +555,16 @@ mod tests {
                 ("dvc.yaml", "stages:\n  prepare:\n    cmd: python x.py\n")
             ]
         ));
-        assert!(is_done("gcs_data_remote", &[(".dvc/config", config)]));
+        // Storing the data in the bucket needs data to store: a remote alone is partial.
+        assert!(!is_done("gcs_data_remote", &[(".dvc/config", config)]));
+        assert!(is_done(
+            "gcs_data_remote",
+            &[(".dvc/config", config), ("data.dvc", pointer)]
+        ));
         let local = "['remote \"local\"']\n    url = /tmp/dvcstore\n";
-        assert!(!is_done("gcs_data_remote", &[(".dvc/config", local)]));
+        assert!(!is_done(
+            "gcs_data_remote",
+            &[(".dvc/config", local), ("data.dvc", pointer)]
+        ));
     }
 }
