@@ -5,6 +5,7 @@
 //! `reports/README.md` ([`report_boxes`]) and line them up with the items.
 
 pub mod checklist;
+pub mod description;
 pub mod detectors;
 pub mod plural;
 pub mod project;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use self::checklist::{Checklist, Week};
+use self::description::Description;
 use self::detectors::{Context, Detection, Evidence};
 use self::project::Project;
 use self::report_boxes::ReportBox;
@@ -98,6 +100,8 @@ pub struct CheckResult {
     pub items: Vec<ItemResult>,
     /// `None` when the project has no report.
     pub report: Option<ReportSummary>,
+    /// The day-1 hand-in in the README, reported apart from the checklist items.
+    pub description: Description,
     /// Files that could not be read as expected.
     pub notes: Vec<String>,
 }
@@ -186,6 +190,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
         project: root.to_path_buf(),
         items,
         report,
+        description: Description::of(&project),
         notes,
     })
 }

@@ -162,6 +162,7 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
             check::REPORT_PATH
         )),
     }
+    printer.info(result.description.summary());
     // Evidence and hints line up under the label: indent, box column, status, module.
     let pad = " ".repeat(2 + if has_report { 4 } else { 0 } + 7 + 7);
     for week in Week::ALL {
