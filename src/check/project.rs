@@ -260,43 +260,15 @@ fn git_info(root: &Path) -> Result<Option<GitInfo>> {
         };
         return Ok(Some(GitInfo {
             location,
-            remotes: remotes(&config),
+            remotes: super::ini::remotes(&config),
         }));
     }
     Ok(None)
 }
 
-/// The `[remote "name"] url = …` pairs of a git config file.
-fn remotes(config: &str) -> Vec<(String, String)> {
-    let mut current: Option<String> = None;
-    let mut found = Vec::new();
-    for line in config.lines().map(str::trim) {
-        if line.starts_with('[') {
-            current = line
-                .strip_prefix("[remote \"")
-                .and_then(|rest| rest.strip_suffix("\"]"))
-                .map(str::to_string);
-        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('=')) {
-            if key.trim() == "url" {
-                found.push((name.clone(), value.trim().to_string()));
-            }
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn remotes_are_read_from_a_git_config() {
-        let config = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:a/b.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch \"main\"]\n\tremote = origin\n";
-        assert_eq!(
-            remotes(config),
-            [("origin".to_string(), "git@github.com:a/b.git".to_string())]
-        );
-    }
 
     #[test]
     fn scan_skips_data_venv_and_ignored_files_but_reads_hidden_config() {

@@ -3,8 +3,8 @@
 use toml::Value;
 
 use super::{Context, Detection, Evidence};
-use crate::check::plural;
 use crate::check::project::file_name;
+use crate::check::{ini, plural};
 
 /// The item asks for a repository on GitHub (the course reads it there), so a local `.git`
 /// alone is partial evidence.
@@ -288,26 +288,6 @@ pub fn project_layout(cx: &Context) -> Detection {
     Detection::all_of(parts)
 }
 
-/// `url = …` of each `['remote "name"']` section of a DVC config.
-fn dvc_remotes(config: &str) -> Vec<(String, String)> {
-    let mut current = None;
-    let mut found = Vec::new();
-    for line in config.lines().map(str::trim) {
-        if line.starts_with('[') {
-            current = line
-                .trim_matches(|c| c == '[' || c == ']' || c == '\'')
-                .strip_prefix("remote \"")
-                .and_then(|r| r.strip_suffix('"'))
-                .map(str::to_string);
-        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('=')) {
-            if key.trim() == "url" {
-                found.push((name.clone(), value.trim().to_string()));
-            }
-        }
-    }
-    found
-}
-
 /// What a `.dvc` pointer file tracks (`outs[].path`).
 fn dvc_outs(text: &str) -> Vec<String> {
     let Ok(doc) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) else {
@@ -324,7 +304,7 @@ fn dvc_outs(text: &str) -> Vec<String> {
 pub fn data_version_control(cx: &Context) -> Detection {
     let p = cx.project;
     let config = p.has_dir(".dvc").then(|| {
-        let remotes = p.text(".dvc/config").map(dvc_remotes).unwrap_or_default();
+        let remotes = p.text(".dvc/config").map(ini::remotes).unwrap_or_default();
         let detail = match remotes.first() {
             Some((name, url)) => format!("DVC is set up, with the remote `{name}` → {url}"),
             None => "DVC is set up (no remote yet)".to_string(),
@@ -378,7 +358,7 @@ pub fn gcs_data_remote(cx: &Context) -> Detection {
     let buckets = cx
         .project
         .text(".dvc/config")
-        .map(dvc_remotes)
+        .map(ini::remotes)
         .unwrap_or_default()
         .into_iter()
         .filter(|(_, url)| url.starts_with("gs://"))
