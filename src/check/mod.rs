@@ -25,9 +25,7 @@ use self::detectors::{Context, Detection, Evidence};
 use self::project::Project;
 use self::report_boxes::ReportBox;
 use crate::error::{Error, Result};
-
-/// Where the report lives in a project.
-pub const REPORT_PATH: &str = crate::report::IN_PROJECT;
+use crate::report;
 
 /// Files and folders that make a folder a project.
 const PROJECT_MARKERS: &[&str] = &[
@@ -39,7 +37,7 @@ const PROJECT_MARKERS: &[&str] = &[
     "requirements.txt",
     "environment.yml",
     "src",
-    REPORT_PATH,
+    report::PATH,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -180,9 +178,9 @@ pub fn run(root: &Path) -> Result<CheckResult> {
     if project.truncated {
         notes.push("the project has too many files; only the first 20,000 were looked at".into());
     }
-    let report_path = crate::report::in_project(root);
+    let report_path = root.join(report::PATH);
     let report = if report_path.is_file() {
-        let text = crate::report::read(&report_path)?.text;
+        let text = report::read(&report_path)?.text;
         Some(compare(&checklist, &mut items, &report_boxes::parse(&text)))
     } else {
         None
@@ -217,11 +215,12 @@ fn compare(checklist: &Checklist, items: &mut [ItemResult], boxes: &[ReportBox])
     let mut findings = Vec::new();
     if boxes.is_empty() {
         findings.push(format!(
-            "{REPORT_PATH} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading, so no tick can be checked"
+            "{} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading, so no tick can be checked",
+            report::PATH
         ));
     }
     ReportSummary {
-        path: REPORT_PATH.to_string(),
+        path: report::PATH.to_string(),
         boxes: boxes.len(),
         unknown,
         findings,
@@ -234,8 +233,8 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
     if result.report.is_none() {
         return Ok(Vec::new());
     }
-    let path = crate::report::in_project(&result.project);
-    let text = crate::report::read(&path)?.text;
+    let path = result.project.join(report::PATH);
+    let text = report::read(&path)?.text;
     let boxes = report_boxes::parse(&text);
     let lines: Vec<usize> = result
         .items

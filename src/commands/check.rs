@@ -23,7 +23,7 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
         printer.warn(format!(
             "--fix-report: {} has no {}, so there are no boxes to tick",
             root.display(),
-            check::REPORT_PATH
+            crate::report::PATH
         ));
     }
     let fixed = if args.fix_report {
@@ -159,7 +159,7 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         }
         None => printer.info(format!(
             "no {}: the checklist is shown without boxes to compare",
-            check::REPORT_PATH
+            crate::report::PATH
         )),
     }
     printer.info(result.description.summary());

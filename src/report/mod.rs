@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// The folder the hand-in lives in, and the report's file name inside it.
-pub const REPORTS_DIR: &str = "reports";
-pub const REPORT_FILE: &str = "README.md";
+/// Where a project keeps its report: the one name for that path, relative to the project
+/// folder and `/`-separated (the hand-in folder, then the report's file name).
+pub const PATH: &str = "reports/README.md";
 
 /// A report read from disk.
 #[derive(Debug, Clone)]
@@ -51,15 +51,16 @@ pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
         Some(dir) => dir.join(relative),
         None => relative.to_path_buf(),
     };
-    let in_project = below(&Path::new(REPORTS_DIR).join(REPORT_FILE));
+    let (folder, file) = PATH.split_once('/').expect("PATH has a folder and a file");
+    let in_project = below(Path::new(PATH));
     if in_project.is_file() {
         return Ok(in_project);
     }
-    let in_reports = below(Path::new(REPORT_FILE));
+    let in_reports = below(Path::new(file));
     let is_reports_dir = given
         .canonicalize()
         .ok()
-        .and_then(|p| p.file_name().map(|n| n == REPORTS_DIR))
+        .and_then(|p| p.file_name().map(|n| n == folder))
         .unwrap_or(false);
     if is_reports_dir && in_reports.is_file() {
         return Ok(in_reports);
@@ -72,13 +73,6 @@ pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
             in_project
         },
     })
-}
-
-/// Where a project keeps its report, relative to the project folder.
-pub const IN_PROJECT: &str = "reports/README.md";
-
-pub fn in_project(root: &Path) -> PathBuf {
-    root.join(IN_PROJECT)
 }
 
 /// Read the report, insisting on UTF-8 so every count is over the text the graders see.

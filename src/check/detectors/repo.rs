@@ -279,8 +279,8 @@ pub fn project_layout(cx: &Context) -> Detection {
         "add a tests/ folder",
     ));
     parts.push((
-        p.exists("reports/README.md")
-            .then(|| Evidence::new("reports/README.md", "the exam report"))
+        p.exists(crate::report::PATH)
+            .then(|| Evidence::new(crate::report::PATH, "the exam report"))
             .into_iter()
             .collect(),
         "add the exam report at reports/README.md",
