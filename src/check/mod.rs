@@ -2,7 +2,7 @@
 //!
 //! One pass: snapshot the project ([`project`]), parse what detectors need once
 //! ([`detectors::Context`]), run each item's detector, then read the checklist boxes of
-//! `reports/README.md` ([`report_boxes`]) and line them up with the items.
+//! `reports/README.md` ([`crate::report::boxes`]) and line them up with the items.
 
 pub mod checklist;
 pub mod description;
@@ -11,7 +11,6 @@ pub mod ini;
 pub mod plural;
 pub mod project;
 pub mod python;
-pub mod report_boxes;
 pub mod template_text;
 pub mod workflow;
 
@@ -19,13 +18,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use self::checklist::{Checklist, Week};
+use self::checklist::Checklist;
 use self::description::Description;
 use self::detectors::{Context, Detection, Evidence};
 use self::project::Project;
-use self::report_boxes::ReportBox;
 use crate::error::{Error, Result};
-use crate::report;
+use crate::report::{self, boxes, boxes::ReportBox, boxes::Week};
 
 /// Files and folders that make a folder a project.
 const PROJECT_MARKERS: &[&str] = &[
@@ -181,7 +179,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
     let report_path = root.join(report::PATH);
     let report = if report_path.is_file() {
         let text = report::read(&report_path)?.text;
-        Some(compare(&checklist, &mut items, &report_boxes::parse(&text)))
+        Some(compare(&checklist, &mut items, &boxes::parse(&text)))
     } else {
         None
     };
@@ -235,7 +233,7 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
     }
     let path = result.project.join(report::PATH);
     let text = report::read(&path)?.text;
-    let boxes = report_boxes::parse(&text);
+    let boxes = boxes::parse(&text);
     let lines: Vec<usize> = result
         .items
         .iter()
@@ -249,7 +247,7 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
     if to_tick.is_empty() {
         return Ok(Vec::new());
     }
-    let fixed = report_boxes::tick(&text, to_tick);
+    let fixed = boxes::tick(&text, to_tick);
     crate::write::replace_file(&path, fixed.as_bytes())?;
     let mut ticked = Vec::new();
     for item in result.items.iter_mut().filter(|i| i.evidence_not_ticked()) {

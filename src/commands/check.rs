@@ -7,11 +7,11 @@ use console::Style;
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::check::checklist::Week;
 use crate::check::{self, CheckResult, ItemResult, Status, plural};
 use crate::cli::CheckArgs;
 use crate::error::Result;
 use crate::printer::Printer;
+use crate::report::boxes::Week;
 
 /// Evidence lines shown per item in text output.
 const MAX_EVIDENCE_LINES: usize = 3;

@@ -1,6 +1,7 @@
 //! The exam report, `reports/README.md`: find it, read it, check its answers the way the
 //! graders' tool does, and render it as one HTML page.
 
+pub mod boxes;
 pub mod check;
 pub mod findings;
 #[cfg(test)]

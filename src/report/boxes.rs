@@ -4,14 +4,16 @@
 //! under a heading or bold line that names "Week 1", "Week 2", "Week 3" or "Extra"; a box's
 //! module tag is the last `(M…)` group of its text (which may wrap onto indented lines); any
 //! other heading ends the checklist section; code blocks (read as CommonMark reads them) hold
-//! no boxes and no headings. Boxes are matched to checklist items by
-//! [`Checklist::match_boxes`](super::checklist::Checklist::match_boxes), never by wording.
+//! no boxes and no headings. `dayone check` matches boxes to its checklist items by week, tag
+//! and position, never by wording. The weeks and the tags are the report's words, so they
+//! live here; the checklist above builds on them.
 
+use std::fmt;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
-use super::checklist::{self, Week};
 use crate::report::structure::CodeBlocks;
 
 static BOX: LazyLock<Regex> =
@@ -20,6 +22,47 @@ static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(\s*([Mm]\d+(?:\s*\+\s*[Mm]\d+)*)\s*\)").expect("valid regex"));
 static WEEK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bweek\s*([123])\b|\bextra\b").expect("valid regex"));
+
+/// The course weeks the checklist is grouped by, in course order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum Week {
+    #[serde(rename = "1")]
+    One,
+    #[serde(rename = "2")]
+    Two,
+    #[serde(rename = "3")]
+    Three,
+    #[serde(rename = "extra")]
+    Extra,
+}
+
+impl Week {
+    pub const ALL: [Week; 4] = [Week::One, Week::Two, Week::Three, Week::Extra];
+
+    /// The words that introduce this week in a report ("Week 1" … "Extra").
+    pub fn title(self) -> &'static str {
+        match self {
+            Week::One => "Week 1",
+            Week::Two => "Week 2",
+            Week::Three => "Week 3",
+            Week::Extra => "Extra",
+        }
+    }
+}
+
+impl fmt::Display for Week {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+/// Normalise a module tag as written in a report (`M2 + M6`, `m8`) to the checklist's form.
+pub fn normalize_module(tag: &str) -> String {
+    tag.split('+')
+        .map(|part| part.trim().to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join("+")
+}
 
 /// One checklist box of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +135,7 @@ pub fn parse(text: &str) -> Vec<ReportBox> {
         found.module = TAG
             .captures_iter(&found.text)
             .last()
-            .map(|caps| checklist::normalize_module(&caps[1]));
+            .map(|caps| normalize_module(&caps[1]));
     }
     boxes
 }
