@@ -91,7 +91,7 @@ pub fn data_module(cx: &Context) -> Detection {
             partial,
         };
     }
-    let tracked = super::repo::tracked_data(cx);
+    let tracked = super::dvc::tracked_data(cx);
     if tracked.is_empty() {
         return Detection::Open {
             hint: "put the group's data in data/raw/ and track it with `dvc add data/raw`, or write the code in data.py that downloads it".into(),
