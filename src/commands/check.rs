@@ -7,7 +7,7 @@ use console::Style;
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::check::{self, CheckResult, ItemResult, Status, plural};
+use crate::check::{self, CheckResult, ItemResult, ReportSummary, Status, plural};
 use crate::cli::CheckArgs;
 use crate::error::Result;
 use crate::printer::Printer;
@@ -142,8 +142,32 @@ fn counts(result: &CheckResult, week: Option<Week>) -> String {
 }
 
 fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, printer: &Printer) {
-    printer.info(format!("Course checklist for {}", result.project.display()));
+    print_header(result, printer);
     let has_report = result.report.is_some();
+    for week in Week::ALL {
+        printer.info("");
+        printer.info(printer.paint(
+            Style::new().bold(),
+            &format!("{week}  ({})", counts(result, Some(week))),
+        ));
+        for item in result.items.iter().filter(|i| i.week == week) {
+            print_item(item, has_report, printer);
+        }
+    }
+    printer.info("");
+    printer.info(format!(
+        "Overall: {} (of {})",
+        counts(result, None),
+        plural::count(result.items.len(), "item", "items")
+    ));
+    if let Some(report) = &result.report {
+        print_comparison(result, report, fixed, fix_requested, printer);
+    }
+}
+
+/// Which project, what the report holds, and the day-1 hand-in.
+fn print_header(result: &CheckResult, printer: &Printer) {
+    printer.info(format!("Course checklist for {}", result.project.display()));
     match &result.report {
         Some(report) => {
             let ticked = result
@@ -163,66 +187,59 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         )),
     }
     printer.info(result.description.summary());
+}
+
+/// One item: its line, a few pieces of evidence (--json has them all) and its hint.
+fn print_item(item: &ItemResult, has_report: bool, printer: &Printer) {
     // Evidence and hints line up under the label: indent, box column, status, module.
     let pad = " ".repeat(2 + if has_report { 4 } else { 0 } + 7 + 7);
-    for week in Week::ALL {
-        printer.info("");
-        printer.info(printer.paint(
-            Style::new().bold(),
-            &format!("{week}  ({})", counts(result, Some(week))),
-        ));
-        for item in result.items.iter().filter(|i| i.week == week) {
-            let mut line = format!(
-                "  {}{} {:<6} {}",
-                tick_column(item, has_report),
-                status_word(printer, item.status),
-                item.module.as_deref().unwrap_or(""),
-                item.label
-            );
-            if item.ticked_without_evidence() {
-                line.push_str(
-                    &printer.paint(Style::new().red().bold(), "  ← ticked without evidence"),
-                );
-            } else if item.evidence_not_ticked() {
-                line.push_str(
-                    &printer.paint(Style::new().yellow().bold(), "  ← evidence but not ticked"),
-                );
-            }
-            printer.info(line);
-            // A few pieces of evidence make the point; --json has them all.
-            for evidence in item.evidence.iter().take(MAX_EVIDENCE_LINES) {
-                let place = match evidence.line {
-                    Some(n) => format!("{}:{n}", evidence.path),
-                    None => evidence.path.clone(),
-                };
-                let prefix = if item.status == Status::Done {
-                    ""
-                } else {
-                    "found: "
-                };
-                printer.info(format!("{pad}{prefix}{place}: {}", evidence.detail));
-            }
-            if item.evidence.len() > MAX_EVIDENCE_LINES {
-                printer.info(format!(
-                    "{pad}… and {} more (see --json)",
-                    item.evidence.len() - MAX_EVIDENCE_LINES
-                ));
-            }
-            let specific = item.status == Status::Open
-                || item.status == Status::Manual
-                    && item.hint.as_deref() != Some(check::detectors::MANUAL_HINT);
-            if let Some(hint) = item.hint.as_ref().filter(|_| specific) {
-                printer.info(format!("{pad}hint: {hint}"));
-            }
-        }
+    let mut line = format!(
+        "  {}{} {:<6} {}",
+        tick_column(item, has_report),
+        status_word(printer, item.status),
+        item.module.as_deref().unwrap_or(""),
+        item.label
+    );
+    if item.ticked_without_evidence() {
+        line.push_str(&printer.paint(Style::new().red().bold(), "  ← ticked without evidence"));
+    } else if item.evidence_not_ticked() {
+        line.push_str(&printer.paint(Style::new().yellow().bold(), "  ← evidence but not ticked"));
     }
-    printer.info("");
-    printer.info(format!(
-        "Overall: {} (of {})",
-        counts(result, None),
-        plural::count(result.items.len(), "item", "items")
-    ));
-    let Some(report) = &result.report else { return };
+    printer.info(line);
+    let prefix = if item.status == Status::Done {
+        ""
+    } else {
+        "found: "
+    };
+    for evidence in item.evidence.iter().take(MAX_EVIDENCE_LINES) {
+        let place = match evidence.line {
+            Some(n) => format!("{}:{n}", evidence.path),
+            None => evidence.path.clone(),
+        };
+        printer.info(format!("{pad}{prefix}{place}: {}", evidence.detail));
+    }
+    if item.evidence.len() > MAX_EVIDENCE_LINES {
+        printer.info(format!(
+            "{pad}… and {} more (see --json)",
+            item.evidence.len() - MAX_EVIDENCE_LINES
+        ));
+    }
+    let specific = item.status == Status::Open
+        || item.status == Status::Manual
+            && item.hint.as_deref() != Some(check::detectors::MANUAL_HINT);
+    if let Some(hint) = item.hint.as_ref().filter(|_| specific) {
+        printer.info(format!("{pad}hint: {hint}"));
+    }
+}
+
+/// Where the report's boxes and the evidence disagree, and what `--fix-report` did.
+fn print_comparison(
+    result: &CheckResult,
+    report: &ReportSummary,
+    fixed: &[String],
+    fix_requested: bool,
+    printer: &Printer,
+) {
     if !fixed.is_empty() {
         printer.info(format!(
             "Ticked {} in {}: {}",
@@ -262,18 +279,23 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
             plural::word(untracked, "ticks it", "ticks them")
         ));
     }
-    let missing: Vec<&str> = result
-        .items
-        .iter()
-        .filter(|i| i.ticked.is_none())
-        .map(|i| i.id.as_str())
-        .collect();
+    print_unmatched(result, report, printer);
+}
+
+/// What keeps boxes and items from lining up: findings, items without a box, unknown boxes.
+fn print_unmatched(result: &CheckResult, report: &ReportSummary, printer: &Printer) {
     for finding in &report.findings {
         printer.info(format!(
             "{} {finding}",
             printer.paint(Style::new().yellow().bold(), "!")
         ));
     }
+    let missing: Vec<&str> = result
+        .items
+        .iter()
+        .filter(|i| i.ticked.is_none())
+        .map(|i| i.id.as_str())
+        .collect();
     if report.boxes > 0 && !missing.is_empty() {
         printer.info(format!(
             "{} no box in {}: {}",

@@ -63,16 +63,24 @@ fn runtime_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
             ));
         }
     }
-    for path in REQUIREMENTS {
-        let n = cx.project.text(path).map_or(0, requirement_count);
-        if n > 0 {
-            found.push(Evidence::new(
-                *path,
-                plural::count(n, "requirement", "requirements"),
-            ));
-        }
-    }
+    found.extend(requirement_files(
+        cx,
+        REQUIREMENTS,
+        "requirement",
+        "requirements",
+    ));
     found
+}
+
+/// Each of `paths` that lists requirements, with how many.
+fn requirement_files(cx: &Context, paths: &[&str], one: &str, many: &str) -> Vec<Evidence> {
+    paths
+        .iter()
+        .filter_map(|path| {
+            let n = cx.project.text(path).map_or(0, requirement_count);
+            (n > 0).then(|| Evidence::new(*path, plural::count(n, one, many)))
+        })
+        .collect()
 }
 
 fn dev_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
@@ -111,15 +119,12 @@ fn dev_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
             ));
         }
     }
-    for path in DEV_REQUIREMENTS {
-        let n = cx.project.text(path).map_or(0, requirement_count);
-        if n > 0 {
-            found.push(Evidence::new(
-                *path,
-                plural::count(n, "development requirement", "development requirements"),
-            ));
-        }
-    }
+    found.extend(requirement_files(
+        cx,
+        DEV_REQUIREMENTS,
+        "development requirement",
+        "development requirements",
+    ));
     found
 }
 
