@@ -12,6 +12,7 @@ pub mod plural;
 pub mod project;
 pub mod python;
 pub mod template_text;
+pub mod walk;
 pub mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -173,9 +174,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
         })
         .collect::<Result<_>>()?;
     let mut notes = context.notes;
-    if project.truncated {
-        notes.push("the project has too many files; only the first 20,000 were looked at".into());
-    }
+    notes.extend(project.skipped.notes());
     let report_path = root.join(report::PATH);
     let report = if report_path.is_file() {
         let text = report::read(&report_path)?.text;
