@@ -26,18 +26,28 @@ use self::project::Project;
 use crate::error::{Error, Result};
 use crate::report::{self, boxes, boxes::ReportBox, boxes::Week};
 
-/// Files and folders that make a folder a project.
-const PROJECT_MARKERS: &[&str] = &[
+/// What a project's top folder has, looked for upward from the folder given, as git and
+/// cargo look for theirs.
+const ROOT_MARKERS: &[&str] = &[
     ".git",
     ".dayone.toml",
     "pyproject.toml",
     "setup.py",
     "setup.cfg",
-    "requirements.txt",
-    "environment.yml",
-    "src",
     report::PATH,
 ];
+/// Weaker signs (a `docs/` folder may hold its own requirements.txt): they make the folder
+/// given a project when no folder above it has a root marker.
+const FOLDER_MARKERS: &[&str] = &["requirements.txt", "environment.yml", "src"];
+
+/// The project folder `dayone check` (or `dayone report`) works on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub root: PathBuf,
+    /// Set when the project was found above the folder given: that folder, and the marker
+    /// that decided.
+    pub found_above: Option<(PathBuf, &'static str)>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,8 +123,10 @@ impl CheckResult {
     }
 }
 
-/// Make sure `path` is a project folder, so a typo does not print a checklist of nothing.
-pub fn project_root(path: &Path) -> Result<PathBuf> {
+/// The project `path` is in: the nearest folder from `path` upward with a root marker
+/// (`.git`, `.dayone.toml`, `pyproject.toml` …), else `path` itself when it has a weaker one.
+/// An error when there is none, so a typo does not print a checklist of nothing.
+pub fn project_root(path: &Path) -> Result<Located> {
     let meta = match fs_err::metadata(path) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -131,13 +143,60 @@ pub fn project_root(path: &Path) -> Result<PathBuf> {
             reason: "it is a file, not a folder".into(),
         });
     }
-    if !PROJECT_MARKERS.iter().any(|m| path.join(m).exists()) {
-        return Err(Error::NotAProject {
-            path: path.to_path_buf(),
-            reason: "it has none of the files a project has".into(),
+    let has = |dir: &Path, markers: &[&'static str]| {
+        markers.iter().copied().find(|m| dir.join(m).exists())
+    };
+    if has(path, ROOT_MARKERS).is_some() {
+        return Ok(Located {
+            root: path.to_path_buf(),
+            found_above: None,
         });
     }
-    Ok(path.to_path_buf())
+    let found = ancestors(path)?
+        .into_iter()
+        .find_map(|dir| has(&dir, ROOT_MARKERS).map(|marker| (dir, marker)));
+    match found {
+        Some((root, marker)) => Ok(Located {
+            root,
+            found_above: Some((path.to_path_buf(), marker)),
+        }),
+        None if has(path, FOLDER_MARKERS).is_some() => Ok(Located {
+            root: path.to_path_buf(),
+            found_above: None,
+        }),
+        None => Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            reason: "neither it nor a folder above it has the files a project has".into(),
+        }),
+    }
+}
+
+/// The folders above `path`, nearest first, written the way `path` is: relative to the
+/// current folder (`..`, `../..`) when `path` is relative, absolute otherwise.
+fn ancestors(path: &Path) -> Result<Vec<PathBuf>> {
+    let canonical = fs_err::canonicalize(path)?;
+    let cwd = std::env::current_dir().map_err(Error::Io)?;
+    let cwd = fs_err::canonicalize(&cwd).unwrap_or(cwd);
+    Ok(canonical
+        .ancestors()
+        .skip(1)
+        .map(|dir| {
+            if path.is_absolute() {
+                return dir.to_path_buf();
+            }
+            if let Ok(below) = dir.strip_prefix(&cwd) {
+                return if below.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    below.to_path_buf()
+                };
+            }
+            match cwd.strip_prefix(dir) {
+                Ok(up) => up.components().map(|_| "..").collect(),
+                Err(_) => dir.to_path_buf(),
+            }
+        })
+        .collect())
 }
 
 /// Run every item's detector over the project at `root` and compare with its report.

@@ -7,7 +7,7 @@ use console::Style;
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::check::{self, CheckResult, ItemResult, ReportSummary, Status, plural};
+use crate::check::{self, CheckResult, ItemResult, Located, ReportSummary, Status, plural};
 use crate::cli::CheckArgs;
 use crate::error::Result;
 use crate::printer::Printer;
@@ -17,7 +17,8 @@ use crate::report::boxes::Week;
 const MAX_EVIDENCE_LINES: usize = 3;
 
 pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
-    let root = check::project_root(&args.path.unwrap_or_else(|| PathBuf::from(".")))?;
+    let located = check::project_root(&args.path.unwrap_or_else(|| PathBuf::from(".")))?;
+    let root = located.root.clone();
     let mut result = check::run(&root)?;
     if args.fix_report && result.report.is_none() {
         printer.warn(format!(
@@ -34,7 +35,7 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
     if args.json {
         printer.data(to_json(&result, &fixed)?);
     } else {
-        print_text(&result, &fixed, args.fix_report, printer);
+        print_text(&result, &located, &fixed, args.fix_report, printer);
     }
     for note in &result.notes {
         printer.warn(note);
@@ -141,8 +142,14 @@ fn counts(result: &CheckResult, week: Option<Week>) -> String {
     )
 }
 
-fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, printer: &Printer) {
-    print_header(result, printer);
+fn print_text(
+    result: &CheckResult,
+    located: &Located,
+    fixed: &[String],
+    fix_requested: bool,
+    printer: &Printer,
+) {
+    print_header(result, located, printer);
     let has_report = result.report.is_some();
     for week in Week::ALL {
         printer.info("");
@@ -166,8 +173,18 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
 }
 
 /// Which project, what the report holds, and the day-1 hand-in.
-fn print_header(result: &CheckResult, printer: &Printer) {
-    printer.info(format!("Course checklist for {}", result.project.display()));
+fn print_header(result: &CheckResult, located: &Located, printer: &Printer) {
+    let found = match &located.found_above {
+        Some((given, marker)) => format!(
+            " (the nearest folder above {} with {marker})",
+            given.display()
+        ),
+        None => String::new(),
+    };
+    printer.info(format!(
+        "Course checklist for {}{found}",
+        result.project.display()
+    ));
     match &result.report {
         Some(report) => {
             let ticked = result

@@ -324,3 +324,55 @@ fn the_current_folder_is_the_default() {
     let report = json(&env, &["check", "--json"]);
     assert_eq!(report["project"], ".");
 }
+
+#[test]
+fn a_subfolder_finds_the_project_above_it_and_says_which() {
+    let env = TestEnv::new();
+    env.write("proj/pyproject.toml", "[project]\nname = \"p\"\n");
+    env.write("proj/src/pkg/train.py", "x = 1\n");
+    // A docs folder's own requirements file does not make it the project.
+    env.write("proj/docs/requirements.txt", "mkdocs\n");
+    let inside = env.work().join("proj/src/pkg");
+    let output = env
+        .dayone(["check", "--json"])
+        .current_dir(&inside)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["project"], "../..");
+    let assert = env
+        .dayone(["check"])
+        .current_dir(&inside)
+        .assert()
+        .success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.starts_with(
+            "Course checklist for ../.. (the nearest folder above . with pyproject.toml)\n"
+        ),
+        "{out}"
+    );
+    let report = json(&env, &["check", "proj/docs", "--json"]);
+    assert_eq!(report["project"], "proj");
+    // The project folder itself is used as given.
+    let report = json(&env, &["check", "proj", "--json"]);
+    assert_eq!(report["project"], "proj");
+}
+
+#[test]
+fn report_commands_find_the_project_above_too() {
+    let env = TestEnv::new();
+    env.dayone(["new", "proj", "--yes", "--quiet", "--no-git"])
+        .assert()
+        .success();
+    env.dayone(["report", "check", "proj/src/proj"])
+        .assert()
+        .stdout(predicates::str::starts_with("proj/reports/README.md\n"))
+        .stderr(predicates::str::contains(
+            "proj/src/proj has no report; using proj/reports/README.md, the report of the project above it",
+        ));
+    env.dayone(["report", "html"])
+        .current_dir(env.work().join("proj/src"))
+        .assert()
+        .stdout(predicates::str::contains("<html"));
+}
