@@ -29,13 +29,47 @@ fn requirement_count(text: &str) -> usize {
         .count()
 }
 
-const REQUIREMENTS: &[&str] = &["requirements.txt"];
+const REQUIREMENTS: &[&str] = &["requirements.txt", "requirements/base.txt"];
 const DEV_REQUIREMENTS: &[&str] = &[
     "requirements_dev.txt",
     "requirements-dev.txt",
     "requirements_test.txt",
     "requirements-test.txt",
+    "requirements_tests.txt",
+    "requirements-tests.txt",
+    "dev-requirements.txt",
+    "test-requirements.txt",
+    "requirements/dev.txt",
+    "requirements/test.txt",
 ];
+/// Development tools: listed in the one requirements file, they are the development list.
+const DEV_TOOLS: &[&str] = &[
+    "pytest",
+    "ruff",
+    "black",
+    "flake8",
+    "pylint",
+    "mypy",
+    "isort",
+    "coverage",
+    "pytest-cov",
+    "pre-commit",
+    "invoke",
+];
+
+/// The development tools a requirements file lists, by name.
+fn dev_tools(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter_map(|l| {
+            let end = l
+                .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
+                .unwrap_or(l.len());
+            let name = l[..end].to_ascii_lowercase().replace('_', "-");
+            DEV_TOOLS.iter().copied().find(|tool| *tool == name)
+        })
+        .collect()
+}
 
 fn runtime_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
     let mut found = Vec::new();
@@ -125,6 +159,17 @@ fn dev_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
         "development requirement",
         "development requirements",
     ));
+    if found.is_empty() {
+        for path in REQUIREMENTS {
+            let tools = cx.project.text(path).map(dev_tools).unwrap_or_default();
+            if !tools.is_empty() {
+                found.push(Evidence::new(
+                    *path,
+                    format!("lists the development tools too ({})", tools.join(", ")),
+                ));
+            }
+        }
+    }
     found
 }
 
@@ -226,6 +271,31 @@ mod tests {
                 ("requirements.txt", "# nothing yet\n"),
                 ("requirements_dev.txt", "pytest\n")
             ]
+        ));
+        // The course's wording: a filled requirements file and a test one, or the dev tools
+        // in the one file.
+        assert!(is_done(
+            "dependencies",
+            &[
+                ("requirements.txt", "torch\n"),
+                ("requirements/test.txt", "pytest\n")
+            ]
+        ));
+        match run(
+            "dependencies",
+            &[("requirements.txt", "torch==2.5\nPyTest>=8  # tests\nruff\n")],
+        ) {
+            Detection::Done(ev) => {
+                assert_eq!(
+                    ev[1].detail,
+                    "lists the development tools too (pytest, ruff)"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!is_done(
+            "dependencies",
+            &[("requirements.txt", "torch\npytest-benchmark-plugin-x\n")]
         ));
     }
 

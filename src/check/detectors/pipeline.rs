@@ -6,6 +6,23 @@ use crate::check::plural;
 use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
+/// Module names of the data code: today's course layout (`data.py`) and the older
+/// cookiecutter-data-science one (`src/data/make_dataset.py`).
+pub const DATA_MODULES: &[&str] = &[
+    "data",
+    "dataset",
+    "datasets",
+    "datamodule",
+    "make_dataset",
+    "load_data",
+    "preprocess",
+    "preprocessing",
+];
+/// Module names of the model (`model.py`; `src/models/model.py` in the older layout).
+pub const MODEL_MODULES: &[&str] = &["model", "models", "network", "net"];
+/// Module names of the training code (`train.py`; `src/models/train_model.py`).
+pub const TRAIN_MODULES: &[&str] = &["train", "training", "trainer", "train_model"];
+
 fn substantive(py: &PyFile) -> usize {
     py.lines.iter().filter(|l| l.does_work()).count()
 }
@@ -47,7 +64,7 @@ pub fn data_module(cx: &Context) -> Detection {
     let mut evidence = Vec::new();
     let mut partial = Vec::new();
     let mut template = Vec::new();
-    for (path, py) in modules(cx, &["data", "dataset", "datasets", "datamodule"]) {
+    for (path, py) in modules(cx, DATA_MODULES) {
         let statements = substantive(py);
         let stubs = py
             .functions
@@ -102,10 +119,10 @@ pub fn data_module(cx: &Context) -> Detection {
 }
 
 pub fn model_and_training(cx: &Context) -> Detection {
-    let model: Vec<Evidence> = modules(cx, &["model", "models", "network", "net"])
+    let model: Vec<Evidence> = modules(cx, MODEL_MODULES)
         .flat_map(|(path, py)| classes_deriving(path, py, &["Module", "Model"]))
         .collect();
-    let training: Vec<Evidence> = modules(cx, &["train", "training", "trainer"])
+    let training: Vec<Evidence> = modules(cx, TRAIN_MODULES)
         .filter_map(|(path, py)| {
             let has = |needle: &str| py.code_contains(needle);
             let detail = if has(".fit(") {

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Detection, Evidence, Scope, ci, serving};
+use super::{Context, Detection, Evidence, Scope, ci, pipeline, serving};
 use crate::check::plural;
 use crate::check::project::file_name;
 use crate::check::python::PyFile;
@@ -57,7 +57,7 @@ fn project_modules(cx: &Context, stems: &[&str]) -> Vec<String> {
 }
 
 pub fn tests_data(cx: &Context) -> Detection {
-    let modules = project_modules(cx, &["data", "dataset", "datasets", "datamodule"]);
+    let modules = project_modules(cx, pipeline::DATA_MODULES);
     Detection::from_evidence(
         tests_importing(cx, &modules, "the data code"),
         "add tests/test_data.py that imports the data module and checks shapes, types and splits",
@@ -65,7 +65,8 @@ pub fn tests_data(cx: &Context) -> Detection {
 }
 
 pub fn tests_model(cx: &Context) -> Detection {
-    let modules = project_modules(cx, &["model", "models", "train", "training", "trainer"]);
+    let stems: Vec<&str> = [pipeline::MODEL_MODULES, pipeline::TRAIN_MODULES].concat();
+    let modules = project_modules(cx, &stems);
     Detection::from_evidence(
         tests_importing(cx, &modules, "the model or training code"),
         "add tests/test_model.py that builds the model, checks output shapes and runs a training step",

@@ -7,15 +7,29 @@ use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
 use crate::check::plural;
+use crate::check::project::file_name;
 
-const CONFIG_DIRS: &[&str] = &["configs/", "config/", "conf/"];
+/// Folders that hold experiment configs, at the top (`configs/`) or next to the code
+/// (`src/config/`, `src/pkg/conf/`, as older course layouts have them).
+const CONFIG_DIRS: &[&str] = &["configs", "config", "conf", "cfg", "hparams"];
+
+/// A YAML file in a config folder at any depth, or named like a config (`config.yaml`,
+/// `params.yaml`, `hparams.yml`) beside the code; never a workflow or a tool's own file.
+fn is_config_path(path: &str) -> bool {
+    if !(path.ends_with(".yaml") || path.ends_with(".yml")) || path.starts_with(".github/") {
+        return false;
+    }
+    let mut folders = path.split('/').rev().skip(1);
+    if folders.any(|folder| CONFIG_DIRS.contains(&folder)) {
+        return true;
+    }
+    let stem = file_name(path).split('.').next().unwrap_or_default();
+    path.starts_with("src/") && matches!(stem, "config" | "params" | "hparams" | "hyperparameters")
+}
 
 fn config_files(cx: &Context) -> Vec<Evidence> {
     cx.project
-        .texts(|p| {
-            CONFIG_DIRS.iter().any(|d| p.starts_with(d))
-                && (p.ends_with(".yaml") || p.ends_with(".yml"))
-        })
+        .texts(is_config_path)
         .filter_map(|(path, text)| {
             let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
             let keys: Vec<String> = doc
@@ -43,7 +57,7 @@ pub fn experiment_configs(cx: &Context) -> Detection {
     found.truncate(3);
     if count > 3 {
         found.push(Evidence::new(
-            CONFIG_DIRS[0],
+            "configs/",
             format!(
                 "and {} more",
                 plural::count(count - 3, "config file", "config files")
@@ -320,6 +334,25 @@ mod tests {
             ]
         ));
         assert!(is_done("experiment_configs", &[config]));
+        // Older layouts keep configs next to the code.
+        for path in [
+            "src/config/train.yaml",
+            "src/pkg/conf/model.yml",
+            "src/config.yaml",
+        ] {
+            assert!(
+                is_done("experiment_configs", &[(path, "lr: 0.1\n")]),
+                "{path}"
+            );
+        }
+        assert!(!is_done(
+            "experiment_configs",
+            &[(".github/workflows/config.yaml", "on: push\n")]
+        ));
+        assert!(!is_done(
+            "experiment_configs",
+            &[("docs/mkdocs.yaml", "site_name: x\n")]
+        ));
         assert!(!is_done(
             "experiment_configs",
             &[("configs/empty.yaml", "")]

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::support::TestEnv;
 
 mod boxes;
+mod grader;
 mod readme;
 
 /// A project that shows one item of almost every concern, the way a group would write it.
@@ -110,6 +111,23 @@ pub fn write_all(env: &TestEnv, dir: &str, files: &[(&str, &str)]) {
     }
 }
 
+/// Copy the synthetic repository `tests/cli/fixtures/repos/NAME` into the work folder.
+pub fn fixture(env: &TestEnv, name: &str) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cli/fixtures/repos")
+        .join(name);
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(&source).unwrap();
+            env.write(
+                Path::new(name).join(relative),
+                std::fs::read(entry.path()).unwrap(),
+            );
+        }
+    }
+}
+
 pub fn json(env: &TestEnv, args: &[&str]) -> Value {
     let output = env.dayone(args).output().unwrap();
     assert!(
@@ -120,7 +138,7 @@ pub fn json(env: &TestEnv, args: &[&str]) -> Value {
     serde_json::from_slice(&output.stdout).expect("check --json prints JSON")
 }
 
-fn ids_with(report: &Value, status: &str) -> Vec<String> {
+pub fn ids_with(report: &Value, status: &str) -> Vec<String> {
     report["items"]
         .as_array()
         .unwrap()
