@@ -381,6 +381,7 @@ fn is_readable_kind(path: &str) -> bool {
         ".tf",
         ".dockerfile",
         ".md",
+        ".rst",
     ];
     const NAMES: &[&str] = &[
         "dockerfile",

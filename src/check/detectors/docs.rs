@@ -8,13 +8,30 @@ use super::{Context, Detection, Evidence};
 use crate::check::plural;
 use crate::check::project::file_name;
 
-pub fn docs(cx: &Context) -> Detection {
-    let mut evidence = Vec::new();
-    let mut template_pages = Vec::new();
-    for (path, text) in cx
-        .project
-        .texts(|p| matches!(file_name(p), "mkdocs.yml" | "mkdocs.yaml"))
-    {
+/// Fewer words of prose than this over all its pages and a docs site is still a stub, like
+/// a template's one-line page or an untouched Sphinx quick-start.
+const MIN_PROSE_WORDS: usize = 30;
+
+/// A docs site: its config, what it is, and its pages.
+struct Site<'a> {
+    config: &'a str,
+    what: String,
+    folder: String,
+    pages: Vec<&'a str>,
+}
+
+/// The mkdocs sites (config + Markdown pages in its docs folder) and Sphinx projects
+/// (`conf.py` in a docs folder + its `.rst`/`.md` pages).
+fn sites<'a>(cx: &Context<'a>) -> Vec<Site<'a>> {
+    let project = cx.project;
+    let pages_in = |folder: &str, exts: &[&str]| -> Vec<&'a str> {
+        project
+            .paths()
+            .filter(|p| p.starts_with(folder) && exts.iter().any(|e| p.ends_with(e)))
+            .collect()
+    };
+    let mut found = Vec::new();
+    for (path, text) in project.texts(|p| matches!(file_name(p), "mkdocs.yml" | "mkdocs.yaml")) {
         let Ok(doc) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) else {
             continue;
         };
@@ -23,50 +40,119 @@ pub fn docs(cx: &Context) -> Detection {
             .get("docs_dir")
             .and_then(|d| d.as_str())
             .unwrap_or("docs");
-        let prefix = if dir.is_empty() {
+        let folder = if dir.is_empty() {
             format!("{docs_dir}/")
         } else {
             format!("{dir}/{docs_dir}/")
         };
-        let pages: Vec<&str> = cx
-            .project
-            .paths()
-            .filter(|p| p.starts_with(&prefix) && p.ends_with(".md"))
-            .collect();
-        // Pages still as dayone's template wrote them describe the template, not the project.
-        let written = pages.iter().filter(|p| !cx.is_template_text(p)).count();
         let site = doc
             .get("site_name")
             .and_then(|s| s.as_str())
             .unwrap_or("unnamed site");
-        if written > 0 {
+        found.push(Site {
+            config: path,
+            what: format!("mkdocs site \"{site}\""),
+            pages: pages_in(&folder, &[".md"]),
+            folder,
+        });
+    }
+    for path in project
+        .paths()
+        .filter(|p| file_name(p) == "conf.py" && (p.starts_with("docs/") || p.starts_with("doc/")))
+    {
+        let folder = format!("{}/", path.rsplit_once('/').map_or("", |(d, _)| d));
+        found.push(Site {
+            config: path,
+            what: "a Sphinx documentation project".to_string(),
+            pages: pages_in(&folder, &[".rst", ".md"]),
+            folder,
+        });
+    }
+    found
+}
+
+/// Words of prose in a docs page: not headings, title underlines, code, directives and their
+/// bodies (`.. toctree::`, `::: module`), index links, or HTML comments.
+fn prose_words(text: &str) -> usize {
+    let underline = |l: &str| {
+        let l = l.trim();
+        l.len() >= 3 && l.chars().all(|c| "=-~^\"'`#*+".contains(c))
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut words = 0;
+    let mut skipping = false;
+    let mut in_fence = false;
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        if skipping && (indented || trimmed.is_empty()) {
+            continue;
+        }
+        skipping = trimmed.starts_with("..") || trimmed.starts_with(":::");
+        let title = lines.get(i + 1).is_some_and(|next| underline(next));
+        let link_only = trimmed.starts_with("* :ref:") || trimmed.starts_with("- :ref:");
+        if in_fence || skipping || title || underline(line) || link_only {
+            continue;
+        }
+        if trimmed.starts_with('#') || trimmed.starts_with("<!--") {
+            continue;
+        }
+        words += trimmed.split_whitespace().count();
+    }
+    words
+}
+
+pub fn docs(cx: &Context) -> Detection {
+    let mut evidence = Vec::new();
+    let mut partial = Vec::new();
+    for site in sites(cx) {
+        // Pages still as dayone's template wrote them describe the template, not the project.
+        let own: Vec<&str> = site
+            .pages
+            .iter()
+            .copied()
+            .filter(|p| !cx.is_template_text(p))
+            .collect();
+        let words: usize = own
+            .iter()
+            .filter_map(|p| cx.project.text(p))
+            .map(prose_words)
+            .sum();
+        let pages = plural::count(own.len(), "page", "pages");
+        let (what, folder) = (&site.what, &site.folder);
+        if words >= MIN_PROSE_WORDS {
             evidence.push(Evidence::new(
-                path,
+                site.config,
+                format!("{what} with {pages} in {folder} ({words} words)"),
+            ));
+        } else if own.is_empty() && !site.pages.is_empty() {
+            let n = site.pages.len();
+            partial.push(Evidence::new(
+                site.config,
                 format!(
-                    "mkdocs site \"{site}\" with {} in {prefix}",
-                    plural::count(written, "page", "pages")
+                    "{what}: {} in {folder} still as dayone's template wrote {}",
+                    plural::count(n, "page", "pages"),
+                    plural::word(n, "it", "them")
                 ),
             ));
-        } else if !pages.is_empty() {
-            template_pages.push(Evidence::new(
-                path,
+        } else {
+            partial.push(Evidence::new(
+                site.config,
                 format!(
-                    "mkdocs site \"{site}\": {} in {prefix} still as dayone's template wrote {}",
-                    plural::count(pages.len(), "page", "pages"),
-                    plural::word(pages.len(), "it", "them")
+                    "{what}: still a stub, {} of prose in {folder}",
+                    plural::count(words, "word", "words")
                 ),
             ));
         }
     }
-    for path in ["docs/conf.py", "docs/source/conf.py"] {
-        if cx.project.exists(path) {
-            evidence.push(Evidence::new(path, "a Sphinx documentation project"));
-        }
-    }
-    if evidence.is_empty() && !template_pages.is_empty() {
+    if evidence.is_empty() && !partial.is_empty() {
         return Detection::Open {
             hint: "write the project's own documentation in the docs pages: what it does, how to install and run it".into(),
-            partial: template_pages,
+            partial,
         };
     }
     Detection::from_evidence(
@@ -139,15 +225,46 @@ mod tests {
     use super::super::Detection;
     use super::super::fixture::{is_done, on_github, project_with_git, run, run_in};
 
+    const PAGE: &str = "# Proj\n\nProj sorts photos of leaves into healthy and sick ones. The data comes from a public set of field photos; training takes ten minutes on a laptop, and the API answers each request in a few milliseconds.\n";
+
     #[test]
     fn docs_need_a_config_and_pages() {
         let config = ("docs/mkdocs.yaml", "site_name: proj\ndocs_dir: source\n");
+        match run("docs", &[config, ("docs/source/index.md", PAGE)]) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "mkdocs site \"proj\" with 1 page in docs/source/ (37 words)"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(!is_done("docs", &[config]));
+        assert!(!is_done("docs", &[("docs/source/index.md", PAGE)]));
+    }
+
+    #[test]
+    fn a_one_line_page_or_a_sphinx_quick_start_is_a_stub() {
+        let config = ("docs/mkdocs.yaml", "site_name: proj\ndocs_dir: source\n");
+        match run(
+            "docs",
+            &[config, ("docs/source/index.md", "# Proj\n\nThe docs.\n")],
+        ) {
+            Detection::Open { partial, .. } => assert_eq!(
+                partial[0].detail,
+                "mkdocs site \"proj\": still a stub, 2 words of prose in docs/source/"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let quick_start = "Welcome to proj's documentation!\n================================\n\n.. toctree::\n   :maxdepth: 2\n   :caption: Contents:\n\n\n\nIndices and tables\n==================\n\n* :ref:`genindex`\n* :ref:`modindex`\n* :ref:`search`\n";
+        let sphinx = [
+            ("docs/conf.py", "project = 'proj'\n"),
+            ("docs/index.rst", quick_start),
+        ];
+        assert!(!is_done("docs", &sphinx));
+        let written = format!("{quick_start}\n{}", &PAGE[8..]);
         assert!(is_done(
             "docs",
-            &[config, ("docs/source/index.md", "# Proj\n")]
+            &[sphinx[0], ("docs/index.rst", written.as_str())]
         ));
-        assert!(!is_done("docs", &[config]));
-        assert!(!is_done("docs", &[("docs/source/index.md", "# Proj\n")]));
     }
 
     #[test]
@@ -173,12 +290,12 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let written = "# Leaf doctor\n\nLeaf doctor tells a healthy leaf from a sick one.\n\nInstall it with `uv sync`, then train with `invoke train`.\nThe API answers on port 8000.\n";
+        let written = "# Leaf doctor\n\nLeaf doctor tells a healthy leaf from a sick one, from a single photo taken in the field.\n\nInstall it with `uv sync`, then train with `invoke train` on the photos in data/raw.\nThe API answers on port 8000.\n";
         let mut files = files.to_vec();
         files[2] = ("docs/source/index.md", written);
         match run("docs", &files) {
             Detection::Done(ev) => assert!(
-                ev[0].detail.ends_with("with 1 page in docs/source/"),
+                ev[0].detail.contains("with 1 page in docs/source/"),
                 "{ev:?}"
             ),
             other => panic!("{other:?}"),

@@ -87,7 +87,7 @@ pub fn data_module(cx: &Context) -> Detection {
                     plural::count(statements, "statement", "statements")
                 ),
             ));
-        } else if !py.functions.is_empty() {
+        } else if stubs > 0 {
             partial.push(Evidence::new(
                 path,
                 format!(
@@ -95,6 +95,15 @@ pub fn data_module(cx: &Context) -> Detection {
                     plural::count(py.functions.len(), "function", "functions"),
                     plural::word(stubs, "is", "are"),
                     plural::word(stubs, "a stub", "stubs"),
+                ),
+            ));
+        } else if let Some(longest) = py.functions.iter().map(|f| f.body_statements).max() {
+            // A template's entry point that only logs what it would do is a stub too.
+            partial.push(Evidence::new(
+                path,
+                format!(
+                    "still a stub: no function does much yet (the longest has {})",
+                    plural::count(longest, "statement", "statements")
                 ),
             ));
         }

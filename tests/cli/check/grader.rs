@@ -69,7 +69,7 @@ fn the_older_course_layout_counts_like_todays() {
         (
             "docs",
             "done",
-            "docs/conf.py: a Sphinx documentation project",
+            "docs/conf.py: a Sphinx documentation project with 2 pages in docs/ (73 words)",
         ),
     ] {
         assert_eq!(
@@ -82,4 +82,27 @@ fn the_older_course_layout_counts_like_todays() {
     assert_eq!(training["path"], "src/models/train_model.py");
     let dev = &item(&report, "dependencies")["evidence"][1];
     assert_eq!(dev["path"], "requirements_tests.txt");
+}
+
+#[test]
+fn template_stubs_are_not_work() {
+    let report = check("template-stubs");
+    for (id, evidence) in [
+        (
+            "data-module",
+            "src/data/make_dataset.py: still a stub: no function does much yet (the longest has 2 statements)",
+        ),
+        (
+            "docs",
+            "docs/conf.py: a Sphinx documentation project: still a stub, 0 words of prose in docs/",
+        ),
+    ] {
+        assert_eq!(
+            seen(&report, id),
+            ("open".to_string(), evidence.to_string()),
+            "{id}"
+        );
+    }
+    assert_eq!(seen(&report, "model-and-training").0, "open");
+    assert_eq!(seen(&report, "dependencies").0, "open");
 }
