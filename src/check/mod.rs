@@ -12,6 +12,7 @@ pub mod plural;
 pub mod project;
 pub mod python;
 pub mod template_text;
+pub mod vendored;
 pub mod walk;
 pub mod workflow;
 
@@ -234,6 +235,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
         .collect::<Result<_>>()?;
     let mut notes = context.notes;
     notes.extend(project.skipped.notes());
+    notes.extend(project.vendored.iter().map(vendored::Vendored::note));
     let report_path = root.join(report::PATH);
     let report = if report_path.is_file() {
         let text = report::read(&report_path)?.text;

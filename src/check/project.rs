@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::vendored::{self, Vendored};
 use super::walk::{self, Limits, Skipped};
 use crate::error::{Error, Result};
 
@@ -16,6 +17,8 @@ pub struct Project {
     pub git: Option<GitInfo>,
     /// What the walk left out of a large project.
     pub skipped: Skipped,
+    /// Folders of copied third-party code, left out of the snapshot: never evidence.
+    pub vendored: Vec<Vendored>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,17 +30,22 @@ pub struct GitInfo {
 }
 
 impl Project {
-    /// Build a snapshot from already-known entries: `(relative path, text if read)`.
+    /// Build a snapshot from already-known entries: `(relative path, text if read)`. Copied
+    /// third-party code among them is set aside (see [`vendored`](super::vendored)).
     pub fn from_entries(
         root: PathBuf,
         entries: impl IntoIterator<Item = (String, Option<String>)>,
         git: Option<GitInfo>,
     ) -> Self {
+        let mut files: BTreeMap<String, Option<String>> = entries.into_iter().collect();
+        let vendored = vendored::find(&files);
+        files.retain(|path, _| !vendored.iter().any(|v| v.holds(path)));
         Self {
             root,
-            files: entries.into_iter().collect(),
+            files,
             git,
             skipped: Skipped::default(),
+            vendored,
         }
     }
 

@@ -106,3 +106,33 @@ fn template_stubs_are_not_work() {
     assert_eq!(seen(&report, "model-and-training").0, "open");
     assert_eq!(seen(&report, "dependencies").0, "open");
 }
+
+#[test]
+fn copied_third_party_code_is_not_evidence() {
+    let env = TestEnv::new();
+    fixture(&env, "vendored-library");
+    let output = env
+        .dayone(["check", "vendored-library", "--json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // The copied library quantises, compiles and loads in parallel; the group's code does not.
+    for id in ["model-optimization", "distributed-data-loading"] {
+        assert_eq!(seen(&report, id).0, "open", "{id}");
+    }
+    assert_eq!(
+        seen(&report, "tests-model"),
+        (
+            "done".to_string(),
+            "tests/test_model.py: imports `leafscan.model` (the model or training code); 1 test"
+                .to_string()
+        )
+    );
+    let note = "src/leafscan/fastquant/ looks like copied third-party code (its own licence file, its own packaging, upstream copyright headers): its 5 files are not counted as the group's work";
+    assert_eq!(report["notes"], serde_json::json!([note]));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&format!("warning: {note}")),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
