@@ -11,6 +11,7 @@ pub mod ini;
 pub mod plural;
 pub mod project;
 pub mod python;
+pub mod report_answers;
 pub mod template_text;
 pub mod vendored;
 pub mod walk;
@@ -69,6 +70,9 @@ pub struct ItemResult {
     pub hint: Option<String>,
     /// The report's box for this item: ticked or not; `None` when there is no box.
     pub ticked: Option<bool>,
+    /// What the group's report answers say about the item, for items files do not show: a
+    /// weaker kind of evidence, never counted as done.
+    pub report_says: Vec<Evidence>,
     /// 1-based line of the box in the report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_line: Option<usize>,
@@ -220,7 +224,13 @@ pub fn run(root: &Path) -> Result<CheckResult> {
                 Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),
                 Detection::Manual { hint, partial } => (Status::Manual, partial, Some(hint)),
             };
+            let report_says = if status == Status::Done {
+                Vec::new()
+            } else {
+                context.report.says(&item.id)
+            };
             Ok(ItemResult {
+                report_says,
                 id: item.id.clone(),
                 week: item.week,
                 module: item.module.clone(),

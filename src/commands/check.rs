@@ -241,6 +241,14 @@ fn print_item(item: &ItemResult, has_report: bool, printer: &Printer) {
             item.evidence.len() - MAX_EVIDENCE_LINES
         ));
     }
+    for said in &item.report_says {
+        printer.info(format!(
+            "{pad}{}:{}: {}",
+            said.path,
+            said.line.unwrap_or(0),
+            said.detail
+        ));
+    }
     let specific = item.status == Status::Open
         || item.status == Status::Manual
             && item.hint.as_deref() != Some(check::detectors::MANUAL_HINT);

@@ -114,6 +114,39 @@ pub fn human_end(source: &Source, headings: &[Heading], from: usize) -> usize {
     end.max(from)
 }
 
+/// One question of the report as a person reads it: its number, where its heading starts,
+/// and its answer, from the line after its `Answer:` to where [`human_end`] puts the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub number: usize,
+    pub heading_at: usize,
+    pub answer: Range<usize>,
+}
+
+/// Every question with an `Answer:` line under its heading, in file order.
+pub fn answer_blocks(source: &Source) -> Vec<Block> {
+    let text = source.text();
+    let headings = question_headings(source);
+    let tokens = answer_tokens(text);
+    headings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, heading)| {
+            let next = headings.get(i + 1).map_or(text.len(), |h| h.at);
+            let token = *tokens.iter().find(|&&t| t > heading.at && t < next)?;
+            let start = text[token..]
+                .find('\n')
+                .map_or(text.len(), |n| token + n + 1);
+            let end = human_end(source, &headings, token).max(start);
+            Some(Block {
+                number: heading.number,
+                heading_at: heading.at,
+                answer: start..end,
+            })
+        })
+        .collect()
+}
+
 /// Why the graders' tool finds the wrong number of answers, as lines naming places.
 pub fn explain_count(source: &Source, answers: &[Answer]) -> Vec<String> {
     let text = source.text();
@@ -211,6 +244,18 @@ mod tests {
             .map(|h| h.number)
             .collect();
         assert_eq!(numbers, [1]);
+    }
+
+    #[test]
+    fn answer_blocks_run_from_the_answer_line_to_the_next_question() {
+        let source = Source::new(TWO);
+        let blocks = answer_blocks(&source);
+        let answers: Vec<(usize, &str)> = blocks
+            .iter()
+            .map(|b| (b.number, source.text()[b.answer.clone()].trim()))
+            .collect();
+        assert_eq!(answers, [(1, "first"), (2, "second")]);
+        assert_eq!(source.line_of(blocks[1].heading_at), 15);
     }
 
     #[test]

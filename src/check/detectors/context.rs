@@ -8,8 +8,10 @@ use super::paths::{Scope, is_cloudbuild_path, is_script_path, is_workflow_path};
 use super::{Evidence, shorten};
 use crate::check::project::Project;
 use crate::check::python::PyFile;
+use crate::check::report_answers::ReportAnswers;
 use crate::check::template_text::TemplateText;
 use crate::check::workflow::{self, Workflow};
+use crate::report::structure::CodeBlocks;
 
 /// A command line written in the repository: a workflow `run:` line, a line of `tasks.py`,
 /// a Makefile or justfile, a shell script, or a Cloud Build step.
@@ -26,8 +28,13 @@ pub struct Context<'a> {
     pub python: Vec<(&'a str, PyFile)>,
     pub workflows: Vec<Workflow>,
     pub commands: Vec<CommandLine>,
+    /// Command lines in the code blocks of the README and the docs: what the group says it
+    /// runs by hand (a deployment, a cloud training job), for the items that happen so.
+    pub documented: Vec<CommandLine>,
     /// Files that could not be parsed, with why; shown to the user as notes.
     pub notes: Vec<String>,
+    /// The answers of the group's report (none when there is no report).
+    pub report: ReportAnswers,
     /// The built-in template the project was made from, read when a detector first asks.
     template: OnceCell<Option<TemplateText>>,
 }
@@ -69,12 +76,31 @@ impl<'a> Context<'a> {
                 Err(err) => notes.push(format!("{path}: not a readable Cloud Build file: {err}")),
             }
         }
+        let mut documented = Vec::new();
+        for (path, text) in project.texts(is_documentation_path) {
+            let code = CodeBlocks::new(text);
+            let mut start = 0;
+            for (index, line) in text.split_inclusive('\n').enumerate() {
+                let trimmed = line.trim();
+                let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+                if code.holds_line(text, start) && !fence {
+                    let command = trimmed.strip_prefix("$ ").unwrap_or(trimmed);
+                    push_command(&mut documented, path, Some(index + 1), command);
+                }
+                start += line.len();
+            }
+        }
         Self {
             project,
             python,
             workflows,
             commands,
+            documented,
             notes,
+            report: project
+                .text(crate::report::PATH)
+                .map(ReportAnswers::read)
+                .unwrap_or_default(),
             template: OnceCell::new(),
         }
     }
@@ -106,17 +132,12 @@ impl<'a> Context<'a> {
 
     /// Command lines matching `pattern`, as evidence.
     pub fn commands_matching(&self, pattern: &regex::Regex) -> Vec<Evidence> {
-        self.commands
-            .iter()
-            .filter(|c| pattern.is_match(&c.text))
-            .map(|c| {
-                let detail = format!("runs `{}`", shorten(&c.text, 90));
-                match c.line {
-                    Some(line) => Evidence::at(&c.path, line, detail),
-                    None => Evidence::new(&c.path, detail),
-                }
-            })
-            .collect()
+        matching(&self.commands, pattern, "runs")
+    }
+
+    /// Command lines of the README and docs matching `pattern`, as evidence.
+    pub fn documented_matching(&self, pattern: &regex::Regex) -> Vec<Evidence> {
+        matching(&self.documented, pattern, "documents running")
     }
 
     /// Every Python file in `scope` that refers to one of `names` (dotted), as evidence saying
@@ -133,6 +154,25 @@ impl<'a> Context<'a> {
             })
             .collect()
     }
+}
+
+fn matching(commands: &[CommandLine], pattern: &regex::Regex, verb: &str) -> Vec<Evidence> {
+    commands
+        .iter()
+        .filter(|c| pattern.is_match(&c.text))
+        .map(|c| {
+            let detail = format!("{verb} `{}`", shorten(&c.text, 90));
+            match c.line {
+                Some(line) => Evidence::at(&c.path, line, detail),
+                None => Evidence::new(&c.path, detail),
+            }
+        })
+        .collect()
+}
+
+/// Markdown at the top of the project or in `docs/`: where groups write down commands.
+fn is_documentation_path(path: &str) -> bool {
+    path.ends_with(".md") && (!path.contains('/') || path.starts_with("docs/"))
 }
 
 fn push_command(commands: &mut Vec<CommandLine>, path: &str, line: Option<usize>, text: &str) {

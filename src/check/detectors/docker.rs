@@ -1,11 +1,10 @@
-//! Container and cloud items: Dockerfiles, image builds and build triggers, training and
-//! deployment in GCP.
+//! Container items: Dockerfiles, image builds and build triggers.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Detection, Evidence, Scope, is_workflow_path, shorten};
+use super::{Context, Detection, Evidence, shorten};
 use crate::check::project::file_name;
 
 pub fn is_dockerfile(path: &str) -> bool {
@@ -209,72 +208,6 @@ pub fn image_build_trigger(cx: &Context) -> Detection {
     }
 }
 
-static CLOUD_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"gcloud\s+(beta\s+)?ai\s+custom-jobs\s+create|gcloud\s+compute\s+instances\s+create|gcloud\s+ai-platform\s+jobs\s+submit")
-        .expect("valid regex")
-});
-
-pub fn cloud_training(cx: &Context) -> Detection {
-    let mut evidence = cx.commands_matching(&CLOUD_TRAINING);
-    for (path, text) in cx
-        .project
-        .texts(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
-    {
-        if text.contains("workerPoolSpecs") {
-            evidence.push(Evidence::new(
-                path,
-                "a Vertex AI custom-job config (workerPoolSpecs)",
-            ));
-        }
-    }
-    evidence.extend(cx.python_referring(
-        Scope::Code,
-        &[
-            "google.cloud.aiplatform.CustomJob",
-            "google.cloud.aiplatform.CustomContainerTrainingJob",
-        ],
-        "starts a Vertex AI training job",
-    ));
-    Detection::from_evidence(
-        evidence,
-        "train in GCP: keep the Vertex AI job config (workerPoolSpecs) or the `gcloud ai custom-jobs create` command in the repository",
-    )
-}
-
-static CLOUD_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"gcloud\s+(beta\s+)?(run\s+deploy|functions\s+deploy|run\s+services\s+replace)")
-        .expect("valid regex")
-});
-
-pub fn cloud_deploy(cx: &Context) -> Detection {
-    let mut evidence = cx.commands_matching(&CLOUD_DEPLOY);
-    for wf in &cx.workflows {
-        for (job, step) in wf.steps() {
-            if let Some(action) = step
-                .action()
-                .filter(|a| a.contains("deploy-cloudrun") || a.contains("deploy-cloud-functions"))
-            {
-                evidence.push(Evidence::new(
-                    &wf.path,
-                    format!("job `{}` uses {action}", job.id),
-                ));
-            }
-        }
-    }
-    for (path, text) in cx
-        .project
-        .texts(|p| (p.ends_with(".yaml") || p.ends_with(".yml")) && !is_workflow_path(p))
-    {
-        if text.contains("serving.knative.dev") {
-            evidence.push(Evidence::new(path, "a Cloud Run service definition"));
-        }
-    }
-    Detection::from_evidence(
-        evidence,
-        "deploy the API to Cloud Run: a `gcloud run deploy` step in cloudbuild.yaml or a workflow",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::Detection;
@@ -311,7 +244,7 @@ mod tests {
     }
 
     #[test]
-    fn builds_triggers_training_and_deploys() {
+    fn builds_and_triggers() {
         let tasks = (
             "tasks.py",
             "c.run(f\"docker build -t train:latest . -f dockerfiles/train.dockerfile\")\n",
@@ -367,19 +300,5 @@ mod tests {
             "on: workflow_dispatch\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build .\n",
         );
         assert!(!is_done("image_build_trigger", &[manual]));
-        assert!(is_done(
-            "cloud_training",
-            &[(
-                "configs/vertex.yaml",
-                "workerPoolSpecs:\n  machineSpec:\n    machineType: n1-highmem-2\n"
-            )]
-        ));
-        assert!(!is_done("cloud_training", &[cloudbuild]));
-        let deploy = (
-            "cloudbuild.yaml",
-            "steps:\n- name: gcr.io/google.com/cloudsdktool/cloud-sdk\n  entrypoint: gcloud\n  args: ['run', 'deploy', 'api', '--image', 'img']\n",
-        );
-        assert!(is_done("cloud_deploy", &[deploy]));
-        assert!(!is_done("cloud_deploy", &[cloudbuild]));
     }
 }

@@ -197,27 +197,87 @@ pub fn docs_published(cx: &Context) -> Detection {
     ])
 }
 
+/// The report question that asks for the diagram of the whole system (the course's number).
+const ARCHITECTURE_QUESTION: usize = 29;
+/// Words an image of the architecture is named with.
+const DIAGRAM_WORDS: &[&str] = &[
+    "architecture",
+    "overview",
+    "pipeline",
+    "flowchart",
+    "flow_chart",
+    "scheme",
+    "schema",
+    "diagram",
+];
+const IMAGE_EXTENSIONS: &[&str] = &[".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".pdf"];
+
+/// A link in the report, as a path in the project: relative to `reports/`, `./` and `../`
+/// resolved; `None` when it leaves the project.
+fn from_report(target: &str) -> Option<String> {
+    let dir = crate::report::PATH.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut parts: Vec<&str> = match target.strip_prefix('/') {
+        Some(absolute) => return Some(absolute.to_string()),
+        None => dir.split('/').filter(|p| !p.is_empty()).collect(),
+    };
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The diagram is wherever the report shows it: an image in the answer to the architecture
+/// question, or a diagram file anywhere (draw.io, Excalidraw, an image named like one).
 pub fn architecture_diagram(cx: &Context) -> Detection {
-    let evidence = cx
-        .project
-        .paths()
-        .filter(|p| {
-            let name = file_name(p).to_ascii_lowercase();
-            let editable = name.ends_with(".drawio") || name.ends_with(".excalidraw");
-            let image = [".png", ".jpg", ".jpeg", ".svg"]
-                .iter()
-                .any(|e| name.ends_with(e));
-            let named = ["architecture", "overview", "pipeline", "diagram"]
-                .iter()
-                .any(|w| name.contains(w));
-            editable || (image && named && (p.starts_with("reports/") || p.starts_with("docs/")))
-        })
-        .map(|p| Evidence::new(p, "an architecture diagram"))
-        .collect();
-    Detection::from_evidence(
-        evidence,
-        "draw the pipeline (e.g. with draw.io) and save it as reports/figures/overview.png",
-    )
+    let mut evidence = Vec::new();
+    let mut partial = Vec::new();
+    let shown = format!("the architecture answer (question {ARCHITECTURE_QUESTION}) shows");
+    for (line, target) in cx.report.images(ARCHITECTURE_QUESTION) {
+        let report = crate::report::PATH;
+        if target.starts_with("http://") || target.starts_with("https://") {
+            evidence.push(Evidence::at(report, line, format!("{shown} {target}")));
+            continue;
+        }
+        match from_report(&target).filter(|p| cx.project.exists(p)) {
+            Some(path) => evidence.push(Evidence::at(report, line, format!("{shown} {path}"))),
+            None => partial.push(Evidence::at(
+                report,
+                line,
+                format!("the architecture answer links {target}, which is not in the repository"),
+            )),
+        }
+    }
+    for path in cx.project.paths() {
+        let name = file_name(path).to_ascii_lowercase();
+        let editable = [".drawio", ".excalidraw", ".puml", ".mmd"]
+            .iter()
+            .any(|e| name.contains(e));
+        let image = IMAGE_EXTENSIONS.iter().any(|e| name.ends_with(e));
+        let named = DIAGRAM_WORDS.iter().any(|w| name.contains(w));
+        if editable {
+            evidence.push(Evidence::new(path, "a diagram file"));
+        } else if image && named {
+            evidence.push(Evidence::new(
+                path,
+                "an image named like an architecture diagram",
+            ));
+        }
+    }
+    if evidence.is_empty() {
+        return Detection::Open {
+            hint: format!(
+                "draw the whole pipeline (e.g. with draw.io), save it under reports/figures/ and show it in the report's answer to question {ARCHITECTURE_QUESTION}"
+            ),
+            partial,
+        };
+    }
+    Detection::Done(evidence)
 }
 
 #[cfg(test)]
@@ -334,12 +394,54 @@ mod tests {
     }
 
     #[test]
+    fn the_diagram_is_wherever_the_report_shows_it() {
+        let mut report = String::from("# Report\n\n");
+        for n in 1..=31 {
+            let answer = match n {
+                29 => {
+                    "![how it fits together](figures/our_system.png)\n\n![gone](./figures/missing.png)"
+                }
+                _ => "words",
+            };
+            report.push_str(&format!("### Question {n}\n\n> Answer:\n\n{answer}\n\n"));
+        }
+        let files = [
+            ("reports/README.md", report.as_str()),
+            ("reports/figures/our_system.png", ""),
+        ];
+        match run("architecture_diagram", &files) {
+            Detection::Done(ev) => {
+                assert_eq!(ev.len(), 1);
+                assert_eq!(ev[0].path, "reports/README.md");
+                assert_eq!(
+                    ev[0].detail,
+                    "the architecture answer (question 29) shows reports/figures/our_system.png"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match run("architecture_diagram", &files[..1]) {
+            Detection::Open { partial, .. } => assert_eq!(partial.len(), 2),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            super::from_report("../docs/a.png").as_deref(),
+            Some("docs/a.png")
+        );
+        assert_eq!(super::from_report("../../x.png"), None);
+    }
+
+    #[test]
     fn diagrams_are_found_by_name_and_place() {
         assert!(is_done(
             "architecture_diagram",
             &[("reports/figures/overview.png", "")]
         ));
         assert!(is_done("architecture_diagram", &[("pipeline.drawio", "")]));
+        assert!(is_done(
+            "architecture_diagram",
+            &[("assets/mlops_flowchart.svg", "")]
+        ));
         assert!(!is_done(
             "architecture_diagram",
             &[("reports/figures/loss.png", "")]

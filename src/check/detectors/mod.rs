@@ -5,6 +5,7 @@
 //! This file holds those answer types and the small helpers that word evidence.
 
 mod ci;
+mod cloud;
 mod context;
 mod docker;
 mod docs;

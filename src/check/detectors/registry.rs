@@ -2,7 +2,7 @@
 
 use super::{Context, Detection, MANUAL};
 use super::{
-    ci, docker, docs, dvc, environment, pipeline, repo, scale, serving, testing, tracking,
+    ci, cloud, docker, docs, dvc, environment, pipeline, repo, scale, serving, testing, tracking,
 };
 
 type Detector = fn(&Context) -> Detection;
@@ -45,8 +45,8 @@ const DETECTORS: &[(&str, Detector)] = &[
     ("dockerfiles", docker::dockerfiles),
     ("docker_build", docker::docker_build),
     ("image_build_trigger", docker::image_build_trigger),
-    ("cloud_training", docker::cloud_training),
-    ("cloud_deploy", docker::cloud_deploy),
+    ("cloud_training", cloud::cloud_training),
+    ("cloud_deploy", cloud::cloud_deploy),
     ("fastapi_app", serving::fastapi_app),
     ("specialized_serving", serving::specialized_serving),
     ("frontend", serving::frontend),

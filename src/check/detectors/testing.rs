@@ -100,6 +100,37 @@ pub fn coverage(cx: &Context) -> Detection {
     )
 }
 
+/// A request to a deployed service in a test: `requests`/`httpx` calls with an `http(s)://`
+/// URL or one taken from the environment. The line of the first such call.
+fn deployed_url_calls(py: &PyFile) -> Option<usize> {
+    let http = ["requests", "httpx"].iter().any(|m| py.imports(m));
+    if !http {
+        return None;
+    }
+    py.lines
+        .iter()
+        .find(|l| {
+            let calls = ["requests.", "httpx.", "session.", "client."]
+                .iter()
+                .any(|module| {
+                    [".get(", ".post(", ".put(", ".request("]
+                        .iter()
+                        .any(|verb| {
+                            l.code
+                                .contains(&format!("{}{}", module.trim_end_matches('.'), verb))
+                        })
+                });
+            let text = l.text.to_ascii_lowercase();
+            calls
+                && (text.contains("http://")
+                    || text.contains("https://")
+                    || text.contains("environ")
+                    || text.contains("getenv")
+                    || text.contains("url"))
+        })
+        .map(|l| l.line)
+}
+
 pub fn api_tests(cx: &Context) -> Detection {
     let api_modules: Vec<String> = serving::fastapi_files(cx)
         .map(|(path, _)| module_name(path))
@@ -113,6 +144,7 @@ pub fn api_tests(cx: &Context) -> Detection {
             "fastapi.testclient.TestClient",
             "starlette.testclient.TestClient",
             "httpx.ASGITransport",
+            "litestar.testing.TestClient",
         ]
         .iter()
         .find_map(|name| py.refers_to(name).map(|line| (*name, line)));
@@ -121,6 +153,23 @@ pub fn api_tests(cx: &Context) -> Detection {
                 path,
                 line,
                 format!("calls the API through a test client (`{name}`)"),
+            ));
+        } else if let Some(line) = py
+            .lines
+            .iter()
+            .find(|l| l.code.contains(".test_client("))
+            .map(|l| l.line)
+        {
+            tests.push(Evidence::at(
+                path,
+                line,
+                "calls the API through its framework's test client (`.test_client()`)",
+            ));
+        } else if let Some(line) = deployed_url_calls(py) {
+            tests.push(Evidence::at(
+                path,
+                line,
+                "calls the deployed API over HTTP (an integration test)",
             ));
         }
     }
