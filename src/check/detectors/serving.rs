@@ -93,14 +93,12 @@ pub fn frontend(cx: &Context) -> Detection {
     }
     // An HTML page served by the API itself is a frontend too.
     for (path, py) in fastapi_files(cx) {
-        let page = [
+        let page = py.first_reference(&[
             "fastapi.responses.HTMLResponse",
             "fastapi.templating.Jinja2Templates",
             "fastapi.staticfiles.StaticFiles",
             "starlette.responses.HTMLResponse",
-        ]
-        .iter()
-        .find_map(|name| py.refers_to(name).map(|line| (*name, line)));
+        ]);
         if let Some((name, line)) = page {
             evidence.push(Evidence::at(
                 path,
@@ -167,9 +165,7 @@ pub fn collect_io_data(cx: &Context) -> Detection {
 pub fn drift_api(cx: &Context) -> Detection {
     let service: Vec<Evidence> = fastapi_files(cx)
         .filter_map(|(path, py)| {
-            let (name, line) = DRIFT_LIBRARIES
-                .iter()
-                .find_map(|name| py.refers_to(name).map(|line| (*name, line)))?;
+            let (name, line) = py.first_reference(DRIFT_LIBRARIES)?;
             Some(Evidence::at(
                 path,
                 line,

@@ -140,14 +140,12 @@ pub fn api_tests(cx: &Context) -> Detection {
         if tests.iter().any(|e| e.path == path) {
             continue;
         }
-        let client = [
+        let client = py.first_reference(&[
             "fastapi.testclient.TestClient",
             "starlette.testclient.TestClient",
             "httpx.ASGITransport",
             "litestar.testing.TestClient",
-        ]
-        .iter()
-        .find_map(|name| py.refers_to(name).map(|line| (*name, line)));
+        ]);
         if let Some((name, line)) = client {
             tests.push(Evidence::at(
                 path,
