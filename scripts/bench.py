@@ -144,12 +144,15 @@ def main() -> int:
         generated = work / "generated"
         big_repo = make_big_repository(dayone, work, env, 50_000)
 
+        # The first four rows split the default job into its parts: process start (--version),
+        # loading the template and rendering it (--dry-run), writing the files, and git.
         jobs = [
-            ("dayone --version", lambda i: [dayone, "--version"], "-"),
-            ("new --yes (built-in, git)", lambda i: [dayone, "new", f"git{i}", "--yes", "--quiet"], "<= 10 ms"),
-            ("new --yes (built-in, --no-git)", lambda i: [dayone, "new", f"nogit{i}", "--yes", "--quiet", "--no-git"], "-"),
-            ("new 1,000-file template", lambda i: [dayone, "new", f"k{i}", "--yes", "--quiet", "--no-git", "--template", str(big1k)], "<= 50 ms"),
-            ("new 2,000-file template", lambda i: [dayone, "new", f"kk{i}", "--yes", "--quiet", "--no-git", "--template", str(big2k)], "< 500 ms"),
+            ("dayone --version", lambda i: [dayone, "--version"], "<= 2 ms"),
+            ("new --yes --dry-run (render only)", lambda i: [dayone, "new", f"dry{i}", "--yes", "--quiet", "--dry-run"], "-"),
+            ("new --yes (built-in, --no-git)", lambda i: [dayone, "new", f"nogit{i}", "--yes", "--quiet", "--no-git"], "<= 3 ms"),
+            ("new --yes (built-in, git)", lambda i: [dayone, "new", f"git{i}", "--yes", "--quiet"], "<= 5 ms tmpfs, 10 disk"),
+            ("new 1,000-file template", lambda i: [dayone, "new", f"k{i}", "--yes", "--quiet", "--no-git", "--template", str(big1k)], "<= 25 ms"),
+            ("new 2,000-file template", lambda i: [dayone, "new", f"kk{i}", "--yes", "--quiet", "--no-git", "--template", str(big2k)], "-"),
             ("check (generated project)", lambda i: [dayone, "check", str(generated), "--json"], "<= 50 ms"),
             ("check (50,000-file repository)", lambda i: [dayone, "check", str(big_repo), "--json"], "<= 1000 ms"),
         ]
@@ -179,11 +182,11 @@ def main() -> int:
             walls, rss = results[name]
             peak = "n/a" if None in rss else f"{max(rss):.1f}"
             print(f"{name:<34}{statistics.median(walls):>10.2f}{min(walls):>9.2f}{peak:>10}  {target}")
-        print("peak memory target: <= 10 MiB for every job (measured with GNU time over 5 runs; n/a without it)")
+        print("peak memory target: <= 8 MiB for the built-in template (measured with GNU time over 5 runs; n/a without it)")
         if args.cookiecutter:
             median = {name: statistics.median(walls) for name, (walls, _) in results.items()}
             ratio = median["cookiecutter + git CLI commit"] / median["new --yes (built-in, git)"]
-            print(f"speed-up, dayone new --yes (git) vs cookiecutter + git: {ratio:.0f}x (target >= 30x)")
+            print(f"speed-up, dayone new --yes (git) vs cookiecutter + git: {ratio:.0f}x (target >= 50x)")
             ratio = median["cookiecutter (same tree)"] / median["new --yes (built-in, --no-git)"]
             print(f"speed-up, dayone new --yes --no-git vs cookiecutter alone: {ratio:.0f}x")
     return 0

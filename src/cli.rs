@@ -4,18 +4,20 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  findings: `report check` found answers to fix, `report html` a missing image,
-     `check --strict` a ticked box without evidence
-  2  bad input: arguments, answers, template manifest, destination conflict
-  3  the environment failed: I/O, permissions, git
-  130  interrupted (Ctrl-C); nothing was left behind";
+use crate::error::Exit;
+
+/// The exit-code table of `--help`, made from the one in `error.rs`.
+fn exit_codes() -> String {
+    let mut text = String::from("Exit codes:");
+    for exit in Exit::ALL {
+        text += &format!("\n  {}  {}", exit.code(), exit.meaning());
+    }
+    text
+}
 
 /// Start a machine-learning project that works on day one, then keep it on track.
 #[derive(Debug, Parser)]
-#[command(name = "dayone", version, about, after_help = EXIT_CODES)]
+#[command(name = "dayone", version, about, after_help = exit_codes())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -33,6 +35,10 @@ pub struct Cli {
 pub enum Command {
     /// Create a new project from a template.
     New(NewArgs),
+    /// Bring a project up to this dayone's template, keeping the group's changes (3-way merge).
+    Update(UpdateArgs),
+    /// Turn on a template feature in an existing project, e.g. `dayone add api dvc=gcs`.
+    Add(AddArgs),
     /// List the built-in templates, or show one template's variables.
     Templates(TemplatesArgs),
     /// Walk the course checklist: what the repository shows as done, what is open.
@@ -76,6 +82,68 @@ pub struct NewArgs {
     /// Write into a non-empty folder, replacing the files the template produces (never deletes).
     #[arg(long)]
     pub force: bool,
+}
+
+/// What `update` and `add` share: how to merge, and what may be written.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Take the default for every new question instead of asking.
+    #[arg(long, short)]
+    pub yes: bool,
+
+    /// Show what each file would become (unchanged, updated, added, removed, conflict);
+    /// write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Update even with uncommitted changes (they are merged like committed ones).
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// How conflicts are marked in files: `merge` (ours and theirs) or `diff3` (with the base).
+    #[arg(long, value_enum, default_value_t = ConflictStyle::Merge)]
+    pub conflict: ConflictStyle,
+
+    /// The template folder, for a project made from a template that is not built in.
+    #[arg(long, short, value_name = "PATH")]
+    pub template: Option<String>,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConflictStyle {
+    Merge,
+    Diff3,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The project folder. Defaults to the current folder.
+    pub path: Option<PathBuf>,
+
+    /// Change an answer, e.g. --set api=false; repeatable.
+    #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    #[command(flatten)]
+    pub merge: MergeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Features to turn on: NAME, or NAME=VALUE for a choice (`dayone templates mlops` lists them).
+    #[arg(required = true, value_name = "FEATURE")]
+    pub features: Vec<String>,
+
+    /// The project folder. Defaults to the current folder.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub merge: MergeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -129,7 +197,9 @@ pub struct ReportHtmlArgs {
     /// A project folder, its reports/ folder, or the report file. Defaults to the current folder.
     pub path: Option<PathBuf>,
 
-    /// Write the page here instead of stdout.
+    /// Write the page here instead of stdout: a new path, or a regular file, which is
+    /// replaced whole and keeps its permissions. Anything else is refused (exit 2): a
+    /// symbolic link (pass its target instead), a folder, a FIFO or a device.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

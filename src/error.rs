@@ -1,28 +1,103 @@
-//! Every failure dayone reports, as data. Each variant names the file, flag or variable
-//! involved and maps to one exit code; `main` prints the message and its cause chain once.
+//! Every failure dayone reports, as data, and the one table of exit codes. Each variant names the
+//! file, flag or variable involved; a cause from below (I/O, git, a value's problem) is kept as
+//! the variant's source, so the printer shows it once as "caused by".
 
 use std::path::PathBuf;
 
-/// Exit code for bad input: arguments, answers, manifest, destination conflict.
-pub const EXIT_BAD_INPUT: u8 = 2;
-/// Exit code for a failing environment: I/O, permissions, git.
-pub const EXIT_ENVIRONMENT: u8 = 3;
-/// Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
-pub const EXIT_INTERRUPTED: u8 = 130;
+use crate::value::Problem;
+
+/// How a run ends. The only place exit codes are decided; `--help` prints this table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success,
+    Findings,
+    BadInput,
+    Environment,
+    Interrupted,
+}
+
+impl Exit {
+    pub const ALL: [Exit; 5] = [
+        Exit::Success,
+        Exit::Findings,
+        Exit::BadInput,
+        Exit::Environment,
+        Exit::Interrupted,
+    ];
+
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Findings => 1,
+            Exit::BadInput => 2,
+            Exit::Environment => 3,
+            // As shells report a process ended by SIGINT: 128 + 2.
+            Exit::Interrupted => 130,
+        }
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success",
+            Exit::Findings => {
+                "findings: `report check` found answers to fix, `report html` an image it cannot show,\n     `check --strict` a ticked box without evidence"
+            }
+            Exit::BadInput => {
+                "bad input: arguments, answers, template manifest, destination conflict"
+            }
+            Exit::Environment => "the environment failed: I/O, permissions, git",
+            Exit::Interrupted => "interrupted (Ctrl-C); nothing was left behind",
+        }
+    }
+}
+
+/// Which source gave an answer, as messages name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `--set NAME=…`.
+    Set { variable: String },
+    /// The `[answers]` table of an answers file.
+    AnswersFile { file: String, variable: String },
+    /// The `[defaults]` table of the user config.
+    Config { file: String, variable: String },
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Set { variable } => write!(f, "--set {variable}"),
+            Origin::AnswersFile { file, variable } => write!(f, "{file}: [answers] {variable}"),
+            Origin::Config { file, variable } => write!(f, "{file}: [defaults] {variable}"),
+        }
+    }
+}
+
+fn bullets(problems: &[String]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    // ---- bad input (exit 2) -------------------------------------------------------------
-    #[error("{0}")]
-    Usage(String),
-
+    // ---- templates (exit 2) --------------------------------------------------------------
     #[error(
         "no built-in template is called `{name}` and no folder `{name}` exists; built-in templates: {known}"
     )]
     UnknownTemplate { name: String, known: String },
 
+    #[error(
+        "{file} was made with template `{name}`, which is not built in; pass its folder with --template PATH"
+    )]
+    RecordedTemplateNotBuiltin { file: PathBuf, name: String },
+
     #[error("{path} is not a template folder: it has no template.toml")]
     NotATemplate { path: PathBuf },
+
+    #[error("{path} is a symbolic link; a template holds plain files only, so copy the file in")]
+    TemplateSymlink { path: PathBuf },
 
     #[error("{file}: invalid TOML at line {line}, column {column}: {message}")]
     Toml {
@@ -32,7 +107,7 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{file}: {} problem(s) in the template manifest:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{file}: {} problem(s) in the template manifest:\n{}", problems.len(), bullets(problems))]
     Manifest { file: String, problems: Vec<String> },
 
     #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
@@ -42,11 +117,52 @@ pub enum Error {
         current: String,
     },
 
-    #[error("{source_name}: {message}")]
-    Answer {
-        source_name: String,
+    #[error("template `{template}`, file {file}: {message}")]
+    Render {
+        template: String,
+        file: String,
         message: String,
     },
+
+    #[error("template `{template}` does not name a project folder; give one: dayone new DIR")]
+    NoDirectory { template: String },
+
+    // ---- answers (exit 2) ----------------------------------------------------------------
+    #[error("--set `{flag}` has no `=`; write --set KEY=VALUE, e.g. --set api=false")]
+    SetWithoutEquals { flag: String },
+
+    #[error("--set `{flag}` has an empty KEY; write --set KEY=VALUE")]
+    SetEmptyKey { flag: String },
+
+    #[error("--set {key} is given twice (`{first}` and `{second}`); pass each variable once")]
+    SetTwice {
+        key: String,
+        first: String,
+        second: String,
+    },
+
+    #[error("--set {key}: template `{template}` has no variable `{key}`; known variables: {known}")]
+    UnknownSetKey {
+        key: String,
+        template: String,
+        known: String,
+    },
+
+    #[error(
+        "{file}: [answers] has `{key}`, which template `{template}` does not declare; known variables: {known}"
+    )]
+    UnknownAnswersKey {
+        file: String,
+        key: String,
+        template: String,
+        known: String,
+    },
+
+    #[error("{origin}: the value {problem}")]
+    InvalidAnswer { origin: Origin, problem: Problem },
+
+    #[error("variable `{variable}`: the default {problem}; pass --set {variable}=…")]
+    InvalidDefault { variable: String, problem: Problem },
 
     #[error(
         "{file}: these answers are for template `{found}`, but the template in use is `{expected}`; pass --template {found} or use a matching answers file"
@@ -60,12 +176,16 @@ pub enum Error {
     #[error("no answer for {}; there is no terminal to ask, so pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
     MissingAnswers { missing: Vec<String> },
 
-    #[error("template `{template}`, file {file}: {message}")]
-    Render {
-        template: String,
-        file: String,
-        message: String,
+    // ---- files and destinations (exit 2) -------------------------------------------------
+    #[error("{path} does not exist; {expected}")]
+    PathMissing {
+        path: PathBuf,
+        /// What the command takes instead, e.g. "pass a project folder".
+        expected: &'static str,
     },
+
+    #[error("{path}: not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 { path: PathBuf, offset: usize },
 
     #[error("{path} already exists and is not a folder; choose another destination")]
     DestinationIsFile { path: PathBuf },
@@ -75,14 +195,60 @@ pub enum Error {
     )]
     DestinationNotEmpty { path: PathBuf },
 
-    // ---- report (issue 4): bad input (exit 2) --------------------------------------------
-    #[error("{path} does not exist; {expected}")]
-    PathMissing {
-        path: PathBuf,
-        /// What the command takes instead, e.g. "pass a project folder".
-        expected: &'static str,
+    #[error(
+        "{link} is a symbolic link; --force does not write through links (for {file}), so move it away and retry"
+    )]
+    ForceThroughLink { link: PathBuf, file: String },
+
+    #[error(
+        "{path} is a file, but the template needs a folder there (for {file}); move it away and retry"
+    )]
+    ForceFileInTheWay { path: PathBuf, file: String },
+
+    #[error("{path} is a folder, but the template writes a file there; move it away and retry")]
+    ForceFolderInTheWay { path: PathBuf },
+
+    // ---- projects made by dayone (exit 2) -------------------------------------------------
+    #[error(
+        "{path} is not a project made by dayone: it has no .dayone.toml (or one that names no template); run dayone in the project's top folder"
+    )]
+    NotADayoneProject { path: PathBuf },
+
+    #[error(
+        "{file} was written by dayone {version}, newer than this dayone {current}; update dayone first"
+    )]
+    AnswersFromNewerDayone {
+        file: PathBuf,
+        version: String,
+        current: String,
     },
 
+    #[error(
+        "{path} has uncommitted changes: {}; commit or stash them first, or pass --allow-dirty", files.join(", ")
+    )]
+    DirtyWorkTree { path: PathBuf, files: Vec<String> },
+
+    #[error(
+        "these files are not tracked by git but the update would write them: {}; move them away, commit them, or pass --allow-dirty", files.join(", ")
+    )]
+    UntrackedInTheWay { files: Vec<String> },
+
+    #[error(
+        "`{name}` is not a feature of template `{template}`; features that can be added: {known}"
+    )]
+    UnknownFeature {
+        name: String,
+        template: String,
+        known: String,
+    },
+
+    #[error("`{name}` is already {value} in this project; nothing to add")]
+    FeatureAlreadyOn { name: String, value: String },
+
+    #[error("`{name}` has several values ({choices}); say which: dayone add {name}=VALUE")]
+    FeatureNeedsValue { name: String, choices: String },
+
+    // ---- report (exit 2) -----------------------------------------------------------------
     #[error(
         "no report in {path}: expected {expected}; pass a project folder, its reports/ folder or the report file"
     )]
@@ -94,25 +260,46 @@ pub enum Error {
     #[error("{path} is not a report the graders' tool can read: {problem}")]
     NotAReport { path: PathBuf, problem: String },
 
-    // ---- check (issue 5): bad input (exit 2) ---------------------------------------------
-    #[error("{file}: {} problem(s) in the checklist data:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("--output {path}: {problem}")]
+    OutputPath { path: PathBuf, problem: String },
+
+    // ---- check (exit 2) ------------------------------------------------------------------
+    #[error("{file}: {} problem(s) in the checklist data:\n{}", problems.len(), bullets(problems))]
     Checklist { file: String, problems: Vec<String> },
+
+    #[error("the checklist names the detector `{name}`, which this build does not have")]
+    UnknownDetector { name: String },
 
     #[error(
         "{path} is not a project folder: {reason}; a project has at least one of .git, .dayone.toml, pyproject.toml, setup.py, setup.cfg, requirements.txt, environment.yml, src/ or reports/README.md"
     )]
     NotAProject { path: PathBuf, reason: String },
 
-    // ---- environment (exit 3) -----------------------------------------------------------
+    // ---- environment (exit 3) ------------------------------------------------------------
     #[error(transparent)]
     Io(#[from] std::io::Error),
+
+    #[error("cannot write in {dir}")]
+    CannotWrite {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot replace {path}")]
+    CannotReplace {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error("git: {action} in {path}")]
     Git {
         action: &'static str,
         path: PathBuf,
+        /// libgit2's own error; boxed so that only `git.rs` names the library.
         #[source]
-        source: git2::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     #[error("interrupted; nothing was written")]
@@ -132,11 +319,14 @@ impl Error {
         }
     }
 
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit(&self) -> Exit {
         match self {
-            Error::Io(_) | Error::Git { .. } => EXIT_ENVIRONMENT,
-            Error::Interrupted => EXIT_INTERRUPTED,
-            _ => EXIT_BAD_INPUT,
+            Error::Io(_)
+            | Error::CannotWrite { .. }
+            | Error::CannotReplace { .. }
+            | Error::Git { .. } => Exit::Environment,
+            Error::Interrupted => Exit::Interrupted,
+            _ => Exit::BadInput,
         }
     }
 }

@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 
 use dialoguer::{Confirm, Input, MultiSelect, Select};
 
-use crate::answers::{Value, VarType};
 use crate::error::{Error, Result};
 use crate::template::manifest::Variable;
+use crate::value::{Value, VarType};
 
 pub trait Prompter {
     /// Can questions be asked at all? When false, `ask` is never called.

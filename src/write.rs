@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
-use crate::template::plan::Plan;
+use crate::plan::{Plan, PlannedFile, RelPath};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -67,11 +67,11 @@ pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
         });
     }
     let mut overwritten = Vec::new();
-    for file in &plan.files {
-        let target = dest.join(&file.path);
+    for path in plan.paths() {
+        let target = dest.join(path);
         // A parent that is a file, or a folder where a file must go, cannot be resolved by
         // overwriting, and --force never deletes.
-        for ancestor in Path::new(&file.path)
+        for ancestor in Path::new(path.as_str())
             .ancestors()
             .skip(1)
             .filter(|a| !a.as_os_str().is_empty())
@@ -81,153 +81,236 @@ pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
                 .symlink_metadata()
                 .is_ok_and(|m| m.file_type().is_symlink())
             {
-                return Err(Error::Usage(format!(
-                    "{} is a symbolic link; --force does not write through links (for {}), so move it away and retry",
-                    here.display(),
-                    file.path
-                )));
+                return Err(Error::ForceThroughLink {
+                    link: here,
+                    file: path.to_string(),
+                });
             }
             if here.is_file() {
-                return Err(Error::Usage(format!(
-                    "{} is a file, but the template needs a folder there (for {}); move it away and retry",
-                    here.display(),
-                    file.path
-                )));
+                return Err(Error::ForceFileInTheWay {
+                    path: here,
+                    file: path.to_string(),
+                });
             }
         }
         if target.is_dir() {
-            return Err(Error::Usage(format!(
-                "{} is a folder, but the template writes a file there; move it away and retry",
-                target.display()
-            )));
+            return Err(Error::ForceFolderInTheWay { path: target });
         }
         if target.exists() {
-            overwritten.push(file.path.clone());
+            overwritten.push(path.to_string());
         }
     }
     Ok(Destination::Existing { overwritten })
 }
 
-/// Stage every file under a temporary folder next to `dest`, let `prepare` finish the staged
-/// tree (e.g. `git init`), then move it into place. On any error or interrupt before the move,
-/// the staging folder is removed and `dest` is as it was.
+/// Stage every file under a temporary folder, let `prepare` finish the project (e.g. `git
+/// init`), and put it in place. A new or empty destination gets the staged tree moved in after
+/// `prepare` ran on it; over an existing folder (`--force`) the files are swapped in first and
+/// `prepare` runs on the destination. On any error or interrupt before the end, the staging
+/// folder is removed and `dest` is as it was.
 pub fn apply(
     dest: &Path,
     plan: &Plan,
     how: &Destination,
     prepare: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
+    if let Destination::Existing { .. } = how {
+        let changes: Vec<Change> = plan
+            .files
+            .iter()
+            .map(|(path, file)| Change {
+                path,
+                file: Some(file),
+            })
+            .collect();
+        return apply_changes(dest, &changes, || prepare(dest));
+    }
     let anchor = nearest_existing(dest)?;
     let stage_parent = match how {
         Destination::New => anchor.clone(),
-        Destination::Empty | Destination::Existing { .. } => dest.to_path_buf(),
+        _ => dest.to_path_buf(),
     };
-    let stage = tempfile::Builder::new()
+    let stage = staging_folder(&stage_parent)?;
+    stage_files(stage.path(), plan.files.iter())?;
+    prepare(stage.path())?;
+    check_interrupt()?;
+    if let Destination::Empty = how {
+        return move_children(stage.path(), dest);
+    }
+    let created = create_parents(dest, &anchor)?;
+    let staged = stage.keep();
+    if let Err(err) = fs_err::rename(&staged, dest) {
+        let _ = fs_err::remove_dir_all(&staged);
+        for dir in created.iter().rev() {
+            let _ = fs_err::remove_dir(dir);
+        }
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// One path of an existing folder to change: written with `file`, or removed when `None`.
+pub struct Change<'a> {
+    pub path: &'a RelPath,
+    pub file: Option<&'a PlannedFile>,
+}
+
+/// Change files of an existing folder in place. New contents are staged first; every file
+/// replaced or removed is moved aside into a backup folder before; `finish` runs once all are
+/// in place. If anything fails, or Ctrl-C comes, before `finish` returns, every file is put back
+/// as it was, so the folder never holds a mix of old and new files.
+pub fn apply_changes(
+    dest: &Path,
+    changes: &[Change],
+    finish: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let stage = staging_folder(dest)?;
+    stage_files(
+        stage.path(),
+        changes
+            .iter()
+            .filter_map(|c| c.file.map(|file| (c.path, file))),
+    )?;
+    let backup = tempfile::Builder::new()
+        .prefix(".dayone-backup-")
+        .tempdir_in(dest)?;
+    let mut undo = Undo::default();
+    let result = swap_in(stage.path(), dest, backup.path(), changes, &mut undo)
+        .and_then(|()| check_interrupt())
+        .and_then(|()| finish());
+    if result.is_err() {
+        undo.run();
+        return result;
+    }
+    for change in changes.iter().filter(|c| c.file.is_none()) {
+        remove_empty_parents(&dest.join(change.path), dest);
+    }
+    Ok(())
+}
+
+/// Remove the folders above a removed file that it leaves empty, up to (not including) `top`.
+fn remove_empty_parents(removed: &Path, top: &Path) {
+    for dir in removed.ancestors().skip(1).take_while(|d| *d != top) {
+        if fs_err::remove_dir(dir).is_err() {
+            break;
+        }
+    }
+}
+
+fn staging_folder(parent: &Path) -> Result<tempfile::TempDir> {
+    tempfile::Builder::new()
         .prefix(".dayone-staging-")
-        .tempdir_in(&stage_parent)
-        .map_err(|err| {
-            Error::Io(std::io::Error::new(
-                err.kind(),
-                format!("cannot write in {}: {err}", stage_parent.display()),
-            ))
-        })?;
-    for file in &plan.files {
+        .tempdir_in(parent)
+        .map_err(|source| Error::CannotWrite {
+            dir: parent.to_path_buf(),
+            source,
+        })
+}
+
+/// Write `files` below `stage`, making each folder once.
+fn stage_files<'a>(
+    stage: &Path,
+    files: impl Iterator<Item = (&'a RelPath, &'a PlannedFile)>,
+) -> Result<()> {
+    let mut folders = std::collections::HashSet::new();
+    for (path, file) in files {
         check_interrupt()?;
-        let target = stage.path().join(&file.path);
-        if let Some(parent) = target.parent() {
+        let target = stage.join(path);
+        if let Some(parent) = target.parent().filter(|p| !folders.contains(*p)) {
             fs_err::create_dir_all(parent)?;
+            folders.insert(parent.to_path_buf());
         }
         fs_err::write(&target, &file.contents)?;
         if file.executable {
             make_executable(&target)?;
         }
     }
-    prepare(stage.path())?;
-    check_interrupt()?;
+    Ok(())
+}
 
-    match how {
-        Destination::New => {
-            let created = create_parents(dest, &anchor)?;
-            let staged = stage.keep();
-            if let Err(err) = fs_err::rename(&staged, dest) {
-                let _ = fs_err::remove_dir_all(&staged);
-                for dir in created.iter().rev() {
-                    let _ = fs_err::remove_dir(dir);
-                }
-                return Err(err.into());
+/// What [`swap_in`] did, in order, so that it can be taken back.
+#[derive(Default)]
+struct Undo {
+    /// (target, where the original was moved, whether a new file was put at target)
+    moves: Vec<(PathBuf, Option<PathBuf>, bool)>,
+    created: Vec<PathBuf>,
+}
+
+impl Undo {
+    fn run(self) {
+        for (target, saved, placed) in self.moves.iter().rev() {
+            if *placed {
+                let _ = fs_err::remove_file(target);
+            }
+            if let Some(saved) = saved {
+                let _ = fs_err::rename(saved, target);
             }
         }
-        Destination::Empty => move_children(stage.path(), dest)?,
-        Destination::Existing { .. } => replace_files(stage.path(), dest, plan)?,
+        for dir in self.created.iter().rev() {
+            let _ = fs_err::remove_dir(dir);
+        }
+    }
+}
+
+/// Move each existing target aside into `backup`, then the staged file (if any) into place.
+fn swap_in(
+    stage: &Path,
+    dest: &Path,
+    backup: &Path,
+    changes: &[Change],
+    undo: &mut Undo,
+) -> Result<()> {
+    for change in changes {
+        check_interrupt()?;
+        let target = dest.join(change.path);
+        if change.file.is_some() {
+            undo.created.extend(create_parents(&target, dest)?);
+        }
+        let saved = if target.symlink_metadata().is_ok() {
+            let saved = backup.join(change.path);
+            fs_err::create_dir_all(saved.parent().expect("below the backup folder"))?;
+            fs_err::rename(&target, &saved)?;
+            Some(saved)
+        } else {
+            None
+        };
+        undo.moves.push((target.clone(), saved, false));
+        if change.file.is_some() {
+            fs_err::rename(stage.join(change.path), &target)?;
+            undo.moves.last_mut().expect("just pushed").2 = true;
+        }
     }
     Ok(())
 }
 
-/// Move staged files over an existing folder. Each file it replaces is first moved aside into
-/// a backup folder; if any move fails, everything done so far is undone and the originals come
-/// back, so `--force` never leaves a mix of old and new files.
-fn replace_files(stage: &Path, dest: &Path, plan: &Plan) -> Result<()> {
-    let backup = tempfile::Builder::new()
-        .prefix(".dayone-backup-")
-        .tempdir_in(dest)?;
-    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-    let mut created: Vec<PathBuf> = Vec::new();
-    let result = (|| -> Result<()> {
-        for file in &plan.files {
-            let target = dest.join(&file.path);
-            created.extend(create_parents(&target, dest)?);
-            let saved = if target.symlink_metadata().is_ok() {
-                let saved = backup.path().join(&file.path);
-                fs_err::create_dir_all(saved.parent().expect("below the backup folder"))?;
-                fs_err::rename(&target, &saved)?;
-                Some(saved)
-            } else {
-                None
-            };
-            done.push((target.clone(), saved));
-            fs_err::rename(stage.join(&file.path), &target)?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        for (target, saved) in done.iter().rev() {
-            if let Some(saved) = saved {
-                let _ = fs_err::rename(saved, target);
-            } else {
-                let _ = fs_err::remove_file(target);
-            }
-        }
-        for dir in created.iter().rev() {
-            let _ = fs_err::remove_dir(dir);
-        }
-    }
-    result
-}
-
 /// Replace (or create) one file atomically: write a temporary file beside it, then rename it
-/// over the target. An existing file keeps its permissions; a failure leaves it untouched.
+/// over the target. An existing file keeps its permissions, a new one gets the usual
+/// read-write for all less the umask (0644 under umask 022), not the temporary file's 0600;
+/// a failure leaves the target untouched.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let in_dir = |e: std::io::Error| {
-        Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("cannot write in {}: {e}", dir.display()),
-        ))
+    let in_dir = |source| Error::CannotWrite {
+        dir: dir.to_path_buf(),
+        source,
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(in_dir)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(in_dir)?;
     temp.write_all(bytes).map_err(in_dir)?;
     if let Ok(meta) = std::fs::metadata(path) {
         fs_err::set_permissions(temp.path(), meta.permissions())?;
     }
-    temp.persist(path).map_err(|e| {
-        Error::Io(std::io::Error::new(
-            e.error.kind(),
-            format!("cannot replace {}: {}", path.display(), e.error),
-        ))
+    temp.persist(path).map_err(|e| Error::CannotReplace {
+        path: path.to_path_buf(),
+        source: e.error,
     })?;
     Ok(())
 }

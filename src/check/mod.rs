@@ -214,10 +214,9 @@ pub fn run(root: &Path) -> Result<CheckResult> {
         .iter()
         .map(|item| {
             let detection = detectors::detect(&item.detector, &context).ok_or_else(|| {
-                Error::Usage(format!(
-                    "the checklist names the detector `{}`, which this build does not have",
-                    item.detector
-                ))
+                Error::UnknownDetector {
+                    name: item.detector.clone(),
+                }
             })?;
             let (status, evidence, hint) = match detection {
                 Detection::Done(evidence) => (Status::Done, evidence, None),

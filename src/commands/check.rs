@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use console::Style;
 use serde::Serialize;
 
-use crate::Outcome;
+use super::Outcome;
 use crate::check::{self, CheckResult, ItemResult, Located, ReportSummary, Status, plural};
 use crate::cli::CheckArgs;
 use crate::error::Result;

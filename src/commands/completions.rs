@@ -3,7 +3,7 @@
 use clap::CommandFactory;
 use clap_complete::Shell as Target;
 
-use crate::Outcome;
+use super::Outcome;
 use crate::cli::{Cli, CompletionsArgs, Shell};
 use crate::error::Result;
 use crate::printer::Printer;

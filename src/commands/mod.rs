@@ -1,19 +1,41 @@
-//! One file per subcommand; this module only dispatches.
+//! One file per subcommand; this module dispatches and says how a command that did not fail
+//! ended. Below here nothing sees the command line's structs.
 
+mod add;
 mod check;
 mod completions;
 mod new;
 mod report;
 mod templates;
+mod update;
 
-use crate::Outcome;
 use crate::cli::Command;
-use crate::error::Result;
+use crate::error::{Exit, Result};
 use crate::printer::Printer;
+
+/// What a command found, when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything is fine.
+    Clean,
+    /// The command ran and found open items or violations.
+    Findings,
+}
+
+impl Outcome {
+    pub fn exit(self) -> Exit {
+        match self {
+            Outcome::Clean => Exit::Success,
+            Outcome::Findings => Exit::Findings,
+        }
+    }
+}
 
 pub fn run(command: Command, printer: &Printer) -> Result<Outcome> {
     match command {
         Command::New(args) => new::run(args, printer),
+        Command::Update(args) => update::run(args, printer),
+        Command::Add(args) => add::run(args, printer),
         Command::Templates(args) => templates::run(args, printer),
         Command::Check(args) => check::run(args, printer),
         Command::Report(args) => report::run(args, printer),

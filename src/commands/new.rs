@@ -1,126 +1,104 @@
-//! `dayone new`: answers → plan → staged write → git → summary.
+//! `dayone new`: settings → template → answers → plan (+ `.dayone.toml`) → staged write → git
+//! → summary.
 
 use std::path::{Path, PathBuf};
 
-use crate::Outcome;
-use crate::answers::{AnswersFile, UserConfig, git_config_value, parse_set_flags};
+use super::Outcome;
+use crate::answers::file::AnswersFile;
+use crate::answers::resolve::{self, Given};
+use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::git;
+use crate::plan::Plan;
 use crate::printer::Printer;
+use crate::project;
 use crate::prompt::{NoTerminal, Prompter, Terminal};
-use crate::questions::{self, Given};
+use crate::render::{DayoneVars, RenderInput, render_text};
 use crate::template::Template;
-use crate::template::engine::Engine;
-use crate::template::plan::{self, Plan};
+use crate::value::Answers;
 use crate::write::{self, Destination};
 
 /// The template used when neither `--template` nor an answers file names one.
 pub const DEFAULT_TEMPLATE: &str = "mlops";
 
 pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
-    let mut engine = Engine::new();
     let answers_file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
-    let recorded = answers_file
-        .as_ref()
-        .and_then(|f| f.dayone.as_ref())
-        .and_then(|d| d.template.clone());
-    let template_name = args
-        .template
-        .clone()
-        .or_else(|| recorded.clone())
-        .unwrap_or_else(|| DEFAULT_TEMPLATE.into());
-    let template = Template::find(&template_name, &mut engine).map_err(|err| match (&err, &args.template, &args.answers) {
-        (Error::UnknownTemplate { name, .. }, None, Some(file)) => Error::Usage(format!(
-            "{} was made with template `{name}`, which is not built in; pass its folder with --template PATH",
-            file.display()
-        )),
-        _ => err,
-    })?;
-    if let (Some(found), Some(file)) = (&recorded, &args.answers) {
-        if *found != template.manifest.template.name {
-            return Err(Error::AnswersForOtherTemplate {
-                file: file.display().to_string(),
-                found: found.clone(),
-                expected: template.manifest.template.name.clone(),
-            });
-        }
-    }
-
-    if let (Some(file), Some(recorded)) = (
-        &args.answers,
-        answers_file.as_ref().and_then(|f| f.dayone.as_ref()),
-    ) {
-        let current = &template.manifest.template.version;
-        if let Some(version) = recorded.template_version.as_ref().filter(|v| *v != current) {
-            printer.warn(format!(
-                "{} was recorded with template version {version}; this is {current}, so the result may differ",
-                file.display()
-            ));
-        }
-    }
+    let template = find_template(&args, answers_file.as_ref(), printer)?;
     let given = gather(&args, &template, answers_file)?;
     let mut prompter: Box<dyn Prompter> = match (args.yes, Terminal::detect()) {
         (false, Some(terminal)) => Box::new(terminal),
         _ => Box::new(NoTerminal),
     };
-    let answers = questions::resolve(&template.manifest, &mut engine, &given, prompter.as_mut())?;
+    let answers = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
     let dest = destination(&args, &template, &answers)?;
     let git_wanted = !args.no_git && git_note(printer, &dest);
-    engine.set_destination(&dest, git_wanted);
-    let plan = plan::build(&template, &mut engine, &answers)?;
+    let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
+    let input = RenderInput {
+        answers: &answers,
+        dayone: &dayone,
+    };
+    let plan = project::plan(&template, &input)?;
     let how = write::inspect(&dest, &plan, args.force)?;
 
     if args.dry_run {
         print_dry_run(printer, &dest, &plan, &how, git_wanted);
         return Ok(Outcome::Clean);
     }
-
-    let paths: Vec<String> = plan.files.iter().map(|f| f.path.clone()).collect();
-    let message = format!(
-        "Create project from template {} {} (dayone {})",
-        template.manifest.template.name,
-        template.manifest.template.version,
-        env!("CARGO_PKG_VERSION")
-    );
-    let fallback = author_fallback(&answers);
-    let mut author = None;
-    write::catch_interrupts();
-    let stage_git = git_wanted && !matches!(how, Destination::Existing { .. });
-    write::apply(&dest, &plan, &how, |staged| {
-        if stage_git {
-            author = Some(git::init_and_commit(
-                staged,
-                &paths,
-                &message,
-                (&fallback.0, &fallback.1),
-            )?);
-        }
-        Ok(())
-    })?;
-    if git_wanted && !stage_git {
-        author = Some(git::init_and_commit(
-            &dest,
-            &paths,
-            &message,
-            (&fallback.0, &fallback.1),
-        )?);
-    }
-
+    let fallback = project::author_fallback(&template, &answers);
+    let author = write_project(
+        &dest,
+        &template,
+        &plan,
+        &how,
+        git_wanted.then_some(&fallback),
+    )?;
     print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
-    if let Some(steps) = &template.manifest.template.next_steps {
-        let mut context = engine.base_context();
-        for (key, value) in &answers {
-            context.insert(key, value);
-        }
-        match engine.render_text("next_steps", steps, &context) {
-            Ok(text) => printer.info(format!("\n{}", text.trim_end())),
-            Err(message) => printer.warn(format!(
-                "the template's next steps could not be shown: {message}"
-            )),
-        }
-    }
+    print_next_steps(printer, &template, &input);
     Ok(Outcome::Clean)
+}
+
+/// `--template`, else the template the answers file names, else the default; an answers file
+/// for another template is refused.
+fn find_template(
+    args: &NewArgs,
+    answers_file: Option<&AnswersFile>,
+    printer: &Printer,
+) -> Result<Template> {
+    let recorded = answers_file.and_then(|f| f.dayone.as_ref());
+    let recorded_name = recorded.and_then(|d| d.template.clone());
+    let name = args
+        .template
+        .clone()
+        .or_else(|| recorded_name.clone())
+        .unwrap_or_else(|| DEFAULT_TEMPLATE.into());
+    let template = Template::find(&name).map_err(|err| match (err, &args.answers) {
+        (Error::UnknownTemplate { name, .. }, Some(file)) if args.template.is_none() => {
+            Error::RecordedTemplateNotBuiltin {
+                file: file.clone(),
+                name,
+            }
+        }
+        (err, _) => err,
+    })?;
+    let (Some(file), Some(recorded)) = (&args.answers, recorded) else {
+        return Ok(template);
+    };
+    if let Some(found) = recorded_name.filter(|found| *found != template.name()) {
+        return Err(Error::AnswersForOtherTemplate {
+            file: file.display().to_string(),
+            found,
+            expected: template.name().to_string(),
+        });
+    }
+    let current = &template.manifest.template.version;
+    if let Some(version) = recorded.template_version.as_ref().filter(|v| *v != current) {
+        printer.warn(format!(
+            "{} was recorded with template version {version}; this is {current}, so the result may differ",
+            file.display()
+        ));
+    }
+    Ok(template)
 }
 
 /// Collect every answer source except the terminal.
@@ -131,7 +109,7 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
         .variables
         .iter()
         .filter_map(|v| v.git_config.clone())
-        .filter_map(|key| git_config_value(&key).map(|value| (key, value)))
+        .filter_map(|key| git::config_value(&key).map(|value| (key, value)))
         .collect();
     Ok(Given {
         set: parse_set_flags(&args.set)?,
@@ -151,26 +129,17 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
     })
 }
 
-fn destination(
-    args: &NewArgs,
-    template: &Template,
-    answers: &questions::Answers,
-) -> Result<PathBuf> {
+fn destination(args: &NewArgs, template: &Template, answers: &Answers) -> Result<PathBuf> {
     if let Some(dir) = &args.dir {
         return Ok(dir.clone());
     }
     let var = template.manifest.template.directory_variable.as_deref();
-    let named = var
-        .and_then(|v| answers.iter().find(|(k, _)| k == v))
-        .map(|(_, value)| value.to_string());
-    named
+    var.and_then(|v| answers.get(v))
+        .map(ToString::to_string)
         .filter(|n| !n.is_empty())
         .map(PathBuf::from)
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "template `{}` does not name a project folder; give one: dayone new DIR",
-                template.name()
-            ))
+        .ok_or_else(|| Error::NoDirectory {
+            template: template.name().to_string(),
         })
 }
 
@@ -189,19 +158,31 @@ fn git_note(printer: &Printer, dest: &Path) -> bool {
     }
 }
 
-/// Author for the first commit when git config has none: the template's author answers.
-fn author_fallback(answers: &questions::Answers) -> (String, String) {
-    let get = |key: &str| {
-        answers
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.to_string())
-            .filter(|v| !v.is_empty())
-    };
-    (
-        get("author_name").unwrap_or_else(|| "dayone".into()),
-        get("author_email").unwrap_or_else(|| "dayone@localhost".into()),
-    )
+/// Stage, commit, and move into place; for a new or empty folder the repository is made in the
+/// staging folder, so it arrives with the files. Returns the commit's author.
+fn write_project(
+    dest: &Path,
+    template: &Template,
+    plan: &Plan,
+    how: &Destination,
+    git: Option<&git::Fallback>,
+) -> Result<Option<String>> {
+    let meta = &template.manifest.template;
+    let message = format!(
+        "Create project from template {} {} (dayone {})",
+        meta.name,
+        meta.version,
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut author = None;
+    write::catch_interrupts();
+    write::apply(dest, plan, how, |project| {
+        if let Some(fallback) = git {
+            author = Some(git::init_and_commit(project, plan, &message, fallback)?);
+        }
+        Ok(())
+    })?;
+    Ok(author)
 }
 
 fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination, git: bool) {
@@ -214,13 +195,13 @@ fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination,
         plan.files.len(),
         dest.display()
     );
-    for file in &plan.files {
-        let verb = if overwritten.contains(&file.path) {
+    for path in plan.paths() {
+        let verb = if overwritten.iter().any(|o| o == path.as_str()) {
             "overwrite"
         } else {
             "create"
         };
-        out += &format!("  {verb:<9} {}\n", file.path);
+        out += &format!("  {verb:<9} {path}\n");
     }
     for skipped in &plan.skipped {
         out += &format!("  {:<9} {skipped} (its condition is false)\n", "skip");
@@ -241,8 +222,8 @@ fn print_summary(
     how: &Destination,
     author: Option<&str>,
 ) {
-    for file in &plan.files {
-        printer.detail(format!("  wrote {}", file.path));
+    for path in plan.paths() {
+        printer.detail(format!("  wrote {path}"));
     }
     let meta = &template.manifest.template;
     printer.info(format!(
@@ -268,5 +249,17 @@ fn print_summary(
         printer.info(format!(
             "Initialised git on branch main with a first commit by {author}."
         ));
+    }
+}
+
+fn print_next_steps(printer: &Printer, template: &Template, input: &RenderInput) {
+    let Some(steps) = &template.manifest.template.next_steps else {
+        return;
+    };
+    match render_text("next_steps", steps, input) {
+        Ok(text) => printer.info(format!("\n{}", text.trim_end())),
+        Err(message) => printer.warn(format!(
+            "the template's next steps could not be shown: {message}"
+        )),
     }
 }

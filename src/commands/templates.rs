@@ -2,27 +2,25 @@
 
 use serde_json::json;
 
-use crate::Outcome;
+use super::Outcome;
 use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::printer::Printer;
 use crate::template::Template;
-use crate::template::engine::Engine;
 use crate::template::source::Source;
 
 pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
-    let mut engine = Engine::new();
     match args.name {
-        None => list(&mut engine, args.json, printer)?,
-        Some(name) => show(&Template::find(&name, &mut engine)?, args.json, printer),
+        None => list(args.json, printer)?,
+        Some(name) => show(&Template::find(&name)?, args.json, printer),
     }
     Ok(Outcome::Clean)
 }
 
-fn list(engine: &mut Engine, as_json: bool, printer: &Printer) -> Result<()> {
+fn list(as_json: bool, printer: &Printer) -> Result<()> {
     let mut templates = Vec::new();
     for name in Source::builtin_names() {
-        templates.push(Template::find(name, engine)?);
+        templates.push(Template::find(name)?);
     }
     if as_json {
         let items: Vec<_> = templates
@@ -60,7 +58,7 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
                 json!({
                     "name": v.name, "prompt": v.prompt, "help": v.help, "type": v.var_type,
                     "default": v.default, "choices": v.choices, "when": v.when, "ask": v.ask,
-                    "git_config": v.git_config,
+                    "git_config": v.git_config, "feature": v.feature,
                     "validate": v.validate.as_ref().map(|r| json!({"regex": r.regex, "message": r.message})),
                 })
             })
@@ -101,6 +99,12 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
         }
         if !v.ask {
             out += "    never asked (computed)\n";
+        }
+        if v.feature {
+            out += &format!(
+                "    a feature: turn it on later with `dayone add {}`\n",
+                v.name
+            );
         }
     }
     printer.data(out);

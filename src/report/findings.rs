@@ -1,13 +1,12 @@
 //! Places where the graders' count and a human reading of an answer part ways. They never
 //! change the counts; they tell the group what to fix so the counts mean what they think.
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
 
-use crate::report::images::{self, Target};
+use crate::report::images::{self, Lookup, Near, Target};
 use crate::report::parse::{ANSWER_TOKEN, Answer, Source, count_words, image_links};
 use crate::report::structure::{Heading, heading_before, human_end};
 
@@ -29,6 +28,7 @@ pub enum Kind {
     HtmlImage,
     MissingImage,
     ImageOutsideReports,
+    ImageOutsideProject,
     RemoteImage,
     ImageType,
     DroppedText,
@@ -48,8 +48,8 @@ pub struct Context<'a> {
     pub source: &'a Source<'a>,
     pub headings: &'a [Heading],
     pub answers: &'a [Answer],
-    /// Whether a path relative to `reports/` is an existing file.
-    pub exists: &'a dyn Fn(&Path) -> bool,
+    /// What a path relative to `reports/` finds there.
+    pub find: &'a dyn Fn(&str) -> Lookup,
 }
 
 /// Findings for the answer at `index` (question `index + 1`), in line order.
@@ -134,20 +134,32 @@ fn dropped_text(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether an answer holds nothing but placeholder lines, i.e. nothing has been written yet.
+pub fn only_placeholders(text: &str) -> bool {
+    PLACEHOLDER.is_match(text) && PLACEHOLDER.replace_all(text, "").trim().is_empty()
+}
+
+/// Where the placeholder lines are in `text`, as byte ranges.
+pub fn placeholder_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    PLACEHOLDER.find_iter(text).map(|m| m.range())
+}
+
+/// A placeholder left beside a written answer. An answer that is only its placeholder is not
+/// a finding: it is unanswered, and `report check` counts those in one summary line.
 fn placeholders(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     let (text, line_of) = counted(cx, index);
+    if only_placeholders(text) {
+        return;
+    }
     for m in PLACEHOLDER.find_iter(text) {
         let (placeholder, words) = (m.as_str(), count_words(m.as_str()));
-        let message = if placeholder.len() == text.trim().len() {
-            format!(
-                "still the placeholder `{placeholder}`; write the answer in its place (the graders count it as {words} words)"
-            )
-        } else {
+        out.push(finding(
+            Kind::Placeholder,
+            line_of(m.start()),
             format!(
                 "the placeholder `{placeholder}` is still here; delete it (the graders count its {words} words)"
-            )
-        };
-        out.push(finding(Kind::Placeholder, line_of(m.start()), message));
+            ),
+        ));
     }
 }
 
@@ -203,20 +215,15 @@ fn images(cx: &Context, index: usize, out: &mut Vec<Finding>) {
         let line = line_of(offset);
         match images::resolve(destination) {
             Target::Local(path) => {
-                if !(cx.exists)(&path) {
-                    out.push(finding(
-                        Kind::MissingImage,
-                        line,
-                        format!("`{}` does not exist under reports/", path.display()),
-                    ));
+                if let Some(found) = lookup_finding(&path, (cx.find)(&path)) {
+                    out.push(finding(found.0, line, found.1));
                 }
                 if !images::accepted_type(&path) {
                     out.push(finding(
                         Kind::ImageType,
                         line,
                         format!(
-                            "`{}` is not a {} file, the only types the course accepts",
-                            path.display(),
+                            "`{path}` is not a {} file, the only types the course accepts",
                             images::ACCEPTED_TYPES.join("/")
                         ),
                     ));
@@ -241,13 +248,47 @@ fn images(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     }
 }
 
+/// What is wrong with an image file as the graders will find it, if anything.
+pub fn lookup_finding(path: &str, lookup: Lookup) -> Option<(Kind, String)> {
+    let missing = format!("`{path}` does not exist under reports/");
+    Some(match lookup {
+        Lookup::File(_) => return None,
+        Lookup::Missing { near: None } => (Kind::MissingImage, missing),
+        Lookup::Missing {
+            near: Some(Near::Case(actual)),
+        } => (
+            Kind::MissingImage,
+            format!(
+                "{missing} as written: the file is `{actual}`, and the graders' Linux tool tells upper and lower case apart; write `{actual}`"
+            ),
+        ),
+        Lookup::Missing {
+            near: Some(Near::Slashes(actual)),
+        } => (
+            Kind::MissingImage,
+            format!(
+                "{missing}: Linux reads `\\` as part of a file name, not as a folder separator; write `{actual}`"
+            ),
+        ),
+        Lookup::OutsideProject(real) => (
+            Kind::ImageOutsideProject,
+            format!(
+                "`{path}` is a symbolic link to {}, outside the project: the graders' copy of the repository does not have that file; copy the image into reports/figures/",
+                real.display()
+            ),
+        ),
+        Lookup::Unreadable(why) => (
+            Kind::MissingImage,
+            format!("`{path}` cannot be read: {why}"),
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
     use crate::report::check::check;
-    use crate::report::fixture::{fitting, report, words};
+    use crate::report::fixture::{self, fitting, report, words};
 
     /// The findings of one question in a report where every other answer fits its limits.
     fn findings_of(number: usize, answer: &str, existing: &[&str]) -> Vec<(Kind, String)> {
@@ -258,10 +299,12 @@ mod tests {
                 fitting(n)
             }
         });
-        let existing: Vec<PathBuf> = existing.iter().map(PathBuf::from).collect();
-        let exists =
-            |p: &Path| existing.iter().any(|e| e == p) || p == Path::new("figures/plot.png");
-        let checked = check(&raw, &exists).unwrap();
+        let files: Vec<&str> = existing
+            .iter()
+            .copied()
+            .chain(["figures/plot.png"])
+            .collect();
+        let checked = check(&raw, &fixture::existing(&files)).unwrap();
         checked.questions[number - 1]
             .findings
             .iter()

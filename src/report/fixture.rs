@@ -1,5 +1,6 @@
 //! Reports built for tests, in the shape of the course's file.
 
+use crate::report::images::Lookup;
 use crate::report::limits::{self, SECTIONS};
 
 /// A report in the course's shape: intro and checklist, sections, quoted questions.
@@ -38,4 +39,16 @@ pub fn fitting(n: usize) -> String {
     let min_words = limits.words.map_or(1, |w| w.0.max(1));
     let links = vec!["![plot](figures/plot.png)"; images].join(" ");
     format!("{} {links}", words(min_words.saturating_sub(images).max(1)))
+}
+
+/// A lookup in which exactly `files` exist under `reports/`.
+pub fn existing(files: &[&str]) -> impl Fn(&str) -> Lookup {
+    let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+    move |path| {
+        if files.iter().any(|f| f == path) {
+            Lookup::File(path.into())
+        } else {
+            Lookup::Missing { near: None }
+        }
+    }
 }

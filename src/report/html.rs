@@ -1,200 +1,102 @@
-//! The report as one standalone HTML page. Images under `reports/` are embedded as data URIs,
-//! so the page is a single file that shows the same thing wherever it is opened or sent;
-//! a link the page cannot embed is reported, never silently broken.
+//! The report as one standalone HTML page for whoever grades it: the report itself, with each
+//! question's counts against its limits and every problem marked where it stands, a table of
+//! contents with the same counts, and images under `reports/` embedded as data URIs, so the
+//! page shows the same thing wherever it is opened or sent. Nothing from the report can run in
+//! the reader's browser: raw HTML is shown as text, and the page's own security policy allows
+//! no script and no fetch but https images.
 
-use std::io::ErrorKind;
-use std::path::Path;
-
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+mod body;
+mod embed;
+mod grading;
 
 use crate::error::Result;
-use crate::report::images::{self, Target};
+use crate::report::check;
+use crate::report::images::Figures;
+use crate::report::parse::Source;
 
-const STYLESHEET: &str = "
-body { margin: 0; background: #fbfbf8; color: #1d1d1b; }
-main { max-width: 46rem; margin: 0 auto; padding: 2rem 1.25rem 4rem;
-  font: 1.02rem/1.6 system-ui, -apple-system, 'Segoe UI', sans-serif; }
-h1, h2, h3 { line-height: 1.25; margin-top: 2em; }
-h1 { font-size: 1.9rem; } h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; }
-blockquote { margin: 1em 0; padding: .2em 1em; border-left: 4px solid #9ab; background: #f0f3f5; }
-code { font: .92em ui-monospace, 'SF Mono', Menlo, Consolas, monospace; background: #eef0f2;
-  padding: .1em .3em; border-radius: 3px; }
-pre { background: #f3f4f6; padding: .9em 1em; overflow-x: auto; border-radius: 6px; }
-pre code { background: none; padding: 0; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: .35em .7em; text-align: left; }
-th { background: #f0f0ec; }
-img { max-width: 100%; height: auto; }
-li:has(> input[type=checkbox]) { list-style: none; }
-a { color: #1a5fb4; }
-";
+const STYLESHEET: &str = include_str!("html/page.css");
 
-/// A rendered page and the image links it could not embed, each as `line N: why`.
+/// The page forbids scripts, frames, forms and fetches; it may show embedded and https images.
+const SECURITY_POLICY: &str = "default-src 'none'; img-src data: https:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'";
+
+/// A rendered page and the image links it could not show, each as `line N: why`.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub html: String,
     pub problems: Vec<String>,
 }
 
-/// Render the whole report; `dir` is the folder image links are relative to.
-pub fn render(text: &str, dir: &Path) -> Result<Page> {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut problems = Vec::new();
-    let mut title: Option<String> = None;
-    let mut in_first_heading = false;
-    let mut events = Vec::new();
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        match &event {
-            Event::Start(Tag::Heading { .. }) if title.is_none() => {
-                in_first_heading = true;
-                title = Some(String::new());
-            }
-            Event::End(TagEnd::Heading(_)) => in_first_heading = false,
-            Event::Text(t) | Event::Code(t) if in_first_heading => {
-                if let Some(title) = title.as_mut() {
-                    title.push_str(t);
-                }
-            }
-            _ => {}
-        }
-        let event = match event {
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let line = text[..range.start].matches('\n').count() + 1;
-                let dest_url = match embed(&dest_url, dir)? {
-                    Embedded::Uri(uri) => CowStr::from(uri),
-                    Embedded::Web => dest_url,
-                    Embedded::Problem(why) => {
-                        problems.push(format!("line {line}: `{dest_url}` {why}"));
-                        dest_url
-                    }
-                };
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            other => other,
-        };
-        events.push(event);
-    }
-    let mut body = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut body, events.into_iter());
-    let mut title_html = String::new();
-    let title = title.filter(|t| !t.trim().is_empty());
-    let title = title.as_deref().unwrap_or("Exam report").trim();
-    html::push_html(&mut title_html, std::iter::once(Event::Text(title.into())));
-    let title_html = title_html.trim_end();
+/// Render the whole report; `figures` finds the files its image links name.
+pub fn render(raw: &str, figures: &Figures) -> Result<Page> {
+    let source = Source::new(raw);
+    let reading = check::check(raw, &|relative| figures.find(relative));
+    let body = body::render(&source, figures, reading.as_ref().ok())?;
+    let summary = grading::summary(
+        reading.as_ref().map_err(String::as_str),
+        &body.headings,
+        body.boxes,
+        body.problems.len(),
+    );
+    let title = body
+        .headings
+        .first()
+        .map(|h| h.text.as_str())
+        .filter(|t| !t.is_empty())
+        .unwrap_or("Exam report");
     let page = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title_html}</title>\n<style>{STYLESHEET}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{SECURITY_POLICY}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLESHEET}</style>\n</head>\n<body>\n{summary}<main>\n{}</main>\n</body>\n</html>\n",
+        escape(title),
+        body.html
     );
     Ok(Page {
         html: page,
-        problems,
+        problems: body.problems,
     })
 }
 
-/// What became of one image link.
-enum Embedded {
-    /// The file, as a data URI.
-    Uri(String),
-    /// A web address or data URI, kept as it is.
-    Web,
-    /// Why the link could not be embedded.
-    Problem(&'static str),
-}
-
-fn embed(dest: &str, dir: &Path) -> Result<Embedded> {
-    let relative = match images::resolve(dest) {
-        Target::Local(path) => path,
-        Target::Remote => return Ok(Embedded::Web),
-        Target::Outside => {
-            return Ok(Embedded::Problem(
-                "is outside reports/, so it is not embedded",
-            ));
-        }
-        Target::Empty => return Ok(Embedded::Problem("names no file")),
-    };
-    let path = dir.join(&relative);
-    match fs_err::read(&path) {
-        Ok(bytes) => Ok(Embedded::Uri(format!(
-            "data:{};base64,{}",
-            mime(&relative),
-            base64(&bytes)
-        ))),
-        Err(err) if matches!(err.kind(), ErrorKind::NotFound | ErrorKind::IsADirectory) => {
-            Ok(Embedded::Problem("does not exist under reports/"))
-        }
-        Err(err) => Err(err.into()),
-    }
-}
-
-fn mime(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    match ext.to_ascii_lowercase().as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Standard base64 with padding (RFC 4648), for data URIs.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> shift & 63) as usize]));
-            } else {
-                out.push('=');
-            }
+/// Text as HTML: the five characters that could start markup or end an attribute, escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
     out
+}
+
+/// A message as HTML, its `code` spans as `<code>`.
+fn message_html(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn base64_matches_the_rfc_vectors() {
-        let cases = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (plain, encoded) in cases {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
+    fn page(text: &str) -> Page {
+        let dir = tempfile::tempdir().unwrap();
+        render(text, &Figures::new(dir.path())).unwrap()
     }
 
     #[test]
-    fn the_page_keeps_the_start_of_the_file_and_takes_its_title_from_the_first_heading() {
-        let dir = tempfile::tempdir().unwrap();
+    fn the_page_keeps_markdown_and_takes_its_title_from_the_first_heading() {
         let text = "# Report: 7 < 8 & `co`\n\nFirst paragraph.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1 < 2\n```\n\n* [x] done (M5)\n* [ ] open ~~no~~\n";
-        let page = render(text, dir.path()).unwrap();
+        let page = page(text);
         assert!(
             page.html
                 .contains("<title>Report: 7 &lt; 8 &amp; co</title>"),
@@ -203,7 +105,7 @@ mod tests {
         );
         assert!(
             page.html
-                .contains("<h1>Report: 7 &lt; 8 &amp; <code>co</code></h1>")
+                .contains("<h1 id=\"report-7-8-co\">Report: 7 &lt; 8 &amp; <code>co</code></h1>")
         );
         assert!(page.html.contains("<p>First paragraph.</p>"));
         assert!(page.html.contains("<table>") && page.html.contains("<td>2</td>"));
@@ -213,10 +115,40 @@ mod tests {
         );
         assert!(
             page.html
-                .contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>")
+                .contains("<li class=\"task ticked\"><span class=\"box ticked\"")
         );
         assert!(page.html.contains("<del>no</del>"));
         assert!(page.problems.is_empty());
+    }
+
+    #[test]
+    fn a_report_the_graders_cannot_read_is_still_shown_and_says_why() {
+        let page = page("# Notes\n\nAnswer: one\n\n### Question 2\n\nmore");
+        assert!(page.html.contains(
+            "<p class=\"problem unreadable\">The graders' tool cannot read this report: it finds 2 answers and needs exactly 31:"
+        ), "{}", page.html);
+        assert!(page.html.contains("<p>more</p>"));
+        assert!(!page.html.contains("class=\"verdict"));
+    }
+
+    #[test]
+    fn raw_html_is_text_and_only_safe_links_stay_links() {
+        let page = page(
+            "<script>alert(1)</script>\n\nText <b onclick=\"x()\">b</b> [a](javascript:x()) [b](#q)\n",
+        );
+        assert!(!page.html.contains("<script>alert"));
+        assert!(
+            page.html
+                .contains("<pre class=\"raw-html\">&lt;script&gt;alert(1)&lt;/script&gt;\n</pre>"),
+            "{}",
+            page.html
+        );
+        assert!(page.html.contains("<code>&lt;b onclick=\"x()\"&gt;</code>"));
+        assert!(
+            page.html
+                .contains("<span class=\"unsafe-link\" title=\"link not followed\">a</span>")
+        );
+        assert!(page.html.contains("<a href=\"#q\">b</a>"));
     }
 
     #[test]
@@ -226,13 +158,16 @@ mod tests {
         fs_err::write(dir.path().join("figures/a.png"), b"foo").unwrap();
         let text =
             "# R\n\n![a](figures/a.png)\n\n![b](figures/gone.png)\n\n![c](https://x.org/c.png)\n";
-        let page = render(text, dir.path()).unwrap();
+        let page = render(text, &Figures::new(dir.path())).unwrap();
         assert!(
             page.html.contains("src=\"data:image/png;base64,Zm9v\""),
             "{}",
             page.html
         );
-        assert!(page.html.contains("src=\"figures/gone.png\""));
+        assert!(
+            page.html
+                .contains("image not shown: <code>figures/gone.png</code> does not exist")
+        );
         assert!(page.html.contains("src=\"https://x.org/c.png\""));
         assert_eq!(
             page.problems,
@@ -242,8 +177,10 @@ mod tests {
 
     #[test]
     fn without_a_heading_the_title_is_generic() {
-        let dir = tempfile::tempdir().unwrap();
-        let page = render("just text", dir.path()).unwrap();
-        assert!(page.html.contains("<title>Exam report</title>"));
+        assert!(
+            page("just text")
+                .html
+                .contains("<title>Exam report</title>")
+        );
     }
 }

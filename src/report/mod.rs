@@ -19,6 +19,8 @@ use crate::error::{Error, Result};
 /// Where a project keeps its report: the one name for that path, relative to the project
 /// folder and `/`-separated (the hand-in folder, then the report's file name).
 pub const PATH: &str = "reports/README.md";
+/// The hand-in folder, the first part of [`PATH`], where the report's figures resolve from.
+pub const REPORTS_DIR: &str = "reports";
 
 /// A report read from disk.
 #[derive(Debug, Clone)]
@@ -52,7 +54,7 @@ pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
         Some(dir) => dir.join(relative),
         None => relative.to_path_buf(),
     };
-    let (folder, file) = PATH.split_once('/').expect("PATH has a folder and a file");
+    let file = &PATH[REPORTS_DIR.len() + 1..];
     let in_project = below(Path::new(PATH));
     if in_project.is_file() {
         return Ok(in_project);
@@ -61,7 +63,7 @@ pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
     let is_reports_dir = given
         .canonicalize()
         .ok()
-        .and_then(|p| p.file_name().map(|n| n == folder))
+        .and_then(|p| p.file_name().map(|n| n == REPORTS_DIR))
         .unwrap_or(false);
     if is_reports_dir && in_reports.is_file() {
         return Ok(in_reports);
@@ -92,6 +94,11 @@ pub fn read(path: &Path) -> Result<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_report_path_is_in_the_hand_in_folder() {
+        assert_eq!(Path::new(PATH).parent(), Some(Path::new(REPORTS_DIR)));
+    }
 
     #[test]
     fn locates_from_project_reports_folder_or_file() {
@@ -129,7 +136,7 @@ mod tests {
         fs_err::write(&file, b"Answer: ok \xff\xfe rest").unwrap();
         match read(&file) {
             Err(err @ Error::ReportNotUtf8 { offset: 11, .. }) => {
-                assert_eq!(err.exit_code(), crate::error::EXIT_BAD_INPUT);
+                assert_eq!(err.exit(), crate::error::Exit::BadInput);
                 assert!(err.to_string().contains("README.md"));
             }
             other => panic!("expected ReportNotUtf8 at 11, got {other:?}"),

@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use crate::answers::{Value, VarType};
 use crate::error::{Error, Result};
-use crate::template::engine::Engine;
+use crate::render::{DayoneVars, RenderInput, eval_bool, render_text};
+pub use crate::template::variable::Variable;
 use crate::template::version::Version;
+use crate::value::{Answers, VarType};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,53 +38,6 @@ pub struct Meta {
     pub next_steps: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Variable {
-    pub name: String,
-    pub prompt: String,
-    #[serde(default)]
-    pub help: Option<String>,
-    #[serde(rename = "type")]
-    pub var_type: VarType,
-    /// A value of the variable's type, or a string holding a Tera template over earlier answers.
-    #[serde(default)]
-    pub default: Option<toml::Value>,
-    #[serde(default)]
-    pub choices: Vec<String>,
-    #[serde(default)]
-    pub validate: Option<Validation>,
-    /// A Tera expression over earlier answers; when false the question is not asked and the
-    /// variable takes its default.
-    #[serde(default)]
-    pub when: Option<String>,
-    /// `false` for computed variables that are never asked but are recorded.
-    #[serde(default = "yes")]
-    pub ask: bool,
-    /// A git configuration key (e.g. `user.name`) whose value is preferred over `default`.
-    #[serde(default)]
-    pub git_config: Option<String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Validation {
-    pub regex: String,
-    /// `regex`, compiled once on first use (every answer and default is checked).
-    #[serde(skip)]
-    compiled: std::sync::OnceLock<Result<regex::Regex, String>>,
-    pub message: String,
-    /// Values that match the regex but are still refused (e.g. Python keywords).
-    #[serde(default)]
-    pub deny: Vec<String>,
-    #[serde(default)]
-    pub deny_message: Option<String>,
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Files {
@@ -106,7 +60,8 @@ pub struct Rule {
 }
 
 /// Appended to expression problems of variables, where order matters.
-const ABOVE: &str = "; a variable's expressions may only use variables declared above it";
+pub(super) const ABOVE: &str =
+    "; a variable's expressions may only use variables declared above it";
 
 /// Names no variable may take: the engine puts its own values there.
 const RESERVED: &[&str] = &["dayone", "__dayone_text"];
@@ -124,7 +79,14 @@ impl Manifest {
     /// Every semantic problem, in manifest order. Expressions are checked by evaluating them
     /// over the defaults of the variables before them, so a reference to a later or unknown
     /// variable is caught here rather than halfway through a user's answers.
-    pub fn validate(&self, engine: &mut Engine) -> Vec<String> {
+    pub fn validate(&self) -> Vec<String> {
+        let mut problems = self.meta_problems();
+        let defaults = self.variable_problems(&mut problems);
+        self.file_problems(&defaults, &mut problems);
+        problems
+    }
+
+    fn meta_problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let meta = &self.template;
         if meta.name.trim().is_empty() {
@@ -154,9 +116,14 @@ impl Manifest {
                 )),
             }
         }
+        problems
+    }
 
+    /// Problems of each variable, in order; returns the answers that taking every default gives.
+    fn variable_problems(&self, problems: &mut Vec<String>) -> Answers {
         let mut seen = HashSet::new();
-        let mut context = engine.base_context();
+        let dayone = DayoneVars::for_questions();
+        let mut answers = Answers::new();
         for var in &self.variables {
             let here = format!("variable `{}`", var.name);
             if !is_identifier(&var.name) {
@@ -177,28 +144,42 @@ impl Manifest {
                     .into_iter()
                     .map(|p| format!("{here}: {p}")),
             );
+            let input = RenderInput {
+                answers: &answers,
+                dayone: &dayone,
+            };
             if let Some(when) = &var.when {
-                if let Err(msg) = engine.eval_bool(when, &context) {
+                if let Err(msg) = eval_bool(when, &input) {
                     problems.push(format!("{here}: `when = \"{when}\"`: {msg}{ABOVE}"));
                 }
             }
-            match var.default_value(engine, &context) {
+            let value = match var.default_value(&input) {
                 Ok(Some(value)) => {
-                    if let Err(msg) = var.check(&value) {
-                        problems.push(format!("{here}: the default {msg}"));
+                    if let Err(problem) = var.check(&value) {
+                        problems.push(format!("{here}: the default {problem}"));
                     }
-                    context.insert(&var.name, &value);
+                    value
                 }
-                Ok(None) => context.insert(&var.name, &var.var_type.empty()),
+                Ok(None) => var.var_type.empty(),
                 Err(msg) => {
                     problems.push(format!("{here}: {msg}"));
-                    context.insert(&var.name, &var.var_type.empty());
+                    var.var_type.empty()
                 }
-            }
+            };
+            answers.insert(&var.name, value);
         }
+        answers
+    }
 
+    /// Problems of the file rules, globs and next steps, evaluated over the defaults.
+    fn file_problems(&self, defaults: &Answers, problems: &mut Vec<String>) {
+        let dayone = DayoneVars::for_project(".", false);
+        let input = RenderInput {
+            answers: defaults,
+            dayone: &dayone,
+        };
         for (i, rule) in self.files.rules.iter().enumerate() {
-            if let Err(msg) = engine.eval_bool(&rule.when, &context) {
+            if let Err(msg) = eval_bool(&rule.when, &input) {
                 problems.push(format!(
                     "[[files.rules]] #{}: `when = \"{}\"`: {msg}",
                     i + 1,
@@ -224,37 +205,17 @@ impl Manifest {
                 ));
             }
         }
-        if let Some(text) = &meta.next_steps {
-            if let Err(msg) = engine.render_text("next_steps", text, &context) {
+        if let Some(text) = &self.template.next_steps {
+            if let Err(msg) = render_text("next_steps", text, &input) {
                 problems.push(format!("[template] next_steps: {msg}"));
             }
         }
-        problems
     }
 
     /// Parse and validate in one go, turning problems into one error.
-    ///
-    /// The minimum dayone version is read first, leniently, so a template that needs a newer
-    /// dayone (perhaps for keys this one does not know) says so instead of failing on them.
-    pub fn load(file: &str, text: &str, engine: &mut Engine) -> Result<Self> {
-        let loose: Option<toml::Table> = toml::from_str(text).ok();
-        let meta = loose
-            .as_ref()
-            .and_then(|t| t.get("template"))
-            .and_then(toml::Value::as_table);
-        let field = |key: &str| meta.and_then(|t| t.get(key)).and_then(toml::Value::as_str);
-        if let Some(min) = field("min_dayone_version").and_then(Version::parse) {
-            let current = Version::current();
-            if current < min {
-                return Err(Error::TooOld {
-                    template: field("name").unwrap_or(file).to_string(),
-                    required: min.to_string(),
-                    current: current.to_string(),
-                });
-            }
-        }
-        let manifest = Self::parse(file, text)?;
-        let problems = manifest.validate(engine);
+    pub fn load(file: &str, text: &str) -> Result<Self> {
+        let manifest = Self::read(file, text)?;
+        let problems = manifest.validate();
         if !problems.is_empty() {
             return Err(Error::Manifest {
                 file: file.to_string(),
@@ -263,94 +224,42 @@ impl Manifest {
         }
         Ok(manifest)
     }
-}
 
-impl Variable {
-    /// Problems with the declaration itself, independent of other variables.
-    fn shape_problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        let has_choices = matches!(self.var_type, VarType::Choice | VarType::MultiChoice);
-        if has_choices && self.choices.is_empty() {
-            problems.push(format!(
-                "type `{}` needs a non-empty `choices` list",
-                self.var_type
-            ));
-        }
-        if !has_choices && !self.choices.is_empty() {
-            problems.push(format!(
-                "`choices` only applies to choice and multi-choice, not `{}`",
-                self.var_type
-            ));
-        }
-        let mut unique = HashSet::new();
-        for choice in &self.choices {
-            if !unique.insert(choice) {
-                problems.push(format!("choice `{choice}` is listed twice"));
+    /// Parse without the semantic checks: for a template whose manifest the test suite has
+    /// already validated (the built-in ones). A template that needs a newer dayone says so
+    /// first, even when this dayone cannot parse it (perhaps for keys it does not know).
+    pub fn read(file: &str, text: &str) -> Result<Self> {
+        let parsed = Self::parse(file, text);
+        let (name, min) = match &parsed {
+            Ok(manifest) => (
+                Some(manifest.template.name.clone()),
+                manifest.template.min_dayone_version.clone(),
+            ),
+            Err(_) => {
+                let loose: Option<toml::Table> = toml::from_str(text).ok();
+                let meta = loose
+                    .as_ref()
+                    .and_then(|t| t.get("template"))
+                    .and_then(toml::Value::as_table);
+                let field = |key: &str| {
+                    meta.and_then(|t| t.get(key))
+                        .and_then(toml::Value::as_str)
+                        .map(String::from)
+                };
+                (field("name"), field("min_dayone_version"))
             }
-        }
-        if let Some(rule) = &self.validate {
-            if self.var_type != VarType::String {
-                problems.push("`validate` only applies to string variables".to_string());
-            }
-            if let Err(err) = rule.compiled() {
-                problems.push(format!("`validate.regex` does not compile: {err}"));
-            }
-        }
-        if !self.ask && self.default.is_none() {
-            problems.push("`ask = false` needs a `default`".to_string());
-        }
-        problems
-    }
-
-    /// The default, evaluated over the answers so far. A string default for a variable of any
-    /// type is a Tera template whose output is then read as that type.
-    pub fn default_value(
-        &self,
-        engine: &mut Engine,
-        context: &tera::Context,
-    ) -> Result<Option<Value>, String> {
-        let Some(raw) = &self.default else {
-            return Ok(None);
         };
-        let value = match raw {
-            toml::Value::String(text) => {
-                let rendered = engine
-                    .render_text(&format!("default of {}", self.name), text, context)
-                    .map_err(|e| format!("default: {e}{ABOVE}"))?;
-                self.var_type
-                    .parse(&rendered, &self.choices)
-                    .map_err(|e| format!("the default {e}"))?
-            }
-            other => Value::from_toml(other, self.var_type)
-                .ok_or_else(|| format!("`{other}` is not a {} value", self.var_type))?,
-        };
-        Ok(Some(value))
-    }
-
-    /// Is `value` acceptable for this variable? The error completes "the value …".
-    pub fn check(&self, value: &Value) -> Result<(), String> {
-        value.check_type(self.var_type, &self.choices)?;
-        if let (Some(rule), Value::Str(text)) = (&self.validate, value) {
-            let regex = rule
-                .compiled()
-                .map_err(|e| format!("cannot be checked: {e}"))?;
-            if !regex.is_match(text) {
-                return Err(format!("`{text}` is invalid: {}", rule.message));
-            }
-            if rule.deny.iter().any(|d| d.eq_ignore_ascii_case(text)) {
-                let why = rule.deny_message.as_deref().unwrap_or("is not allowed");
-                return Err(format!("`{text}` {why}"));
+        if let Some(min) = min.as_deref().and_then(Version::parse) {
+            let current = Version::current();
+            if current < min {
+                return Err(Error::TooOld {
+                    template: name.unwrap_or_else(|| file.to_string()),
+                    required: min.to_string(),
+                    current: current.to_string(),
+                });
             }
         }
-        Ok(())
-    }
-}
-
-impl Validation {
-    fn compiled(&self) -> Result<&regex::Regex, &String> {
-        self.compiled
-            .get_or_init(|| regex::Regex::new(&self.regex).map_err(|e| e.to_string()))
-            .as_ref()
+        parsed
     }
 }
 
@@ -367,10 +276,7 @@ mod tests {
     use super::*;
 
     fn problems(text: &str) -> Vec<String> {
-        let mut engine = Engine::new();
-        Manifest::parse("t.toml", text)
-            .unwrap()
-            .validate(&mut engine)
+        Manifest::parse("t.toml", text).unwrap().validate()
     }
 
     const HEAD: &str = "[template]\nname = \"t\"\nversion = \"1.0.0\"\n";
@@ -411,46 +317,6 @@ mod tests {
         assert!(
             found[2].contains("`c`") && found[2].contains("nope"),
             "{found:#?}"
-        );
-    }
-
-    #[test]
-    fn derived_default_sees_earlier_answers() {
-        let text = format!(
-            "{HEAD}[[variables]]\nname = \"a\"\nprompt = \"A\"\ntype = \"string\"\ndefault = \"My Thing\"\n\
-             [[variables]]\nname = \"b\"\nprompt = \"B\"\ntype = \"string\"\ndefault = \"{{{{ a | snake_case }}}}\"\n"
-        );
-        let manifest = Manifest::parse("t.toml", &text).unwrap();
-        let mut engine = Engine::new();
-        assert!(manifest.validate(&mut engine).is_empty());
-        let mut ctx = engine.base_context();
-        ctx.insert("a", &"My Thing");
-        let b = manifest
-            .variable("b")
-            .unwrap()
-            .default_value(&mut engine, &ctx)
-            .unwrap();
-        assert_eq!(b, Some(Value::Str("my_thing".into())));
-    }
-
-    #[test]
-    fn validation_regex_and_deny_list() {
-        let text = format!(
-            "{HEAD}[[variables]]\nname = \"p\"\nprompt = \"P\"\ntype = \"string\"\n\
-             validate = {{ regex = \"^[a-z]+$\", message = \"lowercase only\", deny = [\"class\"], deny_message = \"is a keyword\" }}\n"
-        );
-        let manifest = Manifest::parse("t.toml", &text).unwrap();
-        let var = manifest.variable("p").unwrap();
-        assert!(var.check(&Value::Str("ok".into())).is_ok());
-        assert!(
-            var.check(&Value::Str("Bad".into()))
-                .unwrap_err()
-                .contains("lowercase only")
-        );
-        assert!(
-            var.check(&Value::Str("class".into()))
-                .unwrap_err()
-                .contains("keyword")
         );
     }
 

@@ -57,12 +57,9 @@ impl Source {
             Source::Folder(root) => {
                 let path = root.join(MANIFEST_FILE);
                 let bytes = fs_err::read(&path)?;
-                let text = String::from_utf8(bytes).map_err(|e| Error::Manifest {
-                    file: path.display().to_string(),
-                    problems: vec![format!(
-                        "not UTF-8 (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    )],
+                let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+                    path: path.clone(),
+                    offset: e.utf8_error().valid_up_to(),
                 })?;
                 Ok((path.display().to_string(), text))
             }
@@ -116,12 +113,8 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
     for entry in walkdir::WalkDir::new(tree).follow_links(false) {
         let entry = entry.map_err(|e| Error::Io(e.into()))?;
         if entry.file_type().is_symlink() {
-            return Err(Error::Manifest {
-                file: entry.path().display().to_string(),
-                problems: vec![
-                    "is a symbolic link; a template holds plain files only, so copy the file in"
-                        .into(),
-                ],
+            return Err(Error::TemplateSymlink {
+                path: entry.path().to_path_buf(),
             });
         }
         if !entry.file_type().is_file() {

@@ -1,9 +1,12 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
 mod check;
+mod dom;
 mod generated;
 mod new;
 mod new_errors;
 mod report;
+mod report_html;
 mod support;
+mod update;
 mod wizard;

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::support::TestEnv;
 
 /// The skeleton as `dayone new` renders it for project `demo-project`.
-fn skeleton() -> String {
+pub fn skeleton() -> String {
     let env = TestEnv::new();
     env.dayone(["new", "demo-project", "--yes", "--no-git", "--quiet"])
         .assert()
@@ -23,6 +23,18 @@ fn checked_json(env: &TestEnv, text: &str) -> Value {
         .output()
         .unwrap();
     json_of(&output.stdout)
+}
+
+/// `report check PROJECT --json` on a report with findings: it exits 1; its JSON.
+fn findings_json(env: &TestEnv, project: &str) -> Value {
+    let out = env
+        .dayone(["report", "check", project, "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out)
 }
 
 fn json_of(output: &[u8]) -> Value {
@@ -44,31 +56,43 @@ fn fitting(question: &Value) -> String {
 }
 
 #[test]
-fn the_blank_skeleton_has_31_questions_and_flags_every_placeholder() {
+fn a_fresh_report_reads_as_unanswered_in_one_summary_line() {
     let env = TestEnv::new();
     env.write("demo/reports/README.md", skeleton());
-    let out = env
-        .dayone(["report", "check", "demo", "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json = json_of(&out);
+    let assert = env.dayone(["report", "check", "demo"]).assert().code(1);
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  Q")).collect();
+    assert_eq!(rows.len(), 31, "{stdout}");
+    for row in &rows {
+        // Six words fit questions 1, 2, 3 and 28, but a placeholder is not an answer.
+        assert!(row.ends_with(" placeholder"), "{row}");
+    }
+    assert!(!stdout.contains(" ok"), "{stdout}");
+    assert!(
+        !stdout.contains('!'),
+        "no finding per placeholder: {stdout}"
+    );
+    assert!(
+        stdout.ends_with(
+            "\n0/31 questions answered, 0/31 pass\n\
+             31 answers are still the placeholder (questions 1–31): write each answer in place of its `--- question N fill here ---` line\n"
+        ),
+        "{stdout}"
+    );
+
+    let json = findings_json(&env, "demo");
     let questions = json["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 31);
-    assert_eq!(json["total"], 31);
-    // The placeholder is 6 words, which passes only where there is no lower bound.
-    assert_eq!(json["passed"], 4);
+    assert_eq!(
+        (&json["total"], &json["answered"], &json["passed"]),
+        (&31.into(), &0.into(), &0.into())
+    );
     for (i, q) in questions.iter().enumerate() {
         assert_eq!(q["number"], i + 1);
         assert_eq!(q["words"], 6);
-        assert_eq!(
-            q["findings"][0]["kind"],
-            "placeholder",
-            "question {}",
-            i + 1
-        );
+        assert_eq!(q["answer"], "placeholder", "question {}", i + 1);
+        assert_eq!(q["ok"], false, "question {}", i + 1);
+        assert_eq!(q["findings"], Value::Array(vec![]), "question {}", i + 1);
     }
 }
 
@@ -126,7 +150,9 @@ fn filling_every_skeleton_answer_within_its_limits_passes() {
     env.dayone(["report", "check", "demo"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("31/31 questions pass"))
+        .stdout(predicate::str::contains(
+            "31/31 questions answered, 31/31 pass\n",
+        ))
         .stdout(predicate::str::contains(
             "  Q14  200 words (200–300)   1 image  (1–3)       ok\n",
         ));
@@ -134,7 +160,7 @@ fn filling_every_skeleton_answer_within_its_limits_passes() {
 
 /// A report shaped like the course's own file: its introduction mentions the placeholder and
 /// an image link in code, the checklist comes first, each question quotes an example.
-fn course_shaped(answer: impl Fn(usize) -> String) -> String {
+pub fn course_shaped(answer: impl Fn(usize) -> String) -> String {
     let mut out = String::from(
         "# Exam template for the course\n\nOnly replace text written with three dashes on both sides, like\n\n```--- question 1 fill here ---```\n\n\
          Images go in the figures folder, shown with `![my_image](figures/<image>.<extension>)`.\n\n\
@@ -191,14 +217,7 @@ fn a_course_shaped_report_gets_the_graders_counts_and_the_findings_behind_them()
     });
     env.write("project/reports/README.md", &text);
     env.write("project/reports/figures/wandb.png", b"png");
-    let out = env
-        .dayone(["report", "check", "project", "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json = json_of(&out);
+    let json = findings_json(&env, "project");
     let q = |n: usize| json["questions"][n - 1].clone();
     let kinds = |n: usize| -> Vec<String> {
         q(n)["findings"]
@@ -224,17 +243,21 @@ fn a_course_shaped_report_gets_the_graders_counts_and_the_findings_behind_them()
     assert_eq!(q(19)["images"], 1);
     assert_eq!(kinds(19), ["missing_image"]);
     for n in 1..=31 {
-        let expected: &[&str] = match n {
-            1 | 2 | 4 => &[],
-            11 | 14 | 19 => continue,
-            _ => &["placeholder"],
+        let answer = match n {
+            1 | 2 | 4 | 11 | 14 | 19 => "written",
+            _ => "placeholder",
         };
-        assert_eq!(kinds(n), expected, "question {n}");
+        assert_eq!(q(n)["answer"], answer, "question {n}");
+        if answer == "placeholder" || n <= 4 {
+            assert!(kinds(n).is_empty(), "question {n}: {:?}", kinds(n));
+        }
     }
     let line = text.lines().position(|l| l == "### Caching").unwrap() + 1;
     assert_eq!(q(11)["findings"][0]["line"], line);
-    // Questions 1, 2, 3, 4, 14, 19 and 28 (the placeholder fits 0–200 words).
-    assert_eq!(json["passed"], 7);
+    // Questions 1, 2, 4, 14 and 19; the placeholders of 3 and 28 fit 0–200 words but are
+    // not answers.
+    assert_eq!(json["passed"], 5);
+    assert_eq!(json["answered"], 6);
 }
 
 #[test]
@@ -270,7 +293,9 @@ fn text_output_shows_each_question_its_findings_and_the_summary() {
     );
     assert!(stdout.contains("\nDeployment\n"), "{stdout}");
     assert!(
-        stdout.ends_with("questions pass\n1 finding(s) to fix: the lines marked !\n"),
+        stdout.ends_with(
+            "\n31/31 questions answered, 23/31 pass\n1 finding(s) to fix: the lines marked !\n"
+        ),
         "{stdout}"
     );
 }
@@ -328,41 +353,57 @@ fn what_is_not_a_report_exits_2_naming_the_file_and_the_problem() {
         ));
 }
 
+/// A report whose images work on a case-insensitive or Windows machine but not on the
+/// graders' Linux one, and one whose image is a link to a file outside the project.
+#[cfg(unix)]
 #[test]
-fn html_keeps_the_whole_file_embeds_images_and_reports_missing_ones() {
+fn image_links_are_looked_up_as_the_graders_linux_tool_does() {
     let env = TestEnv::new();
     let text = course_shaped(|n| match n {
-        14 => "![wandb](figures/wandb.png)".into(),
-        19 => "![gone](figures/gone.png)".into(),
+        19 => "![case](figures/Plot.png)".into(),
+        20 => "![slashes](figures\\plot.png)".into(),
+        21 => "![leak](figures/leak.png)".into(),
         _ => "word".into(),
     });
     env.write("p/reports/README.md", &text);
-    env.write("p/reports/figures/wandb.png", b"foo");
+    env.write("p/reports/figures/plot.png", b"png");
+    let secret = env.write("private/id_rsa.png", b"top secret");
+    std::os::unix::fs::symlink(&secret, env.work().join("p/reports/figures/leak.png")).unwrap();
+
+    let json = findings_json(&env, "p");
+    let finding = |n: usize| json["questions"][n - 1]["findings"][0].clone();
+    let says = |n: usize, text: &str| {
+        let message = finding(n)["message"].as_str().unwrap().to_string();
+        assert!(message.contains(text), "question {n}: {message}");
+    };
+    assert_eq!(finding(19)["kind"], "missing_image");
+    says(
+        19,
+        "the file is `figures/plot.png`, and the graders' Linux tool tells upper and lower case apart",
+    );
+    assert_eq!(finding(20)["kind"], "missing_image");
+    says(
+        20,
+        "Linux reads `\\` as part of a file name, not as a folder separator; write `figures/plot.png`",
+    );
+    assert_eq!(finding(21)["kind"], "image_outside_project");
+
     let assert = env
         .dayone(["report", "html", "p", "-o", "page.html"])
         .assert()
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(
-        stderr.contains("warning: p/reports/README.md: line "),
+    assert_eq!(
+        stderr
+            .matches("warning: p/reports/README.md: line ")
+            .count(),
+        3,
         "{stderr}"
     );
     assert!(
-        stderr.contains("`figures/gone.png` does not exist under reports/"),
+        stderr.contains("`figures/leak.png` is a symbolic link to "),
         "{stderr}"
     );
     let page = std::fs::read_to_string(env.work().join("page.html")).unwrap();
-    assert!(page.starts_with("<!DOCTYPE html>"));
-    assert!(page.contains("<title>Exam template for the course</title>"));
-    assert!(page.contains("<h1>Exam template for the course</h1>"));
-    assert!(page.contains("src=\"data:image/png;base64,Zm9v\""));
-    assert!(page.contains("<h3>Question 31</h3>"));
-    assert!(!env.work().join(".page.html.partial").exists());
-
-    env.write("p/reports/figures/gone.png", b"bar");
-    env.dayone(["report", "html", "p"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::starts_with("<!DOCTYPE html>"))
-        .stdout(predicate::str::contains("data:image/png;base64,YmFy"));
+    assert!(!page.contains("base64,"), "nothing may be embedded: {page}");
 }

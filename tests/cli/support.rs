@@ -184,3 +184,13 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The built-in template's version, as its manifest says, so tests need no edit when it moves.
+pub fn mlops_version() -> String {
+    let manifest: toml::Table =
+        toml::from_str(include_str!("../../template/mlops/template.toml")).unwrap();
+    manifest["template"]["version"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}

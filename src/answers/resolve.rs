@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::answers::{RawAnswers, Value, VarType};
-use crate::error::{Error, Result};
+use crate::answers::sources::RawAnswers;
+use crate::error::{Error, Origin, Result};
 use crate::prompt::Prompter;
-use crate::template::engine::Engine;
+use crate::render::{DayoneVars, RenderInput, eval_bool};
 use crate::template::manifest::{Manifest, Variable};
+use crate::value::{Answers, Problem, Value, VarType};
 
 /// Everything the user gave before any question is asked.
 #[derive(Debug, Default)]
@@ -27,50 +28,49 @@ pub struct Given {
     pub directory_hint: Option<String>,
 }
 
-/// The resolved answers, in manifest order.
-pub type Answers = Vec<(String, Value)>;
-
-pub fn resolve(
-    manifest: &Manifest,
-    engine: &mut Engine,
-    given: &Given,
-    prompter: &mut dyn Prompter,
-) -> Result<Answers> {
+/// Every variable's answer, in manifest order; missing answers are one error naming them all.
+pub fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) -> Result<Answers> {
     reject_unknown_keys(manifest, given)?;
-    let mut context = engine.base_context();
+    let dayone = DayoneVars::for_questions();
     let mut answers = Answers::new();
     let mut missing = Vec::new();
     for var in &manifest.variables {
+        let input = RenderInput {
+            answers: &answers,
+            dayone: &dayone,
+        };
         let value = match provided(var, given)? {
             Some(value) => value,
             None => {
-                let default = default_for(var, manifest, engine, &context, given)?;
-                let asked = match &var.when {
-                    Some(when) => engine
-                        .eval_bool(when, &context)
-                        .map_err(|m| manifest_error(manifest, var, m))?,
-                    None => true,
-                } && var.ask;
-                if asked && prompter.is_interactive() {
-                    prompter.ask(var, default.as_ref())?
-                } else if let Some(value) = default {
-                    if asked {
-                        var.check(&value).map_err(|m| Error::Answer {
-                            source_name: format!("variable `{}`", var.name),
-                            message: format!("the default {m}; pass --set {}=…", var.name),
-                        })?;
+                let default = default_for(var, manifest, &input, given)?;
+                let asked = var.ask
+                    && match &var.when {
+                        Some(when) => {
+                            eval_bool(when, &input).map_err(|m| manifest_error(manifest, var, m))?
+                        }
+                        None => true,
+                    };
+                match (asked, default) {
+                    (true, default) if prompter.is_interactive() => {
+                        prompter.ask(var, default.as_ref())?
                     }
-                    value
-                } else if asked {
-                    missing.push(var.name.clone());
-                    var.var_type.empty()
-                } else {
-                    var.var_type.empty()
+                    (true, Some(value)) => {
+                        var.check(&value).map_err(|problem| Error::InvalidDefault {
+                            variable: var.name.clone(),
+                            problem,
+                        })?;
+                        value
+                    }
+                    (false, Some(value)) => value,
+                    (true, None) => {
+                        missing.push(var.name.clone());
+                        var.var_type.empty()
+                    }
+                    (false, None) => var.var_type.empty(),
                 }
             }
         };
-        context.insert(&var.name, &value);
-        answers.push((var.name.clone(), value));
+        answers.insert(&var.name, value);
     }
     if !missing.is_empty() {
         return Err(Error::MissingAnswers { missing });
@@ -90,24 +90,19 @@ fn reject_unknown_keys(manifest: &Manifest, given: &Given) -> Result<()> {
             .join(", ")
     };
     if let Some(key) = given.set.keys().find(|k| manifest.variable(k).is_none()) {
-        return Err(Error::Answer {
-            source_name: format!("--set {key}"),
-            message: format!(
-                "template `{}` has no variable `{key}`; known variables: {}",
-                manifest.template.name,
-                known()
-            ),
+        return Err(Error::UnknownSetKey {
+            key: key.clone(),
+            template: manifest.template.name.clone(),
+            known: known(),
         });
     }
     if let Some((name, table)) = &given.file {
         if let Some(key) = table.keys().find(|k| manifest.variable(k).is_none()) {
-            return Err(Error::Answer {
-                source_name: name.clone(),
-                message: format!(
-                    "[answers] has `{key}`, which template `{}` does not declare; known variables: {}",
-                    manifest.template.name,
-                    known()
-                ),
+            return Err(Error::UnknownAnswersKey {
+                file: name.clone(),
+                key: key.clone(),
+                template: manifest.template.name.clone(),
+                known: known(),
             });
         }
     }
@@ -121,25 +116,31 @@ fn provided(var: &Variable, given: &Given) -> Result<Option<Value>> {
             .var_type
             .parse(text, &var.choices)
             .and_then(|v| var.check(&v).map(|()| v));
-        return value.map(Some).map_err(|message| Error::Answer {
-            source_name: format!("--set {}", var.name),
-            message: format!("the value {message}"),
+        return value.map(Some).map_err(|problem| Error::InvalidAnswer {
+            origin: Origin::Set {
+                variable: var.name.clone(),
+            },
+            problem,
         });
     }
     if let Some((name, table)) = &given.file {
         if let Some(raw) = table.get(&var.name) {
-            return typed(var, raw).map(Some).map_err(|message| Error::Answer {
-                source_name: name.clone(),
-                message: format!("[answers] {}: the value {message}", var.name),
-            });
+            return typed(var, raw)
+                .map(Some)
+                .map_err(|problem| Error::InvalidAnswer {
+                    origin: Origin::AnswersFile {
+                        file: name.clone(),
+                        variable: var.name.clone(),
+                    },
+                    problem,
+                });
         }
     }
     Ok(None)
 }
 
-fn typed(var: &Variable, raw: &toml::Value) -> Result<Value, String> {
-    let value = Value::from_toml(raw, var.var_type)
-        .ok_or_else(|| format!("`{raw}` is not a {} value", var.var_type))?;
+fn typed(var: &Variable, raw: &toml::Value) -> Result<Value, Problem> {
+    let value = Value::from_toml(raw, var.var_type)?;
     var.check(&value)?;
     Ok(value)
 }
@@ -148,8 +149,7 @@ fn typed(var: &Variable, raw: &toml::Value) -> Result<Value, String> {
 fn default_for(
     var: &Variable,
     manifest: &Manifest,
-    engine: &mut Engine,
-    context: &tera::Context,
+    input: &RenderInput,
     given: &Given,
 ) -> Result<Option<Value>> {
     if manifest.template.directory_variable.as_deref() == Some(var.name.as_str()) {
@@ -159,10 +159,15 @@ fn default_for(
     }
     if let Some((name, table)) = &given.config {
         if let Some(raw) = table.get(&var.name) {
-            return typed(var, raw).map(Some).map_err(|message| Error::Answer {
-                source_name: name.clone(),
-                message: format!("[defaults] {}: the value {message}", var.name),
-            });
+            return typed(var, raw)
+                .map(Some)
+                .map_err(|problem| Error::InvalidAnswer {
+                    origin: Origin::Config {
+                        file: name.clone(),
+                        variable: var.name.clone(),
+                    },
+                    problem,
+                });
         }
     }
     if let Some(value) = var.git_config.as_ref().and_then(|key| given.git.get(key)) {
@@ -170,7 +175,7 @@ fn default_for(
             return Ok(Some(Value::Str(value.clone())));
         }
     }
-    var.default_value(engine, context)
+    var.default_value(input)
         .map_err(|m| manifest_error(manifest, var, m))
 }
 
@@ -249,12 +254,11 @@ default = "Someone"
     }
 
     fn run(given: &Given, prompter: &mut dyn Prompter) -> Result<BTreeMap<String, String>> {
-        let mut engine = Engine::new();
-        let manifest = Manifest::load("t", MANIFEST, &mut engine).unwrap();
-        let answers = resolve(&manifest, &mut engine, given, prompter)?;
+        let manifest = Manifest::load("t", MANIFEST).unwrap();
+        let answers = resolve(&manifest, given, prompter)?;
         Ok(answers
-            .into_iter()
-            .map(|(k, v)| (k, v.to_string()))
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect())
     }
 

@@ -1,0 +1,7 @@
+//! Answers: where they come from (`--set`, an answers file, the user's config, git config, the
+//! terminal), how they are resolved against a manifest, and how a project keeps them
+//! (`.dayone.toml`).
+
+pub mod file;
+pub mod resolve;
+pub mod sources;

@@ -1,0 +1,302 @@
+//! Git's object format, written directly as loose objects: `<kind> <size>\0<bytes>`, named by
+//! its SHA-1 and framed as a zlib stream of stored (uncompressed) blocks. libgit2 would open a
+//! zlib compressor for every object, which cost more than all the rendering of a new project;
+//! git reads these objects as any others and packs them on its first `gc`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha1::{Digest, Sha1};
+
+use crate::plan::Plan;
+
+/// A 20-byte object id.
+pub type Id = [u8; 20];
+
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Blob,
+    Tree,
+    Commit,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Blob => "blob",
+            Kind::Tree => "tree",
+            Kind::Commit => "commit",
+        }
+    }
+}
+
+/// One entry of a tree object.
+pub struct Entry<'a> {
+    pub name: &'a str,
+    pub mode: Mode,
+    pub id: Id,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    File,
+    Executable,
+    Folder,
+}
+
+impl Mode {
+    fn octal(self) -> &'static str {
+        match self {
+            Mode::File => "100644",
+            Mode::Executable => "100755",
+            Mode::Folder => "40000",
+        }
+    }
+}
+
+/// Writes objects below a repository's `objects/` folder.
+pub struct Store {
+    objects: PathBuf,
+    /// Whether the repository was just created, so only what this store wrote can be there.
+    fresh: bool,
+    /// The two-hex-digit fan-out folders already made.
+    made: HashSet<u8>,
+    written: HashSet<Id>,
+}
+
+impl Store {
+    /// For a repository created a moment ago: nothing is looked up before it is written.
+    pub fn new(git_dir: &Path) -> Self {
+        Self {
+            objects: git_dir.join("objects"),
+            fresh: true,
+            made: HashSet::new(),
+            written: HashSet::new(),
+        }
+    }
+
+    /// For a repository that has history: an object already stored loose is not written again
+    /// (git makes loose objects read-only). One that is only in a pack gets a loose twin, which
+    /// git accepts.
+    pub fn existing(git_dir: &Path) -> Self {
+        Self {
+            fresh: false,
+            ..Self::new(git_dir)
+        }
+    }
+
+    /// Write one object (once, however often it is given) and return its id.
+    pub fn write(&mut self, kind: Kind, data: &[u8]) -> std::io::Result<Id> {
+        let header = format!("{} {}\0", kind.name(), data.len());
+        let id: Id = Sha1::new()
+            .chain_update(header.as_bytes())
+            .chain_update(data)
+            .finalize()
+            .into();
+        let hex = to_hex(&id);
+        let folder = self.objects.join(&hex[..2]);
+        if self.made.insert(id[0]) {
+            fs_err::create_dir_all(&folder)?;
+        }
+        let path = folder.join(&hex[2..]);
+        if self.written.insert(id) && (self.fresh || !path.exists()) {
+            let mut file = fs_err::File::create(path)?;
+            file.write_all(&zlib_stored(&[header.as_bytes(), data]))?;
+        }
+        Ok(id)
+    }
+
+    /// A tree of `entries`, in git's order (a folder sorts as if its name ended in `/`).
+    pub fn tree(&mut self, entries: &mut [Entry]) -> std::io::Result<Id> {
+        let key = |e: &Entry| {
+            let mut key = e.name.as_bytes().to_vec();
+            if e.mode == Mode::Folder {
+                key.push(b'/');
+            }
+            key
+        };
+        entries.sort_by_key(key);
+        let mut data = Vec::new();
+        for entry in entries.iter() {
+            data.extend_from_slice(entry.mode.octal().as_bytes());
+            data.push(b' ');
+            data.extend_from_slice(entry.name.as_bytes());
+            data.push(0);
+            data.extend_from_slice(&entry.id);
+        }
+        self.write(Kind::Tree, &data)
+    }
+
+    /// Every file of `plan` as blobs, and its folders as trees; returns the root tree.
+    pub fn plan_tree(&mut self, plan: &Plan) -> std::io::Result<Id> {
+        self.folder_tree(&Folder::of(plan))
+    }
+
+    fn folder_tree(&mut self, folder: &Folder) -> std::io::Result<Id> {
+        let mut entries = Vec::with_capacity(folder.files.len() + folder.folders.len());
+        for (name, (bytes, executable)) in &folder.files {
+            let mode = if *executable {
+                Mode::Executable
+            } else {
+                Mode::File
+            };
+            entries.push(Entry {
+                name,
+                mode,
+                id: self.write(Kind::Blob, bytes)?,
+            });
+        }
+        for (name, sub) in &folder.folders {
+            entries.push(Entry {
+                name,
+                mode: Mode::Folder,
+                id: self.folder_tree(sub)?,
+            });
+        }
+        self.tree(&mut entries)
+    }
+
+    /// A commit of `tree` with these parents, by `person` (a [`signature_line`]).
+    pub fn commit(
+        &mut self,
+        tree: &Id,
+        parents: &[Id],
+        person: &str,
+        message: &str,
+    ) -> std::io::Result<Id> {
+        let mut body = format!("tree {}\n", to_hex(tree));
+        for parent in parents {
+            body += &format!("parent {}\n", to_hex(parent));
+        }
+        body += &format!("author {person}\ncommitter {person}\n\n{message}");
+        self.write(Kind::Commit, body.as_bytes())
+    }
+}
+
+/// `name <email> seconds ±hhmm`, as a commit's author and committer lines hold them.
+pub fn signature_line(name: &str, email: &str, seconds: i64, offset_minutes: i32) -> String {
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let offset = offset_minutes.unsigned_abs();
+    format!(
+        "{name} <{email}> {seconds} {sign}{:02}{:02}",
+        offset / 60,
+        offset % 60
+    )
+}
+
+/// The plan as nested folders: name → file (bytes, executable) or subfolder.
+#[derive(Default)]
+struct Folder<'a> {
+    files: BTreeMap<&'a str, (&'a [u8], bool)>,
+    folders: BTreeMap<&'a str, Folder<'a>>,
+}
+
+impl<'a> Folder<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        let mut root = Folder::default();
+        for (path, file) in &plan.files {
+            let mut parts: Vec<&str> = path.as_str().split('/').collect();
+            let name = parts.pop().expect("a path has a last component");
+            let folder = parts.into_iter().fold(&mut root, |folder, part| {
+                folder.folders.entry(part).or_default()
+            });
+            folder.files.insert(name, (&file.contents, file.executable));
+        }
+        root
+    }
+}
+
+pub fn to_hex(id: &Id) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A zlib stream (RFC 1950) holding `parts` in stored deflate blocks (RFC 1951, type 00).
+fn zlib_stored(parts: &[&[u8]]) -> Vec<u8> {
+    const MAX_BLOCK: usize = 65_535;
+    let data: Vec<u8> = parts.concat();
+    let mut out = Vec::with_capacity(data.len() + data.len() / MAX_BLOCK * 5 + 16);
+    // CMF 0x78 (deflate, 32 KiB window), FLG 0x01 (no dictionary, fastest; header % 31 == 0).
+    out.extend_from_slice(&[0x78, 0x01]);
+    let mut chunks = data.chunks(MAX_BLOCK).peekable();
+    if chunks.peek().is_none() {
+        out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
+    }
+    while let Some(chunk) = chunks.next() {
+        let last = chunks.peek().is_none();
+        let len = chunk.len() as u16;
+        out.push(u8::from(last));
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&adler32(&data).to_be_bytes());
+    out
+}
+
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65_521;
+    // 5552 is the longest run whose sums cannot overflow a u32 before the modulo.
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for &byte in chunk {
+            a += u32::from(byte);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_match_git() {
+        // `printf 'hello\n' | git hash-object --stdin` and `git hash-object -t tree /dev/null`.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("objects")).unwrap();
+        let mut store = Store::new(dir.path());
+        let blob = store.write(Kind::Blob, b"hello\n").unwrap();
+        assert_eq!(to_hex(&blob), "ce013625030ba8dba906f756967f9e9ca394464a");
+        let empty = store.tree(&mut []).unwrap();
+        assert_eq!(to_hex(&empty), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    }
+
+    #[test]
+    fn adler32_of_known_text() {
+        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
+        assert_eq!(adler32(b""), 1);
+    }
+
+    #[test]
+    fn folders_sort_as_if_they_ended_in_a_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("objects")).unwrap();
+        let mut store = Store::new(dir.path());
+        let id = store.write(Kind::Blob, b"").unwrap();
+        let mut entries = [
+            Entry {
+                name: "a.b",
+                mode: Mode::File,
+                id,
+            },
+            Entry {
+                name: "a",
+                mode: Mode::Folder,
+                id,
+            },
+            Entry {
+                name: "a-",
+                mode: Mode::File,
+                id,
+            },
+        ];
+        store.tree(&mut entries).unwrap();
+        let names: Vec<&str> = entries.iter().map(|e| e.name).collect();
+        // '-' (0x2d) < '.' (0x2e) < '/' (0x2f): "a/" sorts after "a-" and "a.b".
+        assert_eq!(names, ["a-", "a.b", "a"]);
+    }
+}
