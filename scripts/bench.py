@@ -88,6 +88,35 @@ def make_big_template(root: Path, files: int) -> Path:
     return root
 
 
+def make_big_repository(dayone: str, work: Path, env: dict[str, str], files: int) -> Path:
+    """The default project plus `files` files the way a large group repository holds them: a
+    folder that sorts before every usual one full of Python modules (so a depth-first walk
+    meets it before src/ and .github/), figures, run results, and a .gitignore'd cache."""
+    run_once([dayone, "new", "bigrepo", "--yes", "--quiet", "--no-git"], work, env)
+    repo = work / "bigrepo"
+    python, figures = files // 2, files // 4
+    results = files - python - figures
+    for i in range(python):
+        folder = repo / "0_experiments" / f"run{i % 500:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"step_{i}.py").write_text(f'"""Step {i}."""\n\nimport torch\n\n\ndef step_{i}(x: int) -> int:\n    return x + {i}\n')
+    for i in range(figures):
+        folder = repo / "reports" / "figures" / f"epoch{i % 100:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"sample_{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    for i in range(results):
+        folder = repo / "outputs_archive" / f"{i % 200:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"metrics_{i}.json").write_text(f'{{"step": {i}, "loss": 0.5}}\n')
+    cache = repo / "cache"
+    cache.mkdir()
+    for i in range(2000):
+        (cache / f"blob_{i}.py").write_text("x = 1\n")
+    with (repo / ".gitignore").open("a") as gitignore:
+        gitignore.write("cache/\n")
+    return repo
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
@@ -111,6 +140,9 @@ def main() -> int:
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
         big1k = make_big_template(work / "big1000", 1000)
         big2k = make_big_template(work / "big2000", 2000)
+        run_once([dayone, "new", "generated", "--yes", "--quiet"], work, env)
+        generated = work / "generated"
+        big_repo = make_big_repository(dayone, work, env, 50_000)
 
         # The first four rows split the default job into its parts: process start (--version),
         # loading the template and rendering it (--dry-run), writing the files, and git.
@@ -121,6 +153,8 @@ def main() -> int:
             ("new --yes (built-in, git)", lambda i: [dayone, "new", f"git{i}", "--yes", "--quiet"], "<= 5 ms tmpfs, 10 disk"),
             ("new 1,000-file template", lambda i: [dayone, "new", f"k{i}", "--yes", "--quiet", "--no-git", "--template", str(big1k)], "<= 25 ms"),
             ("new 2,000-file template", lambda i: [dayone, "new", f"kk{i}", "--yes", "--quiet", "--no-git", "--template", str(big2k)], "-"),
+            ("check (generated project)", lambda i: [dayone, "check", str(generated), "--json"], "<= 50 ms"),
+            ("check (50,000-file repository)", lambda i: [dayone, "check", str(big_repo), "--json"], "<= 1000 ms"),
         ]
         if args.cookiecutter:
             cc, _ = cookiecutter_setup(dayone, work, env)

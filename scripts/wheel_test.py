@@ -41,6 +41,10 @@ import release_archive
 REPO = local_tools.REPO
 CARGO = tomllib.loads((REPO / "Cargo.toml").read_text(encoding="utf-8"))["package"]
 VERSION = CARGO["version"]
+# The built-in template's version, which the first commit's message names.
+TEMPLATE_VERSION = tomllib.loads((REPO / "template" / "mlops" / "template.toml").read_text(encoding="utf-8"))[
+    "template"
+]["version"]
 EXE = local_tools.EXE
 # Files every default project has; the per-option file rules are verify_template.py's to check.
 PROJECT_FILES = [
@@ -151,7 +155,7 @@ def check_project(root: Path, stdout: str) -> str:
     git = ["git", "-C", str(root)]
     branch = run([*git, "symbolic-ref", "--short", "HEAD"], cwd=root).strip()
     commits = run([*git, "log", "--format=%s"], cwd=root).splitlines()
-    if branch != "main" or commits != [f"Create project from template mlops 0.1.0 (dayone {VERSION})"]:
+    if branch != "main" or commits != [f"Create project from template mlops {TEMPLATE_VERSION} (dayone {VERSION})"]:
         raise CheckError(f"git: branch {branch!r}, commits {commits}")
     committed = sorted(run([*git, "ls-tree", "-r", "--name-only", "HEAD"], cwd=root).splitlines())
     on_disk = [path.relative_to(root).as_posix() for path in files]

@@ -165,7 +165,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Exit 1 when a box in the report is ticked without evidence.
+    /// Exit 1 when a box in the report is ticked without evidence, or its boxes cannot be read.
     #[arg(long)]
     pub strict: bool,
 

@@ -2,47 +2,14 @@
 //! so a new course year changes that file and nothing else.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::report::boxes::{Week, normalize_module};
 
 const EMBEDDED: &str = include_str!("checklist.toml");
 const EMBEDDED_NAME: &str = "src/check/checklist.toml (embedded)";
-
-/// The course weeks the checklist is grouped by, in course order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-pub enum Week {
-    #[serde(rename = "1")]
-    One,
-    #[serde(rename = "2")]
-    Two,
-    #[serde(rename = "3")]
-    Three,
-    #[serde(rename = "extra")]
-    Extra,
-}
-
-impl Week {
-    pub const ALL: [Week; 4] = [Week::One, Week::Two, Week::Three, Week::Extra];
-
-    /// The words that introduce this week in a report ("Week 1" … "Extra").
-    pub fn title(self) -> &'static str {
-        match self {
-            Week::One => "Week 1",
-            Week::Two => "Week 2",
-            Week::Three => "Week 3",
-            Week::Extra => "Extra",
-        }
-    }
-}
-
-impl fmt::Display for Week {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.title())
-    }
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,14 +29,6 @@ pub struct Item {
 #[serde(deny_unknown_fields)]
 struct File {
     item: Vec<Item>,
-}
-
-/// Normalise a module tag as written in a report (`M2 + M6`, `m8`) to the checklist's form.
-pub fn normalize_module(tag: &str) -> String {
-    tag.split('+')
-        .map(|part| part.trim().to_ascii_uppercase())
-        .collect::<Vec<_>>()
-        .join("+")
 }
 
 /// A group of items or boxes: one week, one module tag (or none).

@@ -2,40 +2,54 @@
 //!
 //! One pass: snapshot the project ([`project`]), parse what detectors need once
 //! ([`detectors::Context`]), run each item's detector, then read the checklist boxes of
-//! `reports/README.md` ([`report_boxes`]) and line them up with the items.
+//! `reports/README.md` ([`crate::report::boxes`]) and line them up with the items.
 
 pub mod checklist;
+pub mod description;
 pub mod detectors;
+pub mod ini;
+pub mod plural;
 pub mod project;
 pub mod python;
-pub mod report_boxes;
+pub mod report_answers;
+pub mod template_text;
+pub mod vendored;
+pub mod walk;
 pub mod workflow;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use self::checklist::{Checklist, Week};
+use self::checklist::Checklist;
+use self::description::Description;
 use self::detectors::{Context, Detection, Evidence};
 use self::project::Project;
-use self::report_boxes::ReportBox;
 use crate::error::{Error, Result};
+use crate::report::{self, boxes, boxes::ReportBox, boxes::Week};
 
-/// Where the report lives in a project.
-pub const REPORT_PATH: &str = crate::report::IN_PROJECT;
-
-/// Files and folders that make a folder a project.
-const PROJECT_MARKERS: &[&str] = &[
+/// What a project's top folder has, looked for upward from the folder given, as git and
+/// cargo look for theirs.
+const ROOT_MARKERS: &[&str] = &[
     ".git",
     ".dayone.toml",
     "pyproject.toml",
     "setup.py",
     "setup.cfg",
-    "requirements.txt",
-    "environment.yml",
-    "src",
-    REPORT_PATH,
+    report::PATH,
 ];
+/// Weaker signs (a `docs/` folder may hold its own requirements.txt): they make the folder
+/// given a project when no folder above it has a root marker.
+const FOLDER_MARKERS: &[&str] = &["requirements.txt", "environment.yml", "src"];
+
+/// The project folder `dayone check` (or `dayone report`) works on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub root: PathBuf,
+    /// Set when the project was found above the folder given: that folder, and the marker
+    /// that decided.
+    pub found_above: Option<(PathBuf, &'static str)>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -56,6 +70,9 @@ pub struct ItemResult {
     pub hint: Option<String>,
     /// The report's box for this item: ticked or not; `None` when there is no box.
     pub ticked: Option<bool>,
+    /// What the group's report answers say about the item, for items files do not show: a
+    /// weaker kind of evidence, never counted as done.
+    pub report_says: Vec<Evidence>,
     /// 1-based line of the box in the report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_line: Option<usize>,
@@ -85,6 +102,9 @@ pub struct ReportSummary {
     pub path: String,
     pub boxes: usize,
     pub unknown: Vec<UnknownBox>,
+    /// What keeps the report's boxes from being compared (e.g. none could be read);
+    /// `--strict` fails on any.
+    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +113,8 @@ pub struct CheckResult {
     pub items: Vec<ItemResult>,
     /// `None` when the project has no report.
     pub report: Option<ReportSummary>,
+    /// The day-1 hand-in in the README, reported apart from the checklist items.
+    pub description: Description,
     /// Files that could not be read as expected.
     pub notes: Vec<String>,
 }
@@ -106,8 +128,10 @@ impl CheckResult {
     }
 }
 
-/// Make sure `path` is a project folder, so a typo does not print a checklist of nothing.
-pub fn project_root(path: &Path) -> Result<PathBuf> {
+/// The project `path` is in: the nearest folder from `path` upward with a root marker
+/// (`.git`, `.dayone.toml`, `pyproject.toml` …), else `path` itself when it has a weaker one.
+/// An error when there is none, so a typo does not print a checklist of nothing.
+pub fn project_root(path: &Path) -> Result<Located> {
     let meta = match fs_err::metadata(path) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -124,13 +148,60 @@ pub fn project_root(path: &Path) -> Result<PathBuf> {
             reason: "it is a file, not a folder".into(),
         });
     }
-    if !PROJECT_MARKERS.iter().any(|m| path.join(m).exists()) {
-        return Err(Error::NotAProject {
-            path: path.to_path_buf(),
-            reason: "it has none of the files a project has".into(),
+    let has = |dir: &Path, markers: &[&'static str]| {
+        markers.iter().copied().find(|m| dir.join(m).exists())
+    };
+    if has(path, ROOT_MARKERS).is_some() {
+        return Ok(Located {
+            root: path.to_path_buf(),
+            found_above: None,
         });
     }
-    Ok(path.to_path_buf())
+    let found = ancestors(path)?
+        .into_iter()
+        .find_map(|dir| has(&dir, ROOT_MARKERS).map(|marker| (dir, marker)));
+    match found {
+        Some((root, marker)) => Ok(Located {
+            root,
+            found_above: Some((path.to_path_buf(), marker)),
+        }),
+        None if has(path, FOLDER_MARKERS).is_some() => Ok(Located {
+            root: path.to_path_buf(),
+            found_above: None,
+        }),
+        None => Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            reason: "neither it nor a folder above it has the files a project has".into(),
+        }),
+    }
+}
+
+/// The folders above `path`, nearest first, written the way `path` is: relative to the
+/// current folder (`..`, `../..`) when `path` is relative, absolute otherwise.
+fn ancestors(path: &Path) -> Result<Vec<PathBuf>> {
+    let canonical = fs_err::canonicalize(path)?;
+    let cwd = std::env::current_dir().map_err(Error::Io)?;
+    let cwd = fs_err::canonicalize(&cwd).unwrap_or(cwd);
+    Ok(canonical
+        .ancestors()
+        .skip(1)
+        .map(|dir| {
+            if path.is_absolute() {
+                return dir.to_path_buf();
+            }
+            if let Ok(below) = dir.strip_prefix(&cwd) {
+                return if below.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    below.to_path_buf()
+                };
+            }
+            match cwd.strip_prefix(dir) {
+                Ok(up) => up.components().map(|_| "..").collect(),
+                Err(_) => dir.to_path_buf(),
+            }
+        })
+        .collect())
 }
 
 /// Run every item's detector over the project at `root` and compare with its report.
@@ -150,13 +221,15 @@ pub fn run(root: &Path) -> Result<CheckResult> {
             let (status, evidence, hint) = match detection {
                 Detection::Done(evidence) => (Status::Done, evidence, None),
                 Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),
-                Detection::Manual => (
-                    Status::Manual,
-                    Vec::new(),
-                    Some("no file can show this; the group decides".to_string()),
-                ),
+                Detection::Manual { hint, partial } => (Status::Manual, partial, Some(hint)),
+            };
+            let report_says = if status == Status::Done {
+                Vec::new()
+            } else {
+                context.report.says(&item.id)
             };
             Ok(ItemResult {
+                report_says,
                 id: item.id.clone(),
                 week: item.week,
                 module: item.module.clone(),
@@ -170,13 +243,12 @@ pub fn run(root: &Path) -> Result<CheckResult> {
         })
         .collect::<Result<_>>()?;
     let mut notes = context.notes;
-    if project.truncated {
-        notes.push("the project has too many files; only the first 20,000 were looked at".into());
-    }
-    let report_path = crate::report::in_project(root);
+    notes.extend(project.skipped.notes());
+    notes.extend(project.vendored.iter().map(vendored::Vendored::note));
+    let report_path = root.join(report::PATH);
     let report = if report_path.is_file() {
-        let text = crate::report::read(&report_path)?.text;
-        Some(compare(&checklist, &mut items, &report_boxes::parse(&text)))
+        let text = report::read(&report_path)?.text;
+        Some(compare(&checklist, &mut items, &boxes::parse(&text)))
     } else {
         None
     };
@@ -184,6 +256,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
         project: root.to_path_buf(),
         items,
         report,
+        description: Description::of(&project),
         notes,
     })
 }
@@ -206,10 +279,18 @@ fn compare(checklist: &Checklist, items: &mut [ItemResult], boxes: &[ReportBox])
             }),
         }
     }
+    let mut findings = Vec::new();
+    if boxes.is_empty() {
+        findings.push(format!(
+            "{} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading, so no tick can be checked",
+            report::PATH
+        ));
+    }
     ReportSummary {
-        path: REPORT_PATH.to_string(),
+        path: report::PATH.to_string(),
         boxes: boxes.len(),
         unknown,
+        findings,
     }
 }
 
@@ -219,9 +300,9 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
     if result.report.is_none() {
         return Ok(Vec::new());
     }
-    let path = crate::report::in_project(&result.project);
-    let text = crate::report::read(&path)?.text;
-    let boxes = report_boxes::parse(&text);
+    let path = result.project.join(report::PATH);
+    let text = report::read(&path)?.text;
+    let boxes = boxes::parse(&text);
     let lines: Vec<usize> = result
         .items
         .iter()
@@ -235,7 +316,7 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
     if to_tick.is_empty() {
         return Ok(Vec::new());
     }
-    let fixed = report_boxes::tick(&text, to_tick);
+    let fixed = boxes::tick(&text, to_tick);
     crate::write::replace_file(&path, fixed.as_bytes())?;
     let mut ticked = Vec::new();
     for item in result.items.iter_mut().filter(|i| i.evidence_not_ticked()) {

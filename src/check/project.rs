@@ -1,49 +1,13 @@
-//! A read-once snapshot of the files `dayone check` looks at.
-//!
-//! One bounded walk lists the project's paths, honouring `.gitignore` (also outside a git
-//! repository) and never entering `.git/`, virtual environments, `node_modules/`, caches or
-//! DVC's cache; below `data/` it looks only for DVC pointer files, two levels deep. Only files a detector can use (Python, TOML, YAML, Dockerfiles, DVC
-//! pointers, build scripts…) of at most 1 MiB are read, once; everything else is only listed.
+//! A read-once snapshot of the files `dayone check` looks at: every path the bounded walk
+//! lists ([`walk`](super::walk)), the text of the files it read, and the git repository the
+//! project is in.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ignore::WalkBuilder;
-
+use super::vendored::{self, Vendored};
+use super::walk::{self, Limits, Skipped};
 use crate::error::{Error, Result};
-
-/// Folders never entered, at any depth: tool state, environments, caches.
-const SKIPPED_DIRS: &[&str] = &[
-    ".git",
-    ".venv",
-    "node_modules",
-    "__pycache__",
-    ".mypy_cache",
-    ".ruff_cache",
-    ".pytest_cache",
-    ".tox",
-    ".nox",
-    "site-packages",
-    ".ipynb_checkpoints",
-];
-/// The data folder at the project root: only its DVC pointer files are listed.
-const DATA_DIR: &str = "data";
-/// Folders never entered at the project root: environments and run outputs. Deeper down
-/// these names can be the group's own packages (`src/pkg/env/`).
-const SKIPPED_ROOT_DIRS: &[&str] = &[
-    "venv",
-    "env",
-    "wandb",
-    "outputs",
-    "multirun",
-    "lightning_logs",
-];
-/// Below `.dvc/` only the config is of interest.
-const SKIPPED_DVC_DIRS: &[&str] = &["cache", "tmp"];
-const MAX_READ_BYTES: u64 = 1024 * 1024;
-const MAX_DEPTH: usize = 12;
-/// A walk stops listing after this many files, so a huge tree cannot stall the command.
-const MAX_FILES: usize = 20_000;
 
 /// The snapshot: every listed path (relative, `/`-separated) and the text of the readable ones.
 #[derive(Debug, Default)]
@@ -51,8 +15,10 @@ pub struct Project {
     pub root: PathBuf,
     files: BTreeMap<String, Option<String>>,
     pub git: Option<GitInfo>,
-    /// True when the walk stopped at `MAX_FILES`.
-    pub truncated: bool,
+    /// What the walk left out of a large project.
+    pub skipped: Skipped,
+    /// Folders of copied third-party code, left out of the snapshot: never evidence.
+    pub vendored: Vec<Vendored>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,93 +30,35 @@ pub struct GitInfo {
 }
 
 impl Project {
-    /// Build a snapshot from already-known entries: `(relative path, text if read)`.
+    /// Build a snapshot from already-known entries: `(relative path, text if read)`. Copied
+    /// third-party code among them is set aside (see [`vendored`](super::vendored)).
     pub fn from_entries(
         root: PathBuf,
         entries: impl IntoIterator<Item = (String, Option<String>)>,
         git: Option<GitInfo>,
     ) -> Self {
+        let mut files: BTreeMap<String, Option<String>> = entries.into_iter().collect();
+        let vendored = vendored::find(&files);
+        files.retain(|path, _| !vendored.iter().any(|v| v.holds(path)));
         Self {
             root,
-            files: entries.into_iter().collect(),
+            files,
             git,
-            truncated: false,
+            skipped: Skipped::default(),
+            vendored,
         }
     }
 
     /// Walk `root` once and read the files detectors need.
     pub fn scan(root: &Path) -> Result<Self> {
-        let mut entries = Vec::new();
-        let mut truncated = false;
-        let walk_root = root.to_path_buf();
-        let walker = WalkBuilder::new(root)
-            .hidden(false)
-            .require_git(false)
-            .git_global(false)
-            .max_depth(Some(MAX_DEPTH))
-            .follow_links(false)
-            .filter_entry(move |entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                if entry.depth() == 0 {
-                    return true;
-                }
-                let relative = entry
-                    .path()
-                    .strip_prefix(&walk_root)
-                    .unwrap_or(entry.path());
-                let mut parts = relative.components().map(|c| c.as_os_str());
-                let top = parts.next().unwrap_or_default();
-                if top == DATA_DIR {
-                    // Only DVC pointer files, which sit next to what they track
-                    // (`data/raw.dvc`, `data/raw/images.dvc`); the data itself is never read.
-                    return if is_dir {
-                        entry.depth() <= 2
-                    } else {
-                        entry.file_name().to_string_lossy().ends_with(".dvc")
-                    };
-                }
-                if !is_dir {
-                    return true;
-                }
-                let name = entry.file_name().to_string_lossy();
-                let name = name.as_ref();
-                let in_dvc = top == ".dvc" && entry.depth() == 2;
-                !(SKIPPED_DIRS.contains(&name)
-                    || entry.depth() == 1 && SKIPPED_ROOT_DIRS.contains(&name)
-                    || in_dvc && SKIPPED_DVC_DIRS.contains(&name))
-            })
-            .build();
-        for entry in walker {
-            // An unreadable entry is left out: the checklist reports what it can see.
-            let Ok(entry) = entry else { continue };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            if entries.len() >= MAX_FILES {
-                truncated = true;
-                break;
-            }
-            let Ok(relative) = entry.path().strip_prefix(root) else {
-                continue;
-            };
-            let relative = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let small = entry.metadata().is_ok_and(|m| m.len() <= MAX_READ_BYTES);
-            let text = if small && is_readable_kind(&relative) {
-                // Binary or non-UTF-8 files are listed without text.
-                fs_err::read(entry.path())
-                    .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
-            } else {
-                None
-            };
-            entries.push((relative, text));
-        }
+        Self::scan_within(root, Limits::DEFAULT)
+    }
+
+    /// [`scan`](Self::scan) with other limits on how much is listed and read.
+    pub fn scan_within(root: &Path, limits: Limits) -> Result<Self> {
+        let (entries, skipped) = walk::walk(root, limits);
         let mut project = Self::from_entries(root.to_path_buf(), entries, git_info(root)?);
-        project.truncated = truncated;
+        project.skipped = skipped;
         Ok(project)
     }
 
@@ -196,42 +104,6 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn is_readable_kind(path: &str) -> bool {
-    let name = file_name(path).to_ascii_lowercase();
-    const EXTENSIONS: &[&str] = &[
-        ".py",
-        ".toml",
-        ".yaml",
-        ".yml",
-        ".cfg",
-        ".ini",
-        ".txt",
-        ".dvc",
-        ".lock",
-        ".sh",
-        ".json",
-        ".tf",
-        ".dockerfile",
-        ".md",
-    ];
-    const NAMES: &[&str] = &[
-        "dockerfile",
-        "makefile",
-        "justfile",
-        "config",
-        ".python-version",
-        ".flake8",
-        ".coveragerc",
-        ".pylintrc",
-        "procfile",
-    ];
-    // `uv.lock` and friends are only looked at by name; their text is not needed.
-    !name.ends_with(".lock")
-        && (EXTENSIONS.iter().any(|ext| name.ends_with(ext))
-            || NAMES.contains(&name.as_str())
-            || name.starts_with("dockerfile."))
-}
-
 /// Find the git repository the project is in: `.git` in the project or one of its parents.
 /// A worktree's `.git` file is followed to the shared config so its remotes are seen.
 fn git_info(root: &Path) -> Result<Option<GitInfo>> {
@@ -260,43 +132,15 @@ fn git_info(root: &Path) -> Result<Option<GitInfo>> {
         };
         return Ok(Some(GitInfo {
             location,
-            remotes: remotes(&config),
+            remotes: super::ini::remotes(&config),
         }));
     }
     Ok(None)
 }
 
-/// The `[remote "name"] url = …` pairs of a git config file.
-fn remotes(config: &str) -> Vec<(String, String)> {
-    let mut current: Option<String> = None;
-    let mut found = Vec::new();
-    for line in config.lines().map(str::trim) {
-        if line.starts_with('[') {
-            current = line
-                .strip_prefix("[remote \"")
-                .and_then(|rest| rest.strip_suffix("\"]"))
-                .map(str::to_string);
-        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('='))
-            && key.trim() == "url"
-        {
-            found.push((name.clone(), value.trim().to_string()));
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn remotes_are_read_from_a_git_config() {
-        let config = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:a/b.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch \"main\"]\n\tremote = origin\n";
-        assert_eq!(
-            remotes(config),
-            [("origin".to_string(), "git@github.com:a/b.git".to_string())]
-        );
-    }
 
     #[test]
     fn scan_skips_data_venv_and_ignored_files_but_reads_hidden_config() {

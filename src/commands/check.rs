@@ -7,23 +7,24 @@ use console::Style;
 use serde::Serialize;
 
 use super::Outcome;
-use crate::check::checklist::Week;
-use crate::check::{self, CheckResult, ItemResult, Status};
+use crate::check::{self, CheckResult, ItemResult, Located, ReportSummary, Status, plural};
 use crate::cli::CheckArgs;
 use crate::error::Result;
 use crate::printer::Printer;
+use crate::report::boxes::Week;
 
 /// Evidence lines shown per item in text output.
 const MAX_EVIDENCE_LINES: usize = 3;
 
 pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
-    let root = check::project_root(&args.path.unwrap_or_else(|| PathBuf::from(".")))?;
+    let located = check::project_root(&args.path.unwrap_or_else(|| PathBuf::from(".")))?;
+    let root = located.root.clone();
     let mut result = check::run(&root)?;
     if args.fix_report && result.report.is_none() {
         printer.warn(format!(
             "--fix-report: {} has no {}, so there are no boxes to tick",
             root.display(),
-            check::REPORT_PATH
+            crate::report::PATH
         ));
     }
     let fixed = if args.fix_report {
@@ -34,13 +35,17 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
     if args.json {
         printer.data(to_json(&result, &fixed)?);
     } else {
-        print_text(&result, &fixed, args.fix_report, printer);
+        print_text(&result, &located, &fixed, args.fix_report, printer);
     }
     for note in &result.notes {
         printer.warn(note);
     }
     let unsupported = result.items.iter().any(ItemResult::ticked_without_evidence);
-    Ok(if args.strict && unsupported {
+    let unreadable = result
+        .report
+        .as_ref()
+        .is_some_and(|r| !r.findings.is_empty());
+    Ok(if args.strict && (unsupported || unreadable) {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -137,9 +142,49 @@ fn counts(result: &CheckResult, week: Option<Week>) -> String {
     )
 }
 
-fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, printer: &Printer) {
-    printer.info(format!("Course checklist for {}", result.project.display()));
+fn print_text(
+    result: &CheckResult,
+    located: &Located,
+    fixed: &[String],
+    fix_requested: bool,
+    printer: &Printer,
+) {
+    print_header(result, located, printer);
     let has_report = result.report.is_some();
+    for week in Week::ALL {
+        printer.info("");
+        printer.info(printer.paint(
+            Style::new().bold(),
+            &format!("{week}  ({})", counts(result, Some(week))),
+        ));
+        for item in result.items.iter().filter(|i| i.week == week) {
+            print_item(item, has_report, printer);
+        }
+    }
+    printer.info("");
+    printer.info(format!(
+        "Overall: {} (of {})",
+        counts(result, None),
+        plural::count(result.items.len(), "item", "items")
+    ));
+    if let Some(report) = &result.report {
+        print_comparison(result, report, fixed, fix_requested, printer);
+    }
+}
+
+/// Which project, what the report holds, and the day-1 hand-in.
+fn print_header(result: &CheckResult, located: &Located, printer: &Printer) {
+    let found = match &located.found_above {
+        Some((given, marker)) => format!(
+            " (the nearest folder above {} with {marker})",
+            given.display()
+        ),
+        None => String::new(),
+    };
+    printer.info(format!(
+        "Course checklist for {}{found}",
+        result.project.display()
+    ));
     match &result.report {
         Some(report) => {
             let ticked = result
@@ -148,78 +193,82 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
                 .filter(|i| i.ticked == Some(true))
                 .count();
             printer.info(format!(
-                "{}: {} checklist boxes, {ticked} ticked (column [x]/[ ]; - means the report has no box for the item)",
-                report.path, report.boxes
+                "{}: {}, {ticked} ticked (column [x]/[ ]; - means the report has no box for the item)",
+                report.path,
+                plural::count(report.boxes, "checklist box", "checklist boxes")
             ));
         }
         None => printer.info(format!(
             "no {}: the checklist is shown without boxes to compare",
-            check::REPORT_PATH
+            crate::report::PATH
         )),
     }
+    printer.info(result.description.summary());
+}
+
+/// One item: its line, a few pieces of evidence (--json has them all) and its hint.
+fn print_item(item: &ItemResult, has_report: bool, printer: &Printer) {
     // Evidence and hints line up under the label: indent, box column, status, module.
     let pad = " ".repeat(2 + if has_report { 4 } else { 0 } + 7 + 7);
-    for week in Week::ALL {
-        printer.info("");
-        printer.info(printer.paint(
-            Style::new().bold(),
-            &format!("{week}  ({})", counts(result, Some(week))),
-        ));
-        for item in result.items.iter().filter(|i| i.week == week) {
-            let mut line = format!(
-                "  {}{} {:<6} {}",
-                tick_column(item, has_report),
-                status_word(printer, item.status),
-                item.module.as_deref().unwrap_or(""),
-                item.label
-            );
-            if item.ticked_without_evidence() {
-                line.push_str(
-                    &printer.paint(Style::new().red().bold(), "  ← ticked without evidence"),
-                );
-            } else if item.evidence_not_ticked() {
-                line.push_str(
-                    &printer.paint(Style::new().yellow().bold(), "  ← evidence but not ticked"),
-                );
-            }
-            printer.info(line);
-            // A few pieces of evidence make the point; --json has them all.
-            for evidence in item.evidence.iter().take(MAX_EVIDENCE_LINES) {
-                let place = match evidence.line {
-                    Some(n) => format!("{}:{n}", evidence.path),
-                    None => evidence.path.clone(),
-                };
-                let prefix = if item.status == Status::Done {
-                    ""
-                } else {
-                    "found: "
-                };
-                printer.info(format!("{pad}{prefix}{place}: {}", evidence.detail));
-            }
-            if item.evidence.len() > MAX_EVIDENCE_LINES {
-                printer.info(format!(
-                    "{pad}… and {} more (see --json)",
-                    item.evidence.len() - MAX_EVIDENCE_LINES
-                ));
-            }
-            if item.status == Status::Open
-                && let Some(hint) = &item.hint
-            {
-                printer.info(format!("{pad}hint: {hint}"));
-            }
-        }
+    let mut line = format!(
+        "  {}{} {:<6} {}",
+        tick_column(item, has_report),
+        status_word(printer, item.status),
+        item.module.as_deref().unwrap_or(""),
+        item.label
+    );
+    if item.ticked_without_evidence() {
+        line.push_str(&printer.paint(Style::new().red().bold(), "  ← ticked without evidence"));
+    } else if item.evidence_not_ticked() {
+        line.push_str(&printer.paint(Style::new().yellow().bold(), "  ← evidence but not ticked"));
     }
-    printer.info("");
-    printer.info(format!(
-        "Overall: {} (of {} items)",
-        counts(result, None),
-        result.items.len()
-    ));
-    let Some(report) = &result.report else { return };
+    printer.info(line);
+    let prefix = if item.status == Status::Done {
+        ""
+    } else {
+        "found: "
+    };
+    for evidence in item.evidence.iter().take(MAX_EVIDENCE_LINES) {
+        let place = match evidence.line {
+            Some(n) => format!("{}:{n}", evidence.path),
+            None => evidence.path.clone(),
+        };
+        printer.info(format!("{pad}{prefix}{place}: {}", evidence.detail));
+    }
+    if item.evidence.len() > MAX_EVIDENCE_LINES {
+        printer.info(format!(
+            "{pad}… and {} more (see --json)",
+            item.evidence.len() - MAX_EVIDENCE_LINES
+        ));
+    }
+    for said in &item.report_says {
+        printer.info(format!(
+            "{pad}{}:{}: {}",
+            said.path,
+            said.line.unwrap_or(0),
+            said.detail
+        ));
+    }
+    let specific = item.status == Status::Open
+        || item.status == Status::Manual
+            && item.hint.as_deref() != Some(check::detectors::MANUAL_HINT);
+    if let Some(hint) = item.hint.as_ref().filter(|_| specific) {
+        printer.info(format!("{pad}hint: {hint}"));
+    }
+}
+
+/// Where the report's boxes and the evidence disagree, and what `--fix-report` did.
+fn print_comparison(
+    result: &CheckResult,
+    report: &ReportSummary,
+    fixed: &[String],
+    fix_requested: bool,
+    printer: &Printer,
+) {
     if !fixed.is_empty() {
         printer.info(format!(
-            "Ticked {} box(es) in {}: {}",
-            fixed.len(),
+            "Ticked {} in {}: {}",
+            plural::count(fixed.len(), "box", "boxes"),
             report.path,
             fixed.join(", ")
         ));
@@ -231,8 +280,8 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         .collect();
     if !unsupported.is_empty() {
         printer.info(format!(
-            "{} ticked box(es) without evidence (the graders check these against the repository; `--fix-report` never unticks them):",
-            unsupported.len()
+            "{} without evidence (the graders check these against the repository; `--fix-report` never unticks them):",
+            plural::count(unsupported.len(), "ticked box", "ticked boxes")
         ));
         for item in unsupported {
             printer.info(format!(
@@ -250,7 +299,20 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         .count();
     if untracked > 0 && !fix_requested {
         printer.info(format!(
-            "{untracked} item(s) have evidence but an unticked box; `dayone check --fix-report` ticks them"
+            "{} evidence but an unticked box; `dayone check --fix-report` {}",
+            plural::count(untracked, "item has", "items have"),
+            plural::word(untracked, "ticks it", "ticks them")
+        ));
+    }
+    print_unmatched(result, report, printer);
+}
+
+/// What keeps boxes and items from lining up: findings, items without a box, unknown boxes.
+fn print_unmatched(result: &CheckResult, report: &ReportSummary, printer: &Printer) {
+    for finding in &report.findings {
+        printer.info(format!(
+            "{} {finding}",
+            printer.paint(Style::new().yellow().bold(), "!")
         ));
     }
     let missing: Vec<&str> = result
@@ -259,15 +321,10 @@ fn print_text(result: &CheckResult, fixed: &[String], fix_requested: bool, print
         .filter(|i| i.ticked.is_none())
         .map(|i| i.id.as_str())
         .collect();
-    if report.boxes == 0 {
+    if report.boxes > 0 && !missing.is_empty() {
         printer.info(format!(
-            "{} has no checklist boxes under a \"Week 1\", \"Week 2\", \"Week 3\" or \"Extra\" heading",
-            report.path
-        ));
-    } else if !missing.is_empty() {
-        printer.info(format!(
-            "{} item(s) have no box in {}: {}",
-            missing.len(),
+            "{} no box in {}: {}",
+            plural::count(missing.len(), "item has", "items have"),
             report.path,
             missing.join(", ")
         ));

@@ -1,6 +1,6 @@
 //! `dayone report check|html`: wire the command line to `crate::report` and print results.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use console::Style;
 
@@ -19,8 +19,32 @@ pub fn run(command: ReportCommand, printer: &Printer) -> Result<Outcome> {
     }
 }
 
+/// The report for PATH; from a folder of a project without one, the project's report, found
+/// upward as `dayone check` finds the project, with a line saying so.
+fn locate(path: Option<&Path>, printer: &Printer) -> Result<PathBuf> {
+    let err = match report_file::locate(path) {
+        Err(err @ Error::NoReport { .. }) => err,
+        found => return found,
+    };
+    let given = path.unwrap_or(Path::new("."));
+    let Ok(crate::check::Located {
+        root,
+        found_above: Some(_),
+    }) = crate::check::project_root(given)
+    else {
+        return Err(err);
+    };
+    let report = report_file::locate(Some(&root)).map_err(|_| err)?;
+    printer.warn(format!(
+        "{} has no report; using {}, the report of the project above it",
+        given.display(),
+        report.display()
+    ));
+    Ok(report)
+}
+
 fn run_check(args: &ReportCheckArgs, printer: &Printer) -> Result<Outcome> {
-    let path = report_file::locate(args.path.as_deref())?;
+    let path = locate(args.path.as_deref(), printer)?;
     let report = report_file::read(&path)?;
     let figures = Figures::new(report.dir());
     let checked =
@@ -150,7 +174,7 @@ fn run_html(args: &ReportHtmlArgs, printer: &Printer) -> Result<Outcome> {
     if let Some(output) = &args.output {
         writable_page(output)?;
     }
-    let path = report_file::locate(args.path.as_deref())?;
+    let path = locate(args.path.as_deref(), printer)?;
     let report = report_file::read(&path)?;
     let page = html::render(&report.text, &Figures::new(report.dir()))?;
     match &args.output {

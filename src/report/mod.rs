@@ -1,6 +1,7 @@
 //! The exam report, `reports/README.md`: find it, read it, check its answers the way the
 //! graders' tool does, and render it as one HTML page.
 
+pub mod boxes;
 pub mod check;
 pub mod findings;
 #[cfg(test)]
@@ -15,9 +16,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// The folder the hand-in lives in, and the report's file name inside it.
+/// Where a project keeps its report: the one name for that path, relative to the project
+/// folder and `/`-separated (the hand-in folder, then the report's file name).
+pub const PATH: &str = "reports/README.md";
+/// The hand-in folder, the first part of [`PATH`], where the report's figures resolve from.
 pub const REPORTS_DIR: &str = "reports";
-pub const REPORT_FILE: &str = "README.md";
 
 /// A report read from disk.
 #[derive(Debug, Clone)]
@@ -51,11 +54,12 @@ pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
         Some(dir) => dir.join(relative),
         None => relative.to_path_buf(),
     };
-    let in_project = below(&Path::new(REPORTS_DIR).join(REPORT_FILE));
+    let file = &PATH[REPORTS_DIR.len() + 1..];
+    let in_project = below(Path::new(PATH));
     if in_project.is_file() {
         return Ok(in_project);
     }
-    let in_reports = below(Path::new(REPORT_FILE));
+    let in_reports = below(Path::new(file));
     let is_reports_dir = given
         .canonicalize()
         .ok()
@@ -74,13 +78,6 @@ pub fn locate(path: Option<&Path>) -> Result<PathBuf> {
     })
 }
 
-/// Where a project keeps its report, relative to the project folder.
-pub const IN_PROJECT: &str = "reports/README.md";
-
-pub fn in_project(root: &Path) -> PathBuf {
-    root.join(IN_PROJECT)
-}
-
 /// Read the report, insisting on UTF-8 so every count is over the text the graders see.
 pub fn read(path: &Path) -> Result<Report> {
     let bytes = fs_err::read(path)?;
@@ -97,6 +94,11 @@ pub fn read(path: &Path) -> Result<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_report_path_is_in_the_hand_in_folder() {
+        assert_eq!(Path::new(PATH).parent(), Some(Path::new(REPORTS_DIR)));
+    }
 
     #[test]
     fn locates_from_project_reports_folder_or_file() {

@@ -1,9 +1,12 @@
-//! The report as a person reads it: `### Question N` headings, and where each question's
-//! block really ends. The graders' tool ignores this; we use it to say where its reading
-//! and a human's part ways, and to explain a report it cannot read.
+//! The report as a person reads it: code blocks, `### Question N` headings, and where each
+//! question's block really ends. The graders' tool ignores this; we use it to say where its
+//! reading and a human's part ways, to explain a report it cannot read, and (through
+//! [`CodeBlocks`]) to keep the checklist reader out of code.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
+use pulldown_cmark::{Event, Parser, Tag};
 use regex::Regex;
 
 use crate::report::parse::{ANSWER_TOKEN, Answer, Source, answer_tokens};
@@ -12,6 +15,41 @@ static QUESTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?im)^#{1,6}[ \t]*question[ \t]+(\d+)\b").expect("valid heading regex")
 });
 
+/// Where the code blocks of a Markdown text are, fenced or indented, read the way CommonMark
+/// reads them: a fence opens only on a line holding nothing but the fence and an info string
+/// (so ```` ```x``` ```` inside a sentence is inline code), closes with a fence of the same
+/// character at least as long, and an unclosed fence runs to the end of its container.
+#[derive(Debug, Clone, Default)]
+pub struct CodeBlocks {
+    ranges: Vec<Range<usize>>,
+}
+
+impl CodeBlocks {
+    pub fn new(text: &str) -> Self {
+        let ranges = Parser::new(text)
+            .into_offset_iter()
+            .filter_map(|(event, range)| match event {
+                Event::Start(Tag::CodeBlock(_)) => Some(range),
+                _ => None,
+            })
+            .collect();
+        Self { ranges }
+    }
+
+    /// True when the line starting at `line_start` is part of a code block: its first
+    /// character that is not a space or tab lies inside one (fence lines included).
+    pub fn holds_line(&self, text: &str, line_start: usize) -> bool {
+        let indent = text[line_start..]
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .count();
+        let at = line_start + indent;
+        // Ranges are in text order and never overlap.
+        let index = self.ranges.partition_point(|r| r.end <= at);
+        self.ranges.get(index).is_some_and(|r| r.start <= at)
+    }
+}
+
 /// A `### Question N` heading: its number and where its line starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Heading {
@@ -19,9 +57,12 @@ pub struct Heading {
     pub at: usize,
 }
 
+/// Every `### Question N` heading outside code blocks, in file order.
 pub fn question_headings(source: &Source) -> Vec<Heading> {
+    let code = CodeBlocks::new(source.text());
     QUESTION_HEADING
         .captures_iter(source.text())
+        .filter(|c| !code.holds_line(source.text(), c.get(0).map_or(0, |m| m.start())))
         .filter_map(|c| {
             let number = c[1].parse().ok()?;
             Some(Heading {
@@ -71,6 +112,39 @@ pub fn human_end(source: &Source, headings: &[Heading], from: usize) -> usize {
         }
     }
     end.max(from)
+}
+
+/// One question of the report as a person reads it: its number, where its heading starts,
+/// and its answer, from the line after its `Answer:` to where [`human_end`] puts the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub number: usize,
+    pub heading_at: usize,
+    pub answer: Range<usize>,
+}
+
+/// Every question with an `Answer:` line under its heading, in file order.
+pub fn answer_blocks(source: &Source) -> Vec<Block> {
+    let text = source.text();
+    let headings = question_headings(source);
+    let tokens = answer_tokens(text);
+    headings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, heading)| {
+            let next = headings.get(i + 1).map_or(text.len(), |h| h.at);
+            let token = *tokens.iter().find(|&&t| t > heading.at && t < next)?;
+            let start = text[token..]
+                .find('\n')
+                .map_or(text.len(), |n| token + n + 1);
+            let end = human_end(source, &headings, token).max(start);
+            Some(Block {
+                number: heading.number,
+                heading_at: heading.at,
+                answer: start..end,
+            })
+        })
+        .collect()
 }
 
 /// Why the graders' tool finds the wrong number of answers, as lines naming places.
@@ -159,6 +233,29 @@ mod tests {
         assert_eq!(source.line_of(found[1].at), 15);
         assert_eq!(heading_before(&found, found[1].at + 3), Some(found[1]));
         assert_eq!(heading_before(&found, 0), None);
+    }
+
+    #[test]
+    fn headings_inside_code_blocks_are_not_questions() {
+        let raw = "Inline ```### Question 9``` stays text.\n\n```markdown\n### Question 7\n```\n\n    ### Question 8\n\n### Question 1\n";
+        let source = Source::new(raw);
+        let numbers: Vec<usize> = question_headings(&source)
+            .iter()
+            .map(|h| h.number)
+            .collect();
+        assert_eq!(numbers, [1]);
+    }
+
+    #[test]
+    fn answer_blocks_run_from_the_answer_line_to_the_next_question() {
+        let source = Source::new(TWO);
+        let blocks = answer_blocks(&source);
+        let answers: Vec<(usize, &str)> = blocks
+            .iter()
+            .map(|b| (b.number, source.text()[b.answer.clone()].trim()))
+            .collect();
+        assert_eq!(answers, [(1, "first"), (2, "second")]);
+        assert_eq!(source.line_of(blocks[1].heading_at), 15);
     }
 
     #[test]

@@ -1,8 +1,7 @@
-//! The built-in template's output, seen from dayone's side: the rendered plan as a snapshot, the
-//! README's day-1 section, the layout every project gets, the next steps, and the report's ticks
-//! agreeing with `dayone check` right after `dayone new`. (Running the generated projects
-//! themselves — install, lint, tests, pipeline, API — is scripts/verify_template.py's job, called
-//! by scripts/test.)
+//! The built-in template's output, seen from dayone's side: the rendered plan as a snapshot,
+//! and the report's ticks agreeing with `dayone check` right after `dayone new`. (Running the
+//! generated projects themselves — install, lint, tests, pipeline, API — is
+//! scripts/verify_template.py's job, called by scripts/test.)
 
 use serde_json::Value;
 
@@ -79,128 +78,6 @@ fn every_option_on_renders_these_paths() {
     insta::assert_snapshot!("all_options_paths", paths.join("\n"));
 }
 
-/// The text of `dayone new NAME --yes ARGS…` on stdout and stderr, next steps included.
-fn new_output(env: &TestEnv, name: &str, args: &[&str]) -> String {
-    let mut cmd = env.dayone(["new", name, "--yes"]);
-    cmd.args(args);
-    let output = cmd.output().unwrap();
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
-}
-
-#[test]
-fn readme_opens_with_the_project_description_to_fill_in() {
-    let env = TestEnv::new();
-    generate(
-        &env,
-        "leaves",
-        &["description=Tell healthy leaves from sick ones."],
-        &["--no-git"],
-    );
-    let readme = std::fs::read_to_string(env.work().join("leaves/README.md")).unwrap();
-    let headings: Vec<&str> = readme
-        .lines()
-        .filter(|line| line.starts_with('#'))
-        .take(7)
-        .collect();
-    assert_eq!(
-        headings,
-        [
-            "# leaves",
-            "## Project description",
-            "### Goal",
-            "### Framework",
-            "### Data",
-            "### Models",
-            "## The generated code"
-        ]
-    );
-    let start = readme.find("## Project description").unwrap();
-    let end = readme.find("## The generated code").unwrap();
-    let section = &readme[start..end];
-    let intro = &section[..section.find("### Goal").unwrap()];
-    assert!(
-        intro.contains("\nTell healthy leaves from sick ones.\n"),
-        "{intro}"
-    );
-    for part in section.split("\n### ").skip(1) {
-        let (title, body) = part.split_once('\n').unwrap();
-        let paragraphs: Vec<&str> = body
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
-        assert_eq!(paragraphs.len(), 1, "{title}: one placeholder paragraph");
-        assert!(paragraphs[0].starts_with("TODO: "), "{title}: {body}");
-    }
-}
-
-#[test]
-fn every_project_has_configs_and_nothing_tracked_inside_data() {
-    let env = TestEnv::new();
-    for (name, sets, config) in [
-        ("plain", &[][..], "configs/train.yaml"),
-        ("hydra", &["hydra=true"][..], "configs/config.yaml"),
-        ("dvc", &["dvc=local"][..], "configs/train.yaml"),
-    ] {
-        generate(&env, name, sets, &["--no-git"]);
-        let paths: Vec<String> = tree(&env.work().join(name))
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect();
-        assert!(paths.iter().any(|p| p == config), "{name}: {paths:?}");
-        let in_data: Vec<&String> = paths.iter().filter(|p| p.starts_with("data/")).collect();
-        assert!(
-            in_data.is_empty(),
-            "{name}: DVC cannot take over {in_data:?}"
-        );
-    }
-    let plain = tree(&env.work().join("plain"));
-    assert!(
-        !plain
-            .iter()
-            .any(|(path, _)| path.starts_with("configs/model"))
-    );
-}
-
-#[test]
-fn next_steps_name_the_workflows_the_python_version_and_the_lock() {
-    let env = TestEnv::new();
-    let docs = new_output(&env, "with-docs", &["--no-git", "--set", "docs=true"]);
-    assert!(
-        docs.contains("the tests, linting and docs workflows should pass"),
-        "{docs}"
-    );
-    assert!(!docs.contains("both"), "{docs}");
-    assert!(
-        docs.contains("# commit uv.lock with the project"),
-        "without git the lock still has to be committed: {docs}"
-    );
-    let plain = new_output(&env, "plain", &[]);
-    assert!(
-        plain.contains("the tests and linting workflows should pass"),
-        "{plain}"
-    );
-    assert!(
-        plain.contains("\n  git add uv.lock && git commit"),
-        "{plain}"
-    );
-    let pip = new_output(
-        &env,
-        "with-pip",
-        &[
-            "--no-git",
-            "--set",
-            "dependency_manager=pip",
-            "--set",
-            "python_version=3.11",
-        ],
-    );
-    assert!(pip.contains("\n  python3.11 -m venv .venv"), "{pip}");
-    assert!(pip.contains("py -3.11 -m venv .venv"), "{pip}");
-    assert!(!pip.contains("uv.lock"), "{pip}");
-}
-
 #[test]
 fn report_ticks_agree_with_check_right_after_new() {
     let env = TestEnv::new();
@@ -219,18 +96,7 @@ fn report_ticks_agree_with_check_right_after_new() {
             Value::Array(vec![]),
             "{name}"
         );
-        // Without Hydra, configs/train.yaml is evidence of experiment configs, but the report
-        // pre-ticks that box only with Hydra; `check --fix-report` offers the tick.
-        let not_ticked: &[&str] = if sets.contains(&"hydra=true") {
-            &[]
-        } else {
-            &["experiment-configs"]
-        };
-        assert_eq!(
-            json["evidence_not_ticked"],
-            serde_json::json!(not_ticked),
-            "{name}"
-        );
+        assert_eq!(json["evidence_not_ticked"], Value::Array(vec![]), "{name}");
         let unknown = json["report"]["unknown"].as_array().map_or(0, Vec::len);
         assert_eq!(unknown, 0, "{name}: every box maps to an item");
         env.dayone(["check", name, "--strict"]).assert().success();
@@ -239,17 +105,14 @@ fn report_ticks_agree_with_check_right_after_new() {
     assert_eq!(
         defaults,
         [
-            "git-repository",
             "environment",
             "project-layout",
-            "data-module",
             "model-and-training",
             "dependencies",
             "code-style",
             "typing-and-docs",
             "cli-and-tasks",
             "dockerfiles",
-            "docker-build",
             "experiment-configs",
             "logging",
             "tests-data",
@@ -265,16 +128,68 @@ fn report_ticks_agree_with_check_right_after_new() {
     );
     let all_on = done_ids(&check_json(&env, "all-on"));
     let added: Vec<&String> = all_on.iter().filter(|id| !defaults.contains(id)).collect();
+    assert_eq!(added, ["hydra", "lightning"]);
+}
+
+fn status<'a>(json: &'a Value, id: &str) -> &'a Value {
+    let item = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == id)
+        .unwrap();
+    &item["status"]
+}
+
+/// Work nobody has done yet is neither ticked nor claimed: hosting, a local image build,
+/// fetching real data, tracked runs, data in the bucket, a build trigger, docs, publishing.
+#[test]
+fn a_fresh_project_claims_no_work_nobody_did() {
+    let env = TestEnv::new();
+    generate(&env, "full", ALL_ON, &[]);
+    let json = check_json(&env, "full");
+    for (id, expected) in [
+        ("git-repository", "open"),
+        ("docker-build", "manual"),
+        ("data-module", "open"),
+        ("wandb", "open"),
+        ("gcs-data-remote", "open"),
+        ("image-build-trigger", "open"),
+        ("docs", "open"),
+        ("docs-published", "open"),
+    ] {
+        assert_eq!(status(&json, id), expected, "{id}");
+    }
+    let report = std::fs::read_to_string(env.work().join("full/reports/README.md")).unwrap();
+    assert_eq!(report.matches("* [x]").count(), 21, "{report}");
+}
+
+/// Once the evidence is there, `--fix-report` proposes the boxes the fresh report left open.
+#[test]
+fn fix_report_ticks_what_the_group_adds_after_new() {
+    let env = TestEnv::new();
+    generate(&env, "demo", &[], &[]);
+    let repo = git2::Repository::open(env.work().join("demo")).unwrap();
+    repo.remote("origin", "git@github.com:team/demo.git")
+        .unwrap();
+    let json = check_json(&env, "demo");
     assert_eq!(
-        added,
-        [
-            "hydra",
-            "wandb",
-            "lightning",
-            "gcs-data-remote",
-            "image-build-trigger",
-            "docs",
-            "docs-published"
-        ]
+        json["evidence_not_ticked"],
+        serde_json::json!(["git-repository", "code-on-github"])
     );
+    let output = env
+        .dayone(["check", "demo", "--fix-report", "--json"])
+        .output()
+        .unwrap();
+    let fixed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        fixed["fixed"],
+        serde_json::json!(["git-repository", "code-on-github"])
+    );
+    let report = std::fs::read_to_string(env.work().join("demo/reports/README.md")).unwrap();
+    assert!(
+        report.contains("* [x] Put the project under git and host the repository on GitHub (M5)")
+    );
+    assert!(report.contains("* [x] Push all of the code to GitHub"));
+    env.dayone(["check", "demo", "--strict"]).assert().success();
 }

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, shorten};
+use crate::check::plural;
 use crate::check::workflow::{Job, Step, Workflow};
 
 static TEST_RUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -240,7 +241,11 @@ pub fn pre_commit(cx: &Context) -> Detection {
     }
     Detection::Done(vec![Evidence::new(
         PATH,
-        format!("{} hooks: {}", hooks.len(), shorten(&hooks.join(", "), 80)),
+        format!(
+            "{}: {}",
+            plural::count(hooks.len(), "hook", "hooks"),
+            shorten(&hooks.join(", "), 80)
+        ),
     )])
 }
 

@@ -1,11 +1,10 @@
-//! Container and cloud items: Dockerfiles, image builds and build triggers, training and
-//! deployment in GCP.
+//! Container items: Dockerfiles, image builds and build triggers.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Detection, Evidence, Scope, is_workflow_path, shorten};
+use super::{Context, Detection, Evidence, shorten};
 use crate::check::project::file_name;
 
 pub fn is_dockerfile(path: &str) -> bool {
@@ -88,6 +87,8 @@ static DOCKER_BUILD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Building and trying the images happens on the group's machines and leaves no file, so
+/// the item is manual; the build commands found are shown, so the group knows what to run.
 pub fn docker_build(cx: &Context) -> Detection {
     // Cloud Build runs remotely; this item is about building on the group's machines.
     let mut evidence: Vec<Evidence> = cx
@@ -109,28 +110,72 @@ pub fn docker_build(cx: &Context) -> Detection {
             ));
         }
     }
-    Detection::from_evidence(
-        evidence,
-        "add a task or script that runs `docker build -f dockerfiles/<name>.dockerfile .`, and run the image once",
-    )
+    let hint = if evidence.is_empty() {
+        "no file can show a local build: add a task that runs `docker build -f dockerfiles/<name>.dockerfile .`, build each image, start it once, then tick the box"
+    } else {
+        "no file can show a local build: run the build found here, start each image once, then tick the box"
+    };
+    Detection::Manual {
+        hint: hint.to_string(),
+        partial: evidence,
+    }
 }
 
 static BUILD_SUBMIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"gcloud\s+builds\s+submit").expect("valid regex"));
 
+static TRIGGER_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"gcloud\s+(beta\s+)?builds\s+triggers\s+(create|import)").expect("valid regex")
+});
+
+/// A Cloud Build trigger kept in the repository: the command that creates it, an exported
+/// trigger (`github:` or `triggerTemplate:` beside `filename:`/`build:`), or Terraform.
+fn cloud_build_triggers(cx: &Context) -> Vec<Evidence> {
+    let mut found = cx.commands_matching(&TRIGGER_COMMAND);
+    for (path, text) in cx
+        .project
+        .texts(|p| p.ends_with(".yaml") || p.ends_with(".yml") || p.ends_with(".tf"))
+    {
+        if path.ends_with(".tf") {
+            if text.contains("\"google_cloudbuild_trigger\"") {
+                found.push(Evidence::new(path, "a Cloud Build trigger in Terraform"));
+            }
+            continue;
+        }
+        let Ok(doc) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) else {
+            continue;
+        };
+        let source = doc.get("github").or_else(|| doc.get("triggerTemplate"));
+        if source.is_some() && (doc.get("filename").is_some() || doc.get("build").is_some()) {
+            found.push(Evidence::new(path, "a Cloud Build trigger definition"));
+        }
+    }
+    found
+}
+
+/// Images built by a trigger: a workflow on push or release that builds them, or a Cloud Build
+/// file together with a trigger kept in the repository. A Cloud Build file alone is partial:
+/// its trigger lives in GCP, which no file shows.
 pub fn image_build_trigger(cx: &Context) -> Detection {
-    let mut evidence = Vec::new();
+    let mut builds = Vec::new();
     for command in &cx.commands {
         let name = file_name(&command.path);
         if name.starts_with("cloudbuild") && DOCKER_BUILD.is_match(&command.text) {
-            evidence.push(Evidence::new(
+            builds.push(Evidence::new(
                 &command.path,
                 format!(
-                    "Cloud Build builds an image (`{}`); connect it to a trigger in GCP",
+                    "Cloud Build builds an image (`{}`)",
                     shorten(&command.text, 60)
                 ),
             ));
         }
+    }
+    builds.dedup_by(|a, b| a.path == b.path);
+    let mut evidence = Vec::new();
+    let triggers = cloud_build_triggers(cx);
+    if !builds.is_empty() && !triggers.is_empty() {
+        evidence.extend(builds.iter().cloned());
+        evidence.extend(triggers);
     }
     for wf in &cx.workflows {
         if wf.trigger("push").is_none() && wf.trigger("release").is_none() {
@@ -149,77 +194,18 @@ pub fn image_build_trigger(cx: &Context) -> Detection {
             ));
         }
     }
-    evidence.dedup_by(|a, b| a.path == b.path);
-    Detection::from_evidence(
-        evidence,
-        "build the images automatically: a cloudbuild.yaml with a Cloud Build trigger, or a workflow on push that builds them",
-    )
-}
-
-static CLOUD_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"gcloud\s+(beta\s+)?ai\s+custom-jobs\s+create|gcloud\s+compute\s+instances\s+create|gcloud\s+ai-platform\s+jobs\s+submit")
-        .expect("valid regex")
-});
-
-pub fn cloud_training(cx: &Context) -> Detection {
-    let mut evidence = cx.commands_matching(&CLOUD_TRAINING);
-    for (path, text) in cx
-        .project
-        .texts(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
-    {
-        if text.contains("workerPoolSpecs") {
-            evidence.push(Evidence::new(
-                path,
-                "a Vertex AI custom-job config (workerPoolSpecs)",
-            ));
-        }
+    if !evidence.is_empty() {
+        return Detection::Done(evidence);
     }
-    evidence.extend(cx.python_referring(
-        Scope::Code,
-        &[
-            "google.cloud.aiplatform.CustomJob",
-            "google.cloud.aiplatform.CustomContainerTrainingJob",
-        ],
-        "starts a Vertex AI training job",
-    ));
-    Detection::from_evidence(
-        evidence,
-        "train in GCP: keep the Vertex AI job config (workerPoolSpecs) or the `gcloud ai custom-jobs create` command in the repository",
-    )
-}
-
-static CLOUD_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"gcloud\s+(beta\s+)?(run\s+deploy|functions\s+deploy|run\s+services\s+replace)")
-        .expect("valid regex")
-});
-
-pub fn cloud_deploy(cx: &Context) -> Detection {
-    let mut evidence = cx.commands_matching(&CLOUD_DEPLOY);
-    for wf in &cx.workflows {
-        for (job, step) in wf.steps() {
-            if let Some(action) = step
-                .action()
-                .filter(|a| a.contains("deploy-cloudrun") || a.contains("deploy-cloud-functions"))
-            {
-                evidence.push(Evidence::new(
-                    &wf.path,
-                    format!("job `{}` uses {action}", job.id),
-                ));
-            }
+    Detection::Open {
+        hint: if builds.is_empty() {
+            "build the images automatically: a cloudbuild.yaml with a Cloud Build trigger, or a workflow on push that builds them"
+        } else {
+            "connect the Cloud Build file to a trigger (`gcloud builds triggers create github --build-config=cloudbuild.yaml …`) and keep that command in a task or script"
         }
+        .into(),
+        partial: builds,
     }
-    for (path, text) in cx
-        .project
-        .texts(|p| (p.ends_with(".yaml") || p.ends_with(".yml")) && !is_workflow_path(p))
-    {
-        if text.contains("serving.knative.dev") {
-            evidence.push(Evidence::new(path, "a Cloud Run service definition"));
-        }
-    }
-    Detection::from_evidence(
-        evidence,
-        "deploy the API to Cloud Run: a `gcloud run deploy` step in cloudbuild.yaml or a workflow",
-    )
 }
 
 #[cfg(test)]
@@ -258,40 +244,61 @@ mod tests {
     }
 
     #[test]
-    fn builds_triggers_training_and_deploys() {
+    fn builds_and_triggers() {
         let tasks = (
             "tasks.py",
             "c.run(f\"docker build -t train:latest . -f dockerfiles/train.dockerfile\")\n",
         );
-        assert!(is_done("docker_build", &[tasks]));
-        assert!(!is_done(
+        // A local build leaves no file: manual, with the build command shown.
+        match run("docker_build", &[tasks]) {
+            Detection::Manual { hint, partial } => {
+                assert!(hint.contains("no file can show"), "{hint}");
+                assert_eq!(partial[0].path, "tasks.py");
+            }
+            other => panic!("{other:?}"),
+        }
+        match run(
             "docker_build",
-            &[("tasks.py", "c.run('python -m pkg.train')\n")]
-        ));
+            &[("tasks.py", "c.run('python -m pkg.train')\n")],
+        ) {
+            Detection::Manual { partial, .. } => assert!(partial.is_empty()),
+            other => panic!("{other:?}"),
+        }
         let cloudbuild = (
             "cloudbuild.yaml",
             "steps:\n- name: gcr.io/cloud-builders/docker\n  args: ['build', '-t', 'img', '.']\n",
         );
-        assert!(is_done("image_build_trigger", &[cloudbuild]));
-        assert!(!is_done("docker_build", &[cloudbuild]));
+        // The trigger lives in GCP: a Cloud Build file alone does not show one.
+        match run("image_build_trigger", &[cloudbuild]) {
+            Detection::Open { hint, partial } => {
+                assert!(hint.contains("gcloud builds triggers create"), "{hint}");
+                assert_eq!(partial[0].path, "cloudbuild.yaml");
+            }
+            other => panic!("{other:?}"),
+        }
+        let trigger_task = (
+            "tasks.py",
+            "c.run('gcloud builds triggers create github --repo-name=p --branch-pattern=^main$ --build-config=cloudbuild.yaml')\n",
+        );
+        assert!(is_done("image_build_trigger", &[cloudbuild, trigger_task]));
+        let exported = (
+            "infra/trigger.yaml",
+            "name: build-images\ngithub:\n  owner: team\n  name: proj\n  push:\n    branch: ^main$\nfilename: cloudbuild.yaml\n",
+        );
+        assert!(is_done("image_build_trigger", &[cloudbuild, exported]));
+        let terraform = (
+            "infra/main.tf",
+            "resource \"google_cloudbuild_trigger\" \"images\" {\n  filename = \"cloudbuild.yaml\"\n}\n",
+        );
+        assert!(is_done("image_build_trigger", &[cloudbuild, terraform]));
+        match run("docker_build", &[cloudbuild]) {
+            Detection::Manual { partial, .. } => assert!(partial.is_empty(), "{partial:?}"),
+            other => panic!("{other:?}"),
+        }
         let manual = (
             ".github/workflows/b.yaml",
             "on: workflow_dispatch\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build .\n",
         );
         assert!(!is_done("image_build_trigger", &[manual]));
-        assert!(is_done(
-            "cloud_training",
-            &[(
-                "configs/vertex.yaml",
-                "workerPoolSpecs:\n  machineSpec:\n    machineType: n1-highmem-2\n"
-            )]
-        ));
-        assert!(!is_done("cloud_training", &[cloudbuild]));
-        let deploy = (
-            "cloudbuild.yaml",
-            "steps:\n- name: gcr.io/google.com/cloudsdktool/cloud-sdk\n  entrypoint: gcloud\n  args: ['run', 'deploy', 'api', '--image', 'img']\n",
-        );
-        assert!(is_done("cloud_deploy", &[deploy]));
-        assert!(!is_done("cloud_deploy", &[cloudbuild]));
     }
 }

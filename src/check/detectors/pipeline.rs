@@ -2,8 +2,26 @@
 //! docstrings, and the command line and task runner.
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
+use crate::check::plural;
 use crate::check::project::file_name;
 use crate::check::python::PyFile;
+
+/// Module names of the data code: today's course layout (`data.py`) and the older
+/// cookiecutter-data-science one (`src/data/make_dataset.py`).
+pub const DATA_MODULES: &[&str] = &[
+    "data",
+    "dataset",
+    "datasets",
+    "datamodule",
+    "make_dataset",
+    "load_data",
+    "preprocess",
+    "preprocessing",
+];
+/// Module names of the model (`model.py`; `src/models/model.py` in the older layout).
+pub const MODEL_MODULES: &[&str] = &["model", "models", "network", "net"];
+/// Module names of the training code (`train.py`; `src/models/train_model.py`).
+pub const TRAIN_MODULES: &[&str] = &["train", "training", "trainer", "train_model"];
 
 fn substantive(py: &PyFile) -> usize {
     py.lines.iter().filter(|l| l.does_work()).count()
@@ -38,11 +56,15 @@ fn definitions(py: &PyFile) -> String {
     names.join(", ")
 }
 
+/// The data module fetches and preprocesses the group's data: real code of the group's own,
+/// or dayone's template loader left as it is with the group's data tracked by DVC beside it
+/// (the template's loader reads `data/raw/`, and draws synthetic data while that is empty).
 pub fn data_module(cx: &Context) -> Detection {
     const MIN_STATEMENTS: usize = 5;
     let mut evidence = Vec::new();
     let mut partial = Vec::new();
-    for (path, py) in modules(cx, &["data", "dataset", "datasets", "datamodule"]) {
+    let mut template = Vec::new();
+    for (path, py) in modules(cx, DATA_MODULES) {
         let statements = substantive(py);
         let stubs = py
             .functions
@@ -51,35 +73,65 @@ pub fn data_module(cx: &Context) -> Detection {
             .count();
         let worked = py.functions.iter().any(|f| f.body_statements >= 3);
         // A template's placeholder has methods with only a docstring: mostly stubs.
-        if statements >= MIN_STATEMENTS && worked && stubs * 2 <= py.functions.len() {
+        if cx.is_template_text(path) {
+            template.push(Evidence::new(
+                path,
+                "still dayone's template, which draws a synthetic dataset while data/raw/ is empty",
+            ));
+        } else if statements >= MIN_STATEMENTS && worked && stubs * 2 <= py.functions.len() {
             evidence.push(Evidence::new(
                 path,
-                format!("defines {} ({statements} statements)", definitions(py)),
+                format!(
+                    "defines {} ({})",
+                    definitions(py),
+                    plural::count(statements, "statement", "statements")
+                ),
             ));
-        } else if !py.functions.is_empty() {
+        } else if stubs > 0 {
             partial.push(Evidence::new(
                 path,
                 format!(
-                    "{stubs} of {} functions are still stubs",
-                    py.functions.len()
+                    "{stubs} of {} {} still {}",
+                    plural::count(py.functions.len(), "function", "functions"),
+                    plural::word(stubs, "is", "are"),
+                    plural::word(stubs, "a stub", "stubs"),
+                ),
+            ));
+        } else if let Some(longest) = py.functions.iter().map(|f| f.body_statements).max() {
+            // A template's entry point that only logs what it would do is a stub too.
+            partial.push(Evidence::new(
+                path,
+                format!(
+                    "still a stub: no function does much yet (the longest has {})",
+                    plural::count(longest, "statement", "statements")
                 ),
             ));
         }
     }
-    if evidence.is_empty() {
+    if !evidence.is_empty() {
+        return Detection::Done(evidence);
+    }
+    if template.is_empty() {
         return Detection::Open {
             hint: "write the code that fetches and preprocesses the data in src/<package>/data.py (not only stubs)".into(),
             partial,
         };
     }
-    Detection::Done(evidence)
+    let tracked = super::dvc::tracked_data(cx);
+    if tracked.is_empty() {
+        return Detection::Open {
+            hint: "put the group's data in data/raw/ and track it with `dvc add data/raw`, or write the code in data.py that downloads it".into(),
+            partial: template,
+        };
+    }
+    Detection::Done(template.into_iter().chain(tracked).collect())
 }
 
 pub fn model_and_training(cx: &Context) -> Detection {
-    let model: Vec<Evidence> = modules(cx, &["model", "models", "network", "net"])
+    let model: Vec<Evidence> = modules(cx, MODEL_MODULES)
         .flat_map(|(path, py)| classes_deriving(path, py, &["Module", "Model"]))
         .collect();
-    let training: Vec<Evidence> = modules(cx, &["train", "training", "trainer"])
+    let training: Vec<Evidence> = modules(cx, TRAIN_MODULES)
         .filter_map(|(path, py)| {
             let has = |needle: &str| py.code_contains(needle);
             let detail = if has(".fit(") {
@@ -119,7 +171,12 @@ pub fn typing_and_docs(cx: &Context) -> Detection {
     }
     let summary = Evidence::new(
         format!("{}/", folder.unwrap_or(".")),
-        format!("{typed} of {total} functions have type hints, {documented} have docstrings"),
+        format!(
+            "{typed} of {} {} type hints, {documented} {} docstrings",
+            plural::count(total, "function", "functions"),
+            plural::word(typed, "has", "have"),
+            plural::word(documented, "has", "have"),
+        ),
     );
     if total == 0 {
         return Detection::open(
@@ -187,8 +244,8 @@ pub fn cli_and_tasks(cx: &Context) -> Detection {
             tasks.push(Evidence::new(
                 path,
                 format!(
-                    "{} invoke tasks ({})",
-                    names.len(),
+                    "{} ({})",
+                    plural::count(names.len(), "invoke task", "invoke tasks"),
                     names.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
                 ),
             ));
@@ -234,6 +291,31 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_templates_synthetic_data_module_fetches_nothing_until_data_is_tracked() {
+        use super::super::fixture::{DAYONE_TOML, builtin_file};
+        let data = builtin_file("src/{{ package_name }}/data.py");
+        let template = ("src/pkg/data.py", data.as_str());
+        match run("data_module", &[DAYONE_TOML, template]) {
+            Detection::Open { hint, partial } => {
+                assert!(hint.contains("dvc add data/raw"), "{hint}");
+                assert!(partial[0].detail.contains("synthetic"), "{partial:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without .dayone.toml nothing says it is the template's: it is real code.
+        assert!(is_done("data_module", &[template]));
+        let pointer = ("data/raw.dvc", "outs:\n- md5: abc.dir\n  path: raw\n");
+        assert!(is_done("data_module", &[DAYONE_TOML, template, pointer]));
+        let own = format!(
+            "{data}\n\ndef download(url: str) -> None:\n    \"\"\"Fetch the archive.\"\"\"\n    urllib.request.urlretrieve(url, RAW_DIR / \"leaves.zip\")\n"
+        );
+        assert!(is_done(
+            "data_module",
+            &[DAYONE_TOML, ("src/pkg/data.py", own.as_str())]
+        ));
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Detection, Evidence, Scope, docker};
+use super::{Context, Detection, Evidence, Scope, cloud};
+use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
 static ROUTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -90,6 +91,22 @@ pub fn frontend(cx: &Context) -> Detection {
             evidence.push(Evidence::new(path, "a web frontend"));
         }
     }
+    // An HTML page served by the API itself is a frontend too.
+    for (path, py) in fastapi_files(cx) {
+        let page = py.first_reference(&[
+            "fastapi.responses.HTMLResponse",
+            "fastapi.templating.Jinja2Templates",
+            "fastapi.staticfiles.StaticFiles",
+            "starlette.responses.HTMLResponse",
+        ]);
+        if let Some((name, line)) = page {
+            evidence.push(Evidence::at(
+                path,
+                line,
+                format!("the API serves a web page (`{name}`)"),
+            ));
+        }
+    }
     Detection::from_evidence(
         evidence,
         "add a small frontend (e.g. Streamlit or Gradio) that calls the API",
@@ -148,9 +165,7 @@ pub fn collect_io_data(cx: &Context) -> Detection {
 pub fn drift_api(cx: &Context) -> Detection {
     let service: Vec<Evidence> = fastapi_files(cx)
         .filter_map(|(path, py)| {
-            let (name, line) = DRIFT_LIBRARIES
-                .iter()
-                .find_map(|name| py.refers_to(name).map(|line| (*name, line)))?;
+            let (name, line) = py.first_reference(DRIFT_LIBRARIES)?;
             Some(Evidence::at(
                 path,
                 line,
@@ -158,7 +173,7 @@ pub fn drift_api(cx: &Context) -> Detection {
             ))
         })
         .collect();
-    let deployed = match docker::cloud_deploy(cx) {
+    let deployed = match cloud::cloud_deploy(cx) {
         Detection::Done(evidence) => evidence,
         _ => Vec::new(),
     };
@@ -204,6 +219,21 @@ fn config_mentioning(cx: &Context, needles: &[&str], what: &str) -> Vec<Evidence
         .collect()
 }
 
+/// Images under `reports/figures/` whose name holds one of `words`: screenshots of work done
+/// in a cloud console, which no other file shows.
+fn screenshots(cx: &Context, words: &[&str], what: &str) -> Vec<Evidence> {
+    cx.project
+        .paths()
+        .filter(|p| p.starts_with("reports/figures/"))
+        .filter(|p| {
+            let name = p.to_ascii_lowercase();
+            [".png", ".jpg", ".jpeg"].iter().any(|e| name.ends_with(e))
+                && words.iter().any(|w| file_name(&name).contains(w))
+        })
+        .map(|p| Evidence::new(p, format!("a screenshot of {what}")))
+        .collect()
+}
+
 pub fn cloud_monitoring(cx: &Context) -> Detection {
     let mut evidence = config_mentioning(
         cx,
@@ -222,6 +252,11 @@ pub fn cloud_monitoring(cx: &Context) -> Detection {
             "opentelemetry.exporter.cloud_monitoring",
         ],
         "writes metrics to Google Cloud Monitoring",
+    ));
+    evidence.extend(screenshots(
+        cx,
+        &["monitoring", "dashboard"],
+        "the monitoring in the cloud",
     ));
     Detection::from_evidence(
         evidence,
@@ -244,6 +279,8 @@ pub fn cloud_alerts(cx: &Context) -> Detection {
         "an alert policy",
     );
     evidence.extend(cx.commands_matching(&ALERT_COMMAND));
+    evidence.extend(cx.documented_matching(&ALERT_COMMAND));
+    evidence.extend(screenshots(cx, &["alert"], "the alerts in the cloud"));
     Detection::from_evidence(
         evidence,
         "create a GCP alert policy and keep it in the repository (policy JSON/YAML, Terraform, or a `gcloud monitoring policies create` step)",

@@ -4,7 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Detection, Evidence, Scope, ci, serving};
+use super::{Context, Detection, Evidence, Scope, ci, pipeline, serving};
+use crate::check::plural;
 use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
@@ -31,8 +32,15 @@ fn tests_importing(cx: &Context, modules: &[String], what: &str) -> Vec<Evidence
                 .iter()
                 .find(|m| py.imports(m) || py.imports(&format!("src.{m}")))?;
             let tests = test_count(py);
-            (tests > 0)
-                .then(|| Evidence::new(path, format!("imports `{module}` ({what}); {tests} tests")))
+            (tests > 0).then(|| {
+                Evidence::new(
+                    path,
+                    format!(
+                        "imports `{module}` ({what}); {}",
+                        plural::count(tests, "test", "tests")
+                    ),
+                )
+            })
         })
         .collect()
 }
@@ -49,7 +57,7 @@ fn project_modules(cx: &Context, stems: &[&str]) -> Vec<String> {
 }
 
 pub fn tests_data(cx: &Context) -> Detection {
-    let modules = project_modules(cx, &["data", "dataset", "datasets", "datamodule"]);
+    let modules = project_modules(cx, pipeline::DATA_MODULES);
     Detection::from_evidence(
         tests_importing(cx, &modules, "the data code"),
         "add tests/test_data.py that imports the data module and checks shapes, types and splits",
@@ -57,7 +65,8 @@ pub fn tests_data(cx: &Context) -> Detection {
 }
 
 pub fn tests_model(cx: &Context) -> Detection {
-    let modules = project_modules(cx, &["model", "models", "train", "training", "trainer"]);
+    let stems: Vec<&str> = [pipeline::MODEL_MODULES, pipeline::TRAIN_MODULES].concat();
+    let modules = project_modules(cx, &stems);
     Detection::from_evidence(
         tests_importing(cx, &modules, "the model or training code"),
         "add tests/test_model.py that builds the model, checks output shapes and runs a training step",
@@ -91,6 +100,37 @@ pub fn coverage(cx: &Context) -> Detection {
     )
 }
 
+/// A request to a deployed service in a test: `requests`/`httpx` calls with an `http(s)://`
+/// URL or one taken from the environment. The line of the first such call.
+fn deployed_url_calls(py: &PyFile) -> Option<usize> {
+    let http = ["requests", "httpx"].iter().any(|m| py.imports(m));
+    if !http {
+        return None;
+    }
+    py.lines
+        .iter()
+        .find(|l| {
+            let calls = ["requests.", "httpx.", "session.", "client."]
+                .iter()
+                .any(|module| {
+                    [".get(", ".post(", ".put(", ".request("]
+                        .iter()
+                        .any(|verb| {
+                            l.code
+                                .contains(&format!("{}{}", module.trim_end_matches('.'), verb))
+                        })
+                });
+            let text = l.text.to_ascii_lowercase();
+            calls
+                && (text.contains("http://")
+                    || text.contains("https://")
+                    || text.contains("environ")
+                    || text.contains("getenv")
+                    || text.contains("url"))
+        })
+        .map(|l| l.line)
+}
+
 pub fn api_tests(cx: &Context) -> Detection {
     let api_modules: Vec<String> = serving::fastapi_files(cx)
         .map(|(path, _)| module_name(path))
@@ -100,18 +140,34 @@ pub fn api_tests(cx: &Context) -> Detection {
         if tests.iter().any(|e| e.path == path) {
             continue;
         }
-        let client = [
+        let client = py.first_reference(&[
             "fastapi.testclient.TestClient",
             "starlette.testclient.TestClient",
             "httpx.ASGITransport",
-        ]
-        .iter()
-        .find_map(|name| py.refers_to(name).map(|line| (*name, line)));
+            "litestar.testing.TestClient",
+        ]);
         if let Some((name, line)) = client {
             tests.push(Evidence::at(
                 path,
                 line,
                 format!("calls the API through a test client (`{name}`)"),
+            ));
+        } else if let Some(line) = py
+            .lines
+            .iter()
+            .find(|l| l.code.contains(".test_client("))
+            .map(|l| l.line)
+        {
+            tests.push(Evidence::at(
+                path,
+                line,
+                "calls the API through its framework's test client (`.test_client()`)",
+            ));
+        } else if let Some(line) = deployed_url_calls(py) {
+            tests.push(Evidence::at(
+                path,
+                line,
+                "calls the deployed API over HTTP (an integration test)",
             ));
         }
     }

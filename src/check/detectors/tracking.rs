@@ -6,15 +6,30 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
+use crate::check::plural;
+use crate::check::project::file_name;
 
-const CONFIG_DIRS: &[&str] = &["configs/", "config/", "conf/"];
+/// Folders that hold experiment configs, at the top (`configs/`) or next to the code
+/// (`src/config/`, `src/pkg/conf/`, as older course layouts have them).
+const CONFIG_DIRS: &[&str] = &["configs", "config", "conf", "cfg", "hparams"];
+
+/// A YAML file in a config folder at any depth, or named like a config (`config.yaml`,
+/// `params.yaml`, `hparams.yml`) beside the code; never a workflow or a tool's own file.
+fn is_config_path(path: &str) -> bool {
+    if !(path.ends_with(".yaml") || path.ends_with(".yml")) || path.starts_with(".github/") {
+        return false;
+    }
+    let mut folders = path.split('/').rev().skip(1);
+    if folders.any(|folder| CONFIG_DIRS.contains(&folder)) {
+        return true;
+    }
+    let stem = file_name(path).split('.').next().unwrap_or_default();
+    path.starts_with("src/") && matches!(stem, "config" | "params" | "hparams" | "hyperparameters")
+}
 
 fn config_files(cx: &Context) -> Vec<Evidence> {
     cx.project
-        .texts(|p| {
-            CONFIG_DIRS.iter().any(|d| p.starts_with(d))
-                && (p.ends_with(".yaml") || p.ends_with(".yml"))
-        })
+        .texts(is_config_path)
         .filter_map(|(path, text)| {
             let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
             let keys: Vec<String> = doc
@@ -26,8 +41,8 @@ fn config_files(cx: &Context) -> Vec<Evidence> {
                 Evidence::new(
                     path,
                     format!(
-                        "{} settings ({})",
-                        keys.len(),
+                        "{} ({})",
+                        plural::count(keys.len(), "setting", "settings"),
                         keys.iter().take(4).cloned().collect::<Vec<_>>().join(", ")
                     ),
                 )
@@ -42,8 +57,11 @@ pub fn experiment_configs(cx: &Context) -> Detection {
     found.truncate(3);
     if count > 3 {
         found.push(Evidence::new(
-            CONFIG_DIRS[0],
-            format!("and {} more config files", count - 3),
+            "configs/",
+            format!(
+                "and {} more",
+                plural::count(count - 3, "config file", "config files")
+            ),
         ));
     }
     Detection::from_evidence(
@@ -122,7 +140,97 @@ pub fn logging(cx: &Context) -> Detection {
     )
 }
 
+/// A run started with `mode="offline"` (or an offline default such as
+/// `mode=os.environ.get("WANDB_MODE", "offline")`) never reaches W&B by itself.
+static OFFLINE_MODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bmode\s*=.*["'](offline|disabled|dryrun)["']"#).expect("valid regex")
+});
+/// Something that sends runs to W&B: online mode, a login, a sync of offline runs, an API key.
+static ONLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"WANDB_MODE\s*[=:]\s*["']?online|\bwandb\s+(login|sync)\b|\bWANDB_API_KEY\b|\bwandb\.login\("#,
+    )
+    .expect("valid regex")
+});
+/// A link to a W&B project or report (`wandb.ai/<entity>/<project>`), not the bare site.
+static PROJECT_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"wandb\.ai/[\w.-]+/[\w.-]+").expect("valid regex"));
+
+/// Lines of the project that send W&B runs online: commands, Dockerfile instructions,
+/// workflow lines and Python code (never comments), and W&B project links in Markdown.
+fn online_tracking(cx: &Context) -> Vec<Evidence> {
+    let mut found = cx.commands_matching(&ONLINE);
+    for (path, text) in cx.project.texts(|p| {
+        super::is_workflow_path(p) || super::docker::is_dockerfile(p) || p.ends_with(".env")
+    }) {
+        let code_lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim_start().starts_with('#'));
+        if let Some((index, line)) = code_lines.into_iter().find(|(_, l)| ONLINE.is_match(l)) {
+            found.push(Evidence::at(
+                path,
+                index + 1,
+                format!("sends runs to W&B (`{}`)", super::shorten(line.trim(), 60)),
+            ));
+        }
+    }
+    for (path, py) in cx.files(Scope::Code) {
+        if let Some(l) = py.lines.iter().find(|l| ONLINE.is_match(&l.text)) {
+            found.push(Evidence::at(path, l.line, "logs in to W&B"));
+        }
+    }
+    for (path, text) in cx.project.texts(|p| p.ends_with(".md")) {
+        if let Some((index, line)) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| PROJECT_LINK.is_match(l))
+        {
+            let link = PROJECT_LINK.find(line).map_or("", |m| m.as_str());
+            found.push(Evidence::at(
+                path,
+                index + 1,
+                format!("links the W&B project {link}"),
+            ));
+        }
+    }
+    found
+}
+
+/// The item is about runs the group can look at in W&B. Code that logs counts when its runs
+/// go online: the code does not force offline mode, or something sends them online.
 pub fn wandb(cx: &Context) -> Detection {
+    let logging = wandb_logging(cx);
+    if logging.is_empty() {
+        return Detection::open(
+            "import wandb in the training code and log metrics with wandb.log (listing it as a dependency is not enough)",
+        );
+    }
+    let offline_only = logging.iter().all(|e| {
+        cx.files(Scope::Source)
+            .find(|(path, _)| *path == e.path)
+            .is_some_and(|(_, py)| {
+                py.lines.iter().any(|l| {
+                    (l.code.contains("wandb.init") || l.code.contains("WandbLogger("))
+                        && OFFLINE_MODE.is_match(&l.text)
+                })
+            })
+    });
+    if !offline_only {
+        return Detection::Done(logging);
+    }
+    let online = online_tracking(cx);
+    if online.is_empty() {
+        return Detection::Open {
+            hint: "the runs are offline by default, so W&B never sees them: `wandb login`, train with WANDB_MODE=online (or `wandb sync` the offline runs), and keep that in a task or workflow".into(),
+            partial: logging,
+        };
+    }
+    Detection::Done(logging.into_iter().chain(online).collect())
+}
+
+/// Python files that log to W&B, one piece of evidence each.
+fn wandb_logging(cx: &Context) -> Vec<Evidence> {
     let mut evidence = cx.python_referring(
         Scope::Source,
         &[
@@ -148,10 +256,7 @@ pub fn wandb(cx: &Context) -> Detection {
             ));
         }
     }
-    Detection::from_evidence(
-        evidence,
-        "import wandb in the training code and log metrics with wandb.log (listing it as a dependency is not enough)",
-    )
+    evidence
 }
 
 static SWEEP_COMMAND: LazyLock<Regex> =
@@ -209,7 +314,8 @@ pub fn lightning(cx: &Context) -> Detection {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::is_done;
+    use super::super::Detection;
+    use super::super::fixture::{is_done, run};
 
     #[test]
     fn hydra_needs_the_decorator_and_configs() {
@@ -228,6 +334,25 @@ mod tests {
             ]
         ));
         assert!(is_done("experiment_configs", &[config]));
+        // Older layouts keep configs next to the code.
+        for path in [
+            "src/config/train.yaml",
+            "src/pkg/conf/model.yml",
+            "src/config.yaml",
+        ] {
+            assert!(
+                is_done("experiment_configs", &[(path, "lr: 0.1\n")]),
+                "{path}"
+            );
+        }
+        assert!(!is_done(
+            "experiment_configs",
+            &[(".github/workflows/config.yaml", "on: push\n")]
+        ));
+        assert!(!is_done(
+            "experiment_configs",
+            &[("docs/mkdocs.yaml", "site_name: x\n")]
+        ));
         assert!(!is_done(
             "experiment_configs",
             &[("configs/empty.yaml", "")]
@@ -297,6 +422,46 @@ mod tests {
         assert!(!is_done("wandb", &requirement_only));
         let imported_never_logged = ("src/pkg/train.py", "import wandb\n");
         assert!(!is_done("wandb", &[imported_never_logged]));
+    }
+
+    #[test]
+    fn wandb_runs_that_stay_offline_are_not_tracking() {
+        let offline = (
+            "src/pkg/train.py",
+            "import os\nimport wandb\nrun = wandb.init(project='p', mode=os.environ.get('WANDB_MODE', 'offline'))\nrun.log({'loss': 1})\n",
+        );
+        let dockerfile = (
+            "dockerfiles/train.dockerfile",
+            "FROM python:3.12\n# pass -e WANDB_MODE=online -e WANDB_API_KEY=... to upload\nENV WANDB_MODE=offline\n",
+        );
+        let readme = (
+            "README.md",
+            "Runs stay in wandb/ until you set `WANDB_MODE=online`; see https://wandb.ai.\n",
+        );
+        match run("wandb", &[offline, dockerfile, readme]) {
+            Detection::Open { hint, partial } => {
+                assert!(hint.contains("offline"), "{hint}");
+                assert_eq!(partial[0].path, "src/pkg/train.py");
+            }
+            other => panic!("{other:?}"),
+        }
+        let task = (
+            "tasks.py",
+            "@task\ndef train(c):\n    c.run('WANDB_MODE=online python -m pkg.train')\n",
+        );
+        assert!(is_done("wandb", &[offline, task]));
+        let workflow = (
+            ".github/workflows/train.yaml",
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n    steps:\n      - run: python -m pkg.train\n",
+        );
+        assert!(is_done("wandb", &[offline, workflow]));
+        let link = ("README.md", "Our runs: https://wandb.ai/team/leaf-doctor\n");
+        assert!(is_done("wandb", &[offline, link]));
+        let forced = (
+            "src/pkg/train.py",
+            "import wandb\nwandb.init(project='p', mode='offline')\nwandb.log({'loss': 1})\n",
+        );
+        assert!(!is_done("wandb", &[forced]));
     }
 
     #[test]

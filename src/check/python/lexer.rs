@@ -42,131 +42,169 @@ impl Logical {
 
 /// Cut source into logical lines: comments dropped, brackets and backslashes joined.
 pub(super) fn logical_lines(source: &str) -> Vec<Logical> {
-    let chars: Vec<char> = source.chars().collect();
-    let mut lines = Vec::new();
-    let mut code = String::new();
-    let mut text = String::new();
-    let mut physical = 1usize;
-    let mut start = 1usize;
-    let mut indent = 0usize;
-    let mut at_start = true;
-    let mut depth = 0usize;
-    let mut i = 0usize;
-    let mut flush = |code: &mut String, text: &mut String, start: usize, indent: usize| {
-        if !code.trim().is_empty() {
-            lines.push(Logical {
-                line: start,
-                indent,
-                code: code.trim_end().to_string(),
-                text: text.trim_end().to_string(),
-            });
-        }
-        code.clear();
-        text.clear();
+    let mut cutter = Cutter {
+        chars: source.chars().collect(),
+        i: 0,
+        physical: 1,
+        start: 1,
+        indent: 0,
+        at_start: true,
+        depth: 0,
+        code: String::new(),
+        text: String::new(),
+        lines: Vec::new(),
     };
-    while i < chars.len() {
-        let c = chars[i];
-        if at_start {
-            if c == ' ' || c == '\t' {
-                indent += if c == '\t' { 8 } else { 1 };
-                i += 1;
-                continue;
+    cutter.run();
+    cutter.lines
+}
+
+/// The state of one pass over the source.
+struct Cutter {
+    chars: Vec<char>,
+    i: usize,
+    /// The physical line `i` is on, and the one the current logical line started on.
+    physical: usize,
+    start: usize,
+    indent: usize,
+    /// Still in the leading whitespace of a line.
+    at_start: bool,
+    /// Open brackets: a newline inside them does not end the logical line.
+    depth: usize,
+    code: String,
+    text: String,
+    lines: Vec<Logical>,
+}
+
+impl Cutter {
+    fn run(&mut self) {
+        while let Some(&c) = self.chars.get(self.i) {
+            if self.at_start {
+                if c == ' ' || c == '\t' {
+                    self.indent += if c == '\t' { 8 } else { 1 };
+                    self.i += 1;
+                    continue;
+                }
+                self.at_start = false;
+                self.start = self.physical;
             }
-            at_start = false;
-            start = physical;
+            if !self.special(c) {
+                self.code.push(c);
+                self.text.push(c);
+                self.i += 1;
+            }
         }
+        self.flush();
+    }
+
+    /// Handle a character with a meaning of its own; false when it is plain code.
+    fn special(&mut self, c: char) -> bool {
+        let next = self.chars.get(self.i + 1).copied();
         match c {
             '#' => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
+                while self.chars.get(self.i).is_some_and(|&c| c != '\n') {
+                    self.i += 1;
                 }
-                continue;
             }
-            '"' | '\'' => {
-                let triple = chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
-                let width = if triple { 3 } else { 1 };
-                let quotes: String = std::iter::repeat_n(c, width).collect();
-                code.push_str(&quotes);
-                text.push_str(&quotes);
-                i += width;
-                while i < chars.len() {
-                    let s = chars[i];
-                    if s == '\\' {
-                        text.push(s);
-                        if let Some(&next) = chars.get(i + 1) {
-                            text.push(next);
-                            if next == '\n' {
-                                physical += 1;
-                            }
-                        }
-                        i += 2;
-                        continue;
-                    }
-                    if s == c
-                        && (!triple
-                            || (chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c)))
-                    {
-                        break;
-                    }
-                    if s == '\n' {
-                        if !triple {
-                            break;
-                        }
-                        physical += 1;
-                    }
-                    text.push(s);
-                    i += 1;
-                }
-                if i < chars.len() && chars[i] == c {
-                    code.push_str(&quotes);
-                    text.push_str(&quotes);
-                    i += width;
-                }
-                continue;
+            '"' | '\'' => self.string(c),
+            '(' | '[' | '{' => {
+                self.depth += 1;
+                return false;
             }
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            '\\' if chars.get(i + 1) == Some(&'\n') => {
-                physical += 1;
-                i += 2;
-                code.push(' ');
-                text.push(' ');
-                continue;
+            ')' | ']' | '}' => {
+                self.depth = self.depth.saturating_sub(1);
+                return false;
             }
-            ';' if depth == 0 => {
-                flush(&mut code, &mut text, start, indent);
-                i += 1;
-                start = physical;
-                while chars.get(i) == Some(&' ') {
-                    i += 1;
+            '\\' if next == Some('\n') => {
+                self.physical += 1;
+                self.i += 2;
+                self.code.push(' ');
+                self.text.push(' ');
+            }
+            ';' if self.depth == 0 => {
+                self.flush();
+                self.i += 1;
+                self.start = self.physical;
+                while self.chars.get(self.i) == Some(&' ') {
+                    self.i += 1;
                 }
-                continue;
             }
             '\n' => {
-                physical += 1;
-                i += 1;
-                if depth == 0 {
-                    flush(&mut code, &mut text, start, indent);
-                    at_start = true;
-                    indent = 0;
+                self.physical += 1;
+                self.i += 1;
+                if self.depth == 0 {
+                    self.flush();
+                    self.at_start = true;
+                    self.indent = 0;
                 } else {
-                    code.push(' ');
-                    text.push(' ');
+                    self.code.push(' ');
+                    self.text.push(' ');
                 }
-                continue;
             }
-            '\r' => {
-                i += 1;
-                continue;
-            }
-            _ => {}
+            '\r' => self.i += 1,
+            _ => return false,
         }
-        code.push(c);
-        text.push(c);
-        i += 1;
+        true
     }
-    flush(&mut code, &mut text, start, indent);
-    lines
+
+    /// A string literal opening with `quote` at `i`: blanked in `code`, kept in `text`.
+    fn string(&mut self, quote: char) {
+        let chars = &self.chars;
+        let tripled =
+            |at: usize| chars.get(at) == Some(&quote) && chars.get(at + 1) == Some(&quote);
+        let triple = tripled(self.i + 1);
+        let width = if triple { 3 } else { 1 };
+        let quotes: String = std::iter::repeat_n(quote, width).collect();
+        self.code.push_str(&quotes);
+        self.text.push_str(&quotes);
+        self.i += width;
+        while let Some(&s) = self.chars.get(self.i) {
+            if s == '\\' {
+                self.text.push(s);
+                if let Some(&next) = self.chars.get(self.i + 1) {
+                    self.text.push(next);
+                    if next == '\n' {
+                        self.physical += 1;
+                    }
+                }
+                self.i += 2;
+                continue;
+            }
+            let chars = &self.chars;
+            let closes = s == quote
+                && (!triple
+                    || chars.get(self.i + 1) == Some(&quote)
+                        && chars.get(self.i + 2) == Some(&quote));
+            if closes {
+                break;
+            }
+            if s == '\n' {
+                if !triple {
+                    break;
+                }
+                self.physical += 1;
+            }
+            self.text.push(s);
+            self.i += 1;
+        }
+        if self.chars.get(self.i) == Some(&quote) {
+            self.code.push_str(&quotes);
+            self.text.push_str(&quotes);
+            self.i += width;
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.code.trim().is_empty() {
+            self.lines.push(Logical {
+                line: self.start,
+                indent: self.indent,
+                code: self.code.trim_end().to_string(),
+                text: self.text.trim_end().to_string(),
+            });
+        }
+        self.code.clear();
+        self.text.clear();
+    }
 }
 
 #[cfg(test)]

@@ -125,6 +125,14 @@ impl PyFile {
         first
     }
 
+    /// The first of `names` the file refers to (see [`refers_to`](Self::refers_to)), with
+    /// the line it does so on.
+    pub fn first_reference<'n>(&self, names: &[&'n str]) -> Option<(&'n str, usize)> {
+        names
+            .iter()
+            .find_map(|name| self.refers_to(name).map(|line| (*name, line)))
+    }
+
     /// True when any import names `module` or something inside it.
     pub fn imports(&self, module: &str) -> bool {
         self.bindings.iter().any(|b| covers(module, &b.imported))

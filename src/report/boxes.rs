@@ -3,14 +3,18 @@
 //! The contract (shared with `dayone report`): boxes are Markdown task lines `* [ ] … (M8)`
 //! under a heading or bold line that names "Week 1", "Week 2", "Week 3" or "Extra"; a box's
 //! module tag is the last `(M…)` group of its text (which may wrap onto indented lines); any
-//! other heading ends the checklist section. Boxes are matched to checklist items by
-//! [`Checklist::match_boxes`](super::checklist::Checklist::match_boxes), never by wording.
+//! other heading ends the checklist section; code blocks (read as CommonMark reads them) hold
+//! no boxes and no headings. `dayone check` matches boxes to its checklist items by week, tag
+//! and position, never by wording. The weeks and the tags are the report's words, so they
+//! live here; the checklist above builds on them.
 
+use std::fmt;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
-use super::checklist::{self, Week};
+use crate::report::structure::CodeBlocks;
 
 static BOX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*[*+-]\s+\[([ xX])\]").expect("valid regex"));
@@ -18,6 +22,47 @@ static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(\s*([Mm]\d+(?:\s*\+\s*[Mm]\d+)*)\s*\)").expect("valid regex"));
 static WEEK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bweek\s*([123])\b|\bextra\b").expect("valid regex"));
+
+/// The course weeks the checklist is grouped by, in course order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum Week {
+    #[serde(rename = "1")]
+    One,
+    #[serde(rename = "2")]
+    Two,
+    #[serde(rename = "3")]
+    Three,
+    #[serde(rename = "extra")]
+    Extra,
+}
+
+impl Week {
+    pub const ALL: [Week; 4] = [Week::One, Week::Two, Week::Three, Week::Extra];
+
+    /// The words that introduce this week in a report ("Week 1" … "Extra").
+    pub fn title(self) -> &'static str {
+        match self {
+            Week::One => "Week 1",
+            Week::Two => "Week 2",
+            Week::Three => "Week 3",
+            Week::Extra => "Extra",
+        }
+    }
+}
+
+impl fmt::Display for Week {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+/// Normalise a module tag as written in a report (`M2 + M6`, `m8`) to the checklist's form.
+pub fn normalize_module(tag: &str) -> String {
+    tag.split('+')
+        .map(|part| part.trim().to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join("+")
+}
 
 /// One checklist box of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +83,7 @@ pub struct ReportBox {
 pub fn parse(text: &str) -> Vec<ReportBox> {
     let mut boxes: Vec<ReportBox> = Vec::new();
     let mut week: Option<Week> = None;
-    let mut in_fence = false;
+    let code = CodeBlocks::new(text);
     // The box whose text may continue on the next indented lines.
     let mut open: Option<usize> = None;
     let mut offset = 0usize;
@@ -47,12 +92,8 @@ pub fn parse(text: &str) -> Vec<ReportBox> {
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
+        if code.holds_line(text, start) {
             open = None;
-            continue;
-        }
-        if in_fence {
             continue;
         }
         let is_heading = trimmed.starts_with('#');
@@ -94,7 +135,7 @@ pub fn parse(text: &str) -> Vec<ReportBox> {
         found.module = TAG
             .captures_iter(&found.text)
             .last()
-            .map(|caps| checklist::normalize_module(&caps[1]));
+            .map(|caps| normalize_module(&caps[1]));
     }
     boxes
 }
@@ -201,6 +242,23 @@ mod tests {
                 proptest::prop_assert_eq!(&after.module, &before.module);
             }
         }
+    }
+
+    #[test]
+    fn inline_code_with_three_backticks_opens_no_fence() {
+        // A sentence holding ```…``` is inline code, not the start of a code block.
+        let text = "# Report\n\n* Write each answer in place of its placeholder,\n  ```--- question 1 fill here ---```, and delete that line.\n\n### Week 1\n\n* [x] Create a git repository (M5)\n* [ ] Second (M5)\n";
+        let boxes = parse(text);
+        assert_eq!(boxes.len(), 2, "{boxes:?}");
+        assert_eq!(boxes[0].line, 8);
+    }
+
+    #[test]
+    fn fences_close_only_on_a_matching_fence() {
+        // A shorter fence or another character does not close; an info string opens.
+        let text = "### Week 1\n````python\n```\n* [ ] still code (M5)\n~~~\n````\n* [ ] real (M5)\n  ```\n  * [ ] indented fence (M5)\n  ```\n* [x] after (M5)\n";
+        let lines: Vec<usize> = parse(text).iter().map(|b| b.line).collect();
+        assert_eq!(lines, [7, 11]);
     }
 
     #[test]

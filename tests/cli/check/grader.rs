@@ -1,0 +1,279 @@
+//! `dayone check` reading repositories the way a grader does: each test runs it on a small
+//! synthetic repository of one kind (tests/cli/fixtures/repos/) and asserts the status and
+//! evidence of the items that kind is about.
+
+use serde_json::Value;
+
+use super::{fixture, item, json};
+use crate::support::TestEnv;
+
+/// `(status, first evidence "path[:line]: detail")` of an item.
+fn seen(report: &Value, id: &str) -> (String, String) {
+    let item = item(report, id);
+    let evidence = item["evidence"]
+        .get(0)
+        .map(|e| {
+            let line = e["line"]
+                .as_u64()
+                .map(|n| format!(":{n}"))
+                .unwrap_or_default();
+            let (path, detail) = (e["path"].as_str().unwrap(), e["detail"].as_str().unwrap());
+            format!("{path}{line}: {detail}")
+        })
+        .unwrap_or_default();
+    (item["status"].as_str().unwrap().to_string(), evidence)
+}
+
+fn check(name: &str) -> Value {
+    let env = TestEnv::new();
+    fixture(&env, name);
+    json(&env, &["check", name, "--json"])
+}
+
+#[test]
+fn the_older_course_layout_counts_like_todays() {
+    let report = check("older-layout");
+    for (id, status, evidence) in [
+        ("project-layout", "done", "src/: the Python package"),
+        (
+            "data-module",
+            "done",
+            "src/data/make_dataset.py: defines download, clips, make_dataset (24 statements)",
+        ),
+        (
+            "model-and-training",
+            "done",
+            "src/models/model.py:6: class SongNet(nn.Module)",
+        ),
+        ("dependencies", "done", "requirements.txt: 4 requirements"),
+        (
+            "experiment-configs",
+            "done",
+            "src/config/config.yaml: 4 settings (data, weights, lr, epochs)",
+        ),
+        (
+            "hydra",
+            "done",
+            "src/models/train_model.py:9: loads its configuration with Hydra (`hydra.main`)",
+        ),
+        (
+            "tests-data",
+            "done",
+            "tests/test_data.py: imports `data` (the data code); 1 test",
+        ),
+        (
+            "tests-model",
+            "done",
+            "tests/test_model.py: imports `models` (the model or training code); 1 test",
+        ),
+        (
+            "docs",
+            "done",
+            "docs/conf.py: a Sphinx documentation project with 2 pages in docs/ (73 words)",
+        ),
+    ] {
+        assert_eq!(
+            seen(&report, id),
+            (status.to_string(), evidence.to_string()),
+            "{id}"
+        );
+    }
+    let training = &item(&report, "model-and-training")["evidence"][1];
+    assert_eq!(training["path"], "src/models/train_model.py");
+    let dev = &item(&report, "dependencies")["evidence"][1];
+    assert_eq!(dev["path"], "requirements_tests.txt");
+}
+
+#[test]
+fn template_stubs_are_not_work() {
+    let report = check("template-stubs");
+    for (id, evidence) in [
+        (
+            "data-module",
+            "src/data/make_dataset.py: still a stub: no function does much yet (the longest has 2 statements)",
+        ),
+        (
+            "docs",
+            "docs/conf.py: a Sphinx documentation project: still a stub, 0 words of prose in docs/",
+        ),
+    ] {
+        assert_eq!(
+            seen(&report, id),
+            ("open".to_string(), evidence.to_string()),
+            "{id}"
+        );
+    }
+    assert_eq!(seen(&report, "model-and-training").0, "open");
+    assert_eq!(seen(&report, "dependencies").0, "open");
+}
+
+#[test]
+fn copied_third_party_code_is_not_evidence() {
+    let env = TestEnv::new();
+    fixture(&env, "vendored-library");
+    let output = env
+        .dayone(["check", "vendored-library", "--json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // The copied library quantises, compiles and loads in parallel; the group's code does not.
+    for id in ["model-optimization", "distributed-data-loading"] {
+        assert_eq!(seen(&report, id).0, "open", "{id}");
+    }
+    assert_eq!(
+        seen(&report, "tests-model"),
+        (
+            "done".to_string(),
+            "tests/test_model.py: imports `leafscan.model` (the model or training code); 1 test"
+                .to_string()
+        )
+    );
+    let note = "src/leafscan/fastquant/ looks like copied third-party code (its own licence file, its own packaging, upstream copyright headers): its 5 files are not counted as the group's work";
+    assert_eq!(report["notes"], serde_json::json!([note]));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&format!("warning: {note}")),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn cloud_work_kept_as_terraform() {
+    let report = check("cloud-terraform");
+    for (id, evidence) in [
+        (
+            "cloud-deploy",
+            "infra/main.tf: a Cloud Run service in Terraform (`google_cloud_run_v2_service`)",
+        ),
+        (
+            "cloud-training",
+            "infra/trainer.tf: a Compute Engine VM in Terraform (`google_compute_instance`)",
+        ),
+        (
+            "cloud-alerts",
+            "infra/main.tf: an alert policy (`google_monitoring_alert_policy`)",
+        ),
+    ] {
+        assert_eq!(
+            seen(&report, id),
+            ("done".to_string(), evidence.to_string()),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn cloud_work_kept_as_commands_in_the_readme_and_screenshots() {
+    let report = check("cloud-commands");
+    for (id, evidence) in [
+        (
+            "cloud-training",
+            "README.md:10: documents running `gcloud ai custom-jobs create --region=europe-west1 --display-name=quake --config=vertex.y…`",
+        ),
+        (
+            "cloud-deploy",
+            "README.md:16: documents running `gcloud run deploy quake-api --image europe-west1-docker.pkg.dev/quake/images/api --region…`",
+        ),
+        (
+            "cloud-alerts",
+            "README.md:22: documents running `gcloud alpha monitoring policies create --policy-from-file=alert.json`",
+        ),
+        (
+            "cloud-monitoring",
+            "reports/figures/monitoring_dashboard.png: a screenshot of the monitoring in the cloud",
+        ),
+    ] {
+        assert_eq!(
+            seen(&report, id),
+            ("done".to_string(), evidence.to_string()),
+            "{id}"
+        );
+    }
+    let alerts = &item(&report, "cloud-alerts")["evidence"][1];
+    assert_eq!(alerts["path"], "reports/figures/alert_email.png");
+}
+
+#[test]
+fn functions_port_images_served_pages_and_other_test_clients() {
+    let report = check("cloud-functions");
+    for (id, evidence) in [
+        (
+            "cloud-deploy",
+            "functions/main.py:6: a Cloud Functions entry point (`functions_framework.http`)",
+        ),
+        (
+            "frontend",
+            "src/quake/api.py:4: the API serves a web page (`fastapi.responses.HTMLResponse`)",
+        ),
+        (
+            "api-tests",
+            "tests/test_deployed.py:9: calls the deployed API over HTTP (an integration test)",
+        ),
+    ] {
+        assert_eq!(
+            seen(&report, id),
+            ("done".to_string(), evidence.to_string()),
+            "{id}"
+        );
+    }
+    let deploy = &item(&report, "cloud-deploy")["evidence"][1];
+    assert_eq!(deploy["path"], "dockerfiles/api.dockerfile");
+    assert_eq!(
+        deploy["detail"],
+        "serves on Cloud Run's $PORT (CMD [\"sh\", \"-c\", \"uvicorn quake.api:app --host 0.0.0.…), pushed by cloudbuild.yaml"
+    );
+    let legacy = &item(&report, "api-tests")["evidence"][1];
+    assert_eq!(
+        legacy["detail"],
+        "calls the API through its framework's test client (`.test_client()`)"
+    );
+}
+
+#[test]
+fn the_report_is_weaker_evidence_beside_the_files() {
+    let env = TestEnv::new();
+    fixture(&env, "report-says");
+    let report = json(&env, &["check", "report-says", "--json"]);
+    for (id, line, says) in [
+        (
+            "cloud-training",
+            321,
+            "the report says (question 22): “We trained the final model on a Compute Engine VM with one T4 GPU: we copied the data from the buck…”",
+        ),
+        (
+            "cloud-deploy",
+            343,
+            "the report says (question 24): “The API runs locally with `invoke serve-api`. For others, we deployed the same image to Cloud Run i…”",
+        ),
+        (
+            "cloud-alerts",
+            363,
+            "the report says (question 26): “We built a dashboard in Cloud Monitoring for request counts and latency, and an alert policy that e…”",
+        ),
+    ] {
+        let item = item(&report, id);
+        // Not done: no file shows it, and the tick stays one without file evidence.
+        assert_eq!(item["status"], "open", "{id}");
+        assert_eq!(item["ticked"], true, "{id}");
+        assert_eq!(item["report_says"][0]["path"], "reports/README.md");
+        assert_eq!(item["report_says"][0]["line"], line, "{id}");
+        assert_eq!(item["report_says"][0]["detail"], says, "{id}");
+    }
+    assert_eq!(
+        seen(&report, "architecture-diagram"),
+        (
+            "done".to_string(),
+            "reports/README.md:397: the architecture answer (question 29) shows reports/figures/how_it_works.png".to_string()
+        )
+    );
+    assert_eq!(
+        item(&report, "load-test")["report_says"],
+        serde_json::json!([])
+    );
+    let assert = env.dayone(["check", "report-says"]).assert().success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.contains("reports/README.md:343: the report says (question 24): “The API runs locally"),
+        "{out}"
+    );
+}
