@@ -64,13 +64,14 @@ class CheckError(Exception):
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    """Run a command without a terminal; return its stdout, or raise CheckError with its output."""
+    """Run a command without a terminal; return its stdout then its stderr (where dayone's
+    messages go), or raise CheckError with its output."""
     proc = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL
     )
     if proc.returncode != 0:
         raise CheckError(f"`{' '.join(args)}` exited {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
-    return proc.stdout
+    return proc.stdout + proc.stderr
 
 
 def user_env(home: Path, path_first: Path | None = None) -> dict[str, str]:
@@ -135,10 +136,10 @@ def check_version(dayone: Path, home: Path) -> str:
     return output
 
 
-def check_project(root: Path, stdout: str) -> str:
+def check_project(root: Path, output: str) -> str:
     """What `dayone new demo --yes` must leave: the files, .dayone.toml, one clean commit on main."""
-    if "Created demo from template mlops" not in stdout or "cd demo" not in stdout:
-        raise CheckError(f"`dayone new` did not report the project and its next steps:\n{stdout}")
+    if "Created demo from template mlops" not in output or "cd demo" not in output:
+        raise CheckError(f"`dayone new` did not report the project and its next steps:\n{output}")
     missing = [name for name in PROJECT_FILES if not (root / name).is_file()]
     if missing:
         raise CheckError(f"the project lacks {missing}")

@@ -8,10 +8,11 @@ use clap::Parser;
 use crate::cli::Cli;
 use crate::commands;
 use crate::error::{Error, Exit};
-use crate::printer::{Level, Printer};
+use crate::printer::{ColorChoice, Level, Printer};
 use crate::write;
 
 pub fn main() -> ExitCode {
+    commands::completions::answer_if_asked();
     write::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -20,7 +21,7 @@ pub fn main() -> ExitCode {
             let exit = match printed {
                 // --help or --version that could not be written is a failure, not success.
                 Err(source) if source.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Printer::new(Level::Normal).error(&Error::Stdout { source });
+                    Printer::new(Level::Normal, ColorChoice::Auto).error(&Error::Stdout { source });
                     Exit::Environment
                 }
                 _ if err.use_stderr() => Exit::BadInput,
@@ -29,14 +30,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit.code());
         }
     };
-    let level = if cli.quiet {
+    let verbosity = cli.command.verbosity();
+    let level = if verbosity.quiet {
         Level::Quiet
-    } else if cli.verbose {
+    } else if verbosity.verbose {
         Level::Verbose
     } else {
         Level::Normal
     };
-    let printer = Printer::new(level);
+    let printer = Printer::new(level, cli.color);
     let mut exit = match commands::run(cli.command, &printer) {
         Ok(outcome) => outcome.exit(),
         Err(err) => {

@@ -5,49 +5,124 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::Exit;
+use crate::printer::ColorChoice;
 
-/// The exit-code table of `--help`, made from the one in `error.rs`.
-fn exit_codes() -> String {
-    let mut text = String::from("Exit codes:");
+/// Examples, then the exit-code table made from the one in `error.rs`, for a `--help` page.
+fn help_after(examples: &str) -> String {
+    let mut text = String::new();
+    if !examples.is_empty() {
+        text += &format!("Examples:\n{examples}\n\n");
+    }
+    text += "Exit codes:";
     for exit in Exit::ALL {
         text += &format!("\n  {}  {}", exit.code(), exit.meaning());
     }
     text
 }
 
+const ENVIRONMENT: &str = "\n\nEnvironment:
+  DAYONE_CONFIG   the user config file (default: config.toml in the platform config folder)
+  NO_COLOR        set and not empty: no colour (CLICOLOR=0 and TERM=dumb too)
+  CLICOLOR_FORCE  set and not 0: colour even when not on a terminal";
+
+fn main_help() -> String {
+    help_after(
+        "  dayone new leaf-doctor --yes            make a project, taking every default
+  dayone check                            the course checklist for this project
+  dayone report check                     the exam report against its limits",
+    ) + ENVIRONMENT
+}
+
 /// Start a machine-learning project that works on day one, then keep it on track.
 #[derive(Debug, Parser)]
-#[command(name = "dayone", version, about, after_help = exit_codes())]
+#[command(name = "dayone", version, about, after_help = main_help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Print only errors.
-    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    /// When to colour output: auto (on a terminal), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// How much a command says about what it does, for the commands that do something to say.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Verbosity {
+    /// Print only errors (and the result, when it goes to stdout).
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print every step and file.
-    #[arg(long, short, global = true)]
+    /// Print every file written, every piece of evidence.
+    #[arg(long, short)]
     pub verbose: bool,
+}
+
+impl Command {
+    /// The verbosity the command was given; the commands without the flags print normally.
+    pub fn verbosity(&self) -> Verbosity {
+        let normal = Verbosity {
+            quiet: false,
+            verbose: false,
+        };
+        match self {
+            Command::New(args) => args.verbosity,
+            Command::Update(args) => args.merge.verbosity,
+            Command::Add(args) => args.merge.verbosity,
+            Command::Check(args) => args.verbosity,
+            _ => normal,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new project from a template.
+    #[command(after_help = help_after(
+        "  dayone new leaf-doctor                      ask the template's questions
+  dayone new leaf-doctor --yes --set api=false  take the defaults, but no API
+  dayone new --answers other/.dayone.toml copy  the same project again
+  dayone new leaf-doctor --dry-run --yes      what would be written"
+    ) + ENVIRONMENT)]
     New(NewArgs),
     /// Bring a project up to this dayone's template, keeping the group's changes (3-way merge).
+    #[command(after_help = help_after(
+        "  dayone update                     merge this dayone's template into the project here
+  dayone update --dry-run           what each file would become
+  dayone update --set api=false     turn an option off (its untouched files go)"
+    ))]
     Update(UpdateArgs),
     /// Turn on a template feature in an existing project, e.g. `dayone add api dvc=gcs`.
+    #[command(after_help = help_after(
+        "  dayone add api                    the FastAPI app, its tests and Dockerfile
+  dayone add dvc=gcs hydra          two at once; a choice with several values needs one
+  dayone templates mlops            which features there are"
+    ))]
     Add(AddArgs),
     /// List the built-in templates, or show one template's variables.
+    #[command(after_help = help_after(
+        "  dayone templates                  the built-in templates
+  dayone templates mlops --json     one template's variables, as JSON"
+    ))]
     Templates(TemplatesArgs),
     /// Walk the course checklist: what the repository shows as done, what is open.
+    #[command(after_help = help_after(
+        "  dayone check                      the checklist for the project around this folder
+  dayone check --fix-report         tick the report's boxes that have evidence
+  dayone check --strict             exit 1 on a ticked box without evidence (for CI)"
+    ))]
     Check(CheckArgs),
     /// Work with the exam report (reports/README.md).
     #[command(subcommand)]
     Report(ReportCommand),
     /// Print a shell completion script to stdout.
+    #[command(after_help = help_after(
+        "  dayone completions bash > ~/.local/share/bash-completion/completions/dayone
+  dayone completions zsh > \"${fpath[1]}/_dayone\"
+  dayone completions fish > ~/.config/fish/completions/dayone.fish"
+    ))]
     Completions(CompletionsArgs),
+    /// Print dayone's manual page (roff) to stdout, e.g. `dayone man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +157,9 @@ pub struct NewArgs {
     /// Write into a non-empty folder, replacing the files the template produces (never deletes).
     #[arg(long)]
     pub force: bool,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 /// What `update` and `add` share: how to merge, and what may be written.
@@ -111,6 +189,9 @@ pub struct MergeArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -172,6 +253,9 @@ pub struct CheckArgs {
     /// Tick the report's boxes for items that have evidence (never unticks).
     #[arg(long)]
     pub fix_report: bool,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Subcommand)]

@@ -181,6 +181,11 @@ pub enum Error {
     #[error("no answer for {}; there is no terminal to ask, so pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
     MissingAnswers { missing: Vec<String> },
 
+    #[error(
+        "there is no terminal to ask {}; pass --yes to take their defaults, or --set NAME=VALUE for each (`dayone templates` shows them)", questions.join(", ")
+    )]
+    NobodyToAsk { questions: Vec<String> },
+
     // ---- files and destinations (exit 2) -------------------------------------------------
     #[error("{path} does not exist; {expected}")]
     PathMissing {
@@ -318,6 +323,9 @@ pub enum Error {
 
     #[error("interrupted; nothing was written")]
     Interrupted,
+
+    #[error("cancelled; nothing was written")]
+    Cancelled,
 }
 
 impl Error {
@@ -340,7 +348,7 @@ impl Error {
             | Error::CannotReplace { .. }
             | Error::Stdout { .. }
             | Error::Git { .. } => Exit::Environment,
-            Error::Interrupted => Exit::Interrupted,
+            Error::Interrupted | Error::Cancelled => Exit::Interrupted,
             _ => Exit::BadInput,
         }
     }

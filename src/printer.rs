@@ -1,5 +1,7 @@
-//! All user-facing output goes through here: verbosity and colour are decided once, and a
-//! failed write to stdout is kept so the run can end with it (a closed pipe only stops output).
+//! All user-facing output goes through here. The command's result (text, JSON, HTML, scripts)
+//! goes to stdout; messages (what was done, warnings, errors) go to stderr. Verbosity is
+//! decided once, colour once per stream, and a failed write to stdout is kept so the run can
+//! end with it (a closed pipe only stops output).
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
@@ -29,10 +31,39 @@ pub enum Level {
     Verbose,
 }
 
+/// `--color`: `auto` decides per stream from the environment and whether it is a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour one stream. `--color always|never` wins; then `NO_COLOR` (set and not
+/// empty) turns colour off, `CLICOLOR_FORCE` (set and not `0`) on, `CLICOLOR=0` or
+/// `TERM=dumb` off; otherwise a terminal gets colour.
+pub fn wants_color(
+    choice: ColorChoice,
+    is_terminal: bool,
+    var: impl Fn(&str) -> Option<String>,
+) -> bool {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorChoice::Auto if set("CLICOLOR").as_deref() == Some("0") => false,
+        ColorChoice::Auto if set("TERM").as_deref() == Some("dumb") => false,
+        ColorChoice::Auto => is_terminal,
+    }
+}
+
 #[derive(Debug)]
 pub struct Printer {
     level: Level,
-    color: bool,
+    color_out: bool,
+    color_err: bool,
     stdout: RefCell<Stdout>,
 }
 
@@ -45,17 +76,29 @@ enum Stdout {
 }
 
 impl Printer {
-    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty.
-    pub fn new(level: Level) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = !no_color && std::io::stderr().is_terminal();
-        console::set_colors_enabled(color);
-        console::set_colors_enabled_stderr(color);
+    pub fn new(level: Level, choice: ColorChoice) -> Self {
+        let var = |name: &str| std::env::var(name).ok();
+        let color_out = wants_color(choice, std::io::stdout().is_terminal(), var);
+        let color_err = wants_color(choice, std::io::stderr().is_terminal(), var);
+        // Asking first lets console switch a Windows terminal to ANSI sequences.
+        let _ = (console::colors_enabled(), console::colors_enabled_stderr());
+        console::set_colors_enabled(color_out);
+        console::set_colors_enabled_stderr(color_err);
         Self {
             level,
-            color,
+            color_out,
+            color_err,
             stdout: RefCell::new(Stdout::Open),
         }
+    }
+
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// Whether messages on stderr (and the wizard) are coloured.
+    pub fn stderr_color(&self) -> bool {
+        self.color_err
     }
 
     /// Write to stdout and flush, so a failure shows at once; after a failure nothing more is
@@ -86,33 +129,34 @@ impl Printer {
         }
     }
 
-    pub fn level(&self) -> Level {
-        self.level
+    /// A line of the command's result, on stdout.
+    pub fn line(&self, text: impl AsRef<str>) {
+        self.out(&format!("{}\n", text.as_ref()));
     }
 
-    /// A line of normal output on stdout.
-    pub fn info(&self, line: impl AsRef<str>) {
-        if self.level >= Level::Normal {
-            self.out(&format!("{}\n", line.as_ref()));
-        }
-    }
-
-    /// A line shown only with --verbose.
-    pub fn detail(&self, line: impl AsRef<str>) {
-        if self.level >= Level::Verbose {
-            self.out(&format!("{}\n", line.as_ref()));
-        }
-    }
-
-    /// Output that is the command's result (JSON, HTML, completions): printed even with --quiet.
+    /// The command's result as it is (JSON, HTML, a script), on stdout.
     pub fn data(&self, text: impl AsRef<str>) {
         self.out(text.as_ref());
+    }
+
+    /// A message on stderr: what was done, what to do next. Not shown with --quiet.
+    pub fn info(&self, line: impl AsRef<str>) {
+        if self.level >= Level::Normal {
+            let _ = writeln!(std::io::stderr(), "{}", line.as_ref());
+        }
+    }
+
+    /// A message on stderr shown only with --verbose.
+    pub fn detail(&self, line: impl AsRef<str>) {
+        if self.level >= Level::Verbose {
+            let _ = writeln!(std::io::stderr(), "{}", line.as_ref());
+        }
     }
 
     /// A warning on stderr, shown unless --quiet.
     pub fn warn(&self, line: impl AsRef<str>) {
         if self.level >= Level::Normal {
-            let label = self.paint(Style::new().yellow().bold(), "warning:");
+            let label = self.paint_err(Style::new().yellow().bold(), "warning:");
             let _ = writeln!(std::io::stderr(), "{label} {}", printable(line.as_ref()));
         }
     }
@@ -120,7 +164,7 @@ impl Printer {
     /// An error and its cause chain on stderr; always shown.
     pub fn error(&self, err: &dyn std::error::Error) {
         let mut out = std::io::stderr().lock();
-        let label = self.paint(Style::new().red().bold(), "error:");
+        let label = self.paint_err(Style::new().red().bold(), "error:");
         // Messages quote answers and template text: nothing in them may drive the terminal.
         let _ = writeln!(out, "{label} {}", printable(&err.to_string()));
         let mut source = err.source();
@@ -130,12 +174,65 @@ impl Printer {
         }
     }
 
-    /// Apply a style when colour is on.
+    /// Style text that goes to stdout, when stdout is coloured.
     pub fn paint(&self, style: Style, text: &str) -> String {
-        if self.color {
-            style.force_styling(true).apply_to(text).to_string()
-        } else {
-            text.to_string()
+        paint_if(self.color_out, style, text)
+    }
+
+    /// Style text that goes to stderr, when stderr is coloured.
+    pub fn paint_err(&self, style: Style, text: &str) -> String {
+        paint_if(self.color_err, style, text)
+    }
+}
+
+fn paint_if(on: bool, style: Style, text: &str) -> String {
+    if on {
+        style.force_styling(true).apply_to(text).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
         }
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_the_conventions_then_the_terminal() {
+        use ColorChoice::*;
+        assert!(wants_color(Auto, true, with(&[])));
+        assert!(!wants_color(Auto, false, with(&[])));
+        assert!(!wants_color(Auto, true, with(&[("NO_COLOR", "1")])));
+        assert!(wants_color(Auto, true, with(&[("NO_COLOR", "")])));
+        assert!(wants_color(Auto, false, with(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!wants_color(Auto, false, with(&[("CLICOLOR_FORCE", "0")])));
+        assert!(!wants_color(
+            Auto,
+            false,
+            with(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])
+        ));
+        assert!(!wants_color(Auto, true, with(&[("CLICOLOR", "0")])));
+        assert!(!wants_color(Auto, true, with(&[("TERM", "dumb")])));
+        assert!(wants_color(Always, false, with(&[("NO_COLOR", "1")])));
+        assert!(!wants_color(Never, true, with(&[("CLICOLOR_FORCE", "1")])));
+    }
+
+    #[test]
+    fn control_characters_are_taken_out_of_printed_text() {
+        assert_eq!(printable("a\u{1b}]0;x\u{7}b\n\tc"), "a]0;xb\n\tc");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
     }
 }

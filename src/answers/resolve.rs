@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::answers::sources::RawAnswers;
 use crate::error::{Error, Origin, Result};
-use crate::prompt::Prompter;
+use crate::prompt::{Prompter, Question, Reply};
 use crate::render::{DayoneVars, RenderInput, eval_bool};
 use crate::template::manifest::{Manifest, Variable};
 use crate::value::{Answers, Problem, Value, VarType};
@@ -28,59 +28,149 @@ pub struct Given {
     pub directory_hint: Option<String>,
 }
 
-/// Every variable's answer, in manifest order; missing answers are one error naming them all.
-pub fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) -> Result<Answers> {
+/// The answers, and the questions that took their default without being asked (`--yes`).
+#[derive(Debug)]
+pub struct Resolution {
+    pub answers: Answers,
+    pub defaults_taken: Vec<String>,
+}
+
+/// What the loop gathers besides the answers.
+#[derive(Default)]
+struct Tally {
+    asked: usize,
+    taken: Vec<String>,
+    /// Asked, but the default has no value.
+    missing: Vec<String>,
+    /// Asked, but nobody could answer (no terminal, no `--yes`).
+    unanswered: Vec<String>,
+}
+
+/// Every variable's answer, in manifest order. Missing answers are one error naming them all.
+pub fn resolve(
+    manifest: &Manifest,
+    given: &Given,
+    prompter: &mut dyn Prompter,
+) -> Result<Resolution> {
     reject_unknown_keys(manifest, given)?;
-    let dayone = DayoneVars::for_questions();
     let mut answers = Answers::new();
-    let mut missing = Vec::new();
-    for var in &manifest.variables {
+    let mut tally = Tally::default();
+    let total = questions_left(manifest, given, 0, &answers);
+    if total > 0 {
+        let meta = &manifest.template;
+        prompter.intro(&meta.name, &meta.version, total);
+    }
+    for (index, var) in manifest.variables.iter().enumerate() {
+        let value = answer(manifest, given, index, &answers, &mut tally, prompter)?;
+        answers.insert(&var.name, value);
+    }
+    if !tally.unanswered.is_empty() {
+        return Err(Error::NobodyToAsk {
+            questions: tally.unanswered,
+        });
+    }
+    if !tally.missing.is_empty() {
+        return Err(Error::MissingAnswers {
+            missing: tally.missing,
+        });
+    }
+    Ok(Resolution {
+        answers,
+        defaults_taken: tally.taken,
+    })
+}
+
+/// The answer for variable `index`: given outright, else asked (or its default).
+fn answer(
+    manifest: &Manifest,
+    given: &Given,
+    index: usize,
+    answers: &Answers,
+    tally: &mut Tally,
+    prompter: &mut dyn Prompter,
+) -> Result<Value> {
+    let var = &manifest.variables[index];
+    let dayone = DayoneVars::for_questions();
+    let input = RenderInput {
+        answers,
+        dayone: &dayone,
+    };
+    let offered = var
+        .offered(&input)
+        .map_err(|m| manifest_error(manifest, var, m))?;
+    if let Some(value) = provided(var, given, &offered)? {
+        return Ok(value);
+    }
+    let default = default_for(var, manifest, &input, given)?;
+    if !is_asked(var, &input).map_err(|m| manifest_error(manifest, var, m))? {
+        return Ok(default.map_or_else(|| var.var_type.empty(), |(value, _)| value));
+    }
+    let question = Question {
+        var,
+        default: default.as_ref().map(|(value, _)| value),
+        choices: &offered,
+        default_from: default.as_ref().and_then(|(_, from)| from.as_deref()),
+        number: tally.asked + 1,
+        total: tally.asked + questions_left(manifest, given, index, answers),
+    };
+    tally.asked += 1;
+    match (prompter.ask(&question)?, default) {
+        (Reply::Given(value), _) => Ok(value),
+        (Reply::Unanswered, default) => {
+            tally.unanswered.push(var.name.clone());
+            Ok(default.map_or_else(|| var.var_type.empty(), |(value, _)| value))
+        }
+        (Reply::TakeDefault, Some((value, _))) => {
+            var.check(&value)
+                .and_then(|()| var.check_offered(&value, &offered))
+                .map_err(|problem| Error::InvalidDefault {
+                    variable: var.name.clone(),
+                    problem,
+                })?;
+            tally.taken.push(var.name.clone());
+            Ok(value)
+        }
+        (Reply::TakeDefault, None) => {
+            tally.missing.push(var.name.clone());
+            Ok(var.var_type.empty())
+        }
+    }
+}
+
+fn is_asked(var: &Variable, input: &RenderInput) -> Result<bool, String> {
+    if !var.ask {
+        return Ok(false);
+    }
+    var.when
+        .as_ref()
+        .map_or(Ok(true), |when| eval_bool(when, input))
+}
+
+/// How many questions are still to come from variable `from` on, if every one of them took
+/// its default: the wizard's `[n/N]`, which can change as answers change conditions.
+fn questions_left(manifest: &Manifest, given: &Given, from: usize, so_far: &Answers) -> usize {
+    let dayone = DayoneVars::for_questions();
+    let mut answers = so_far.clone();
+    let mut count = 0;
+    for var in &manifest.variables[from..] {
         let input = RenderInput {
             answers: &answers,
             dayone: &dayone,
         };
-        let offered = var
-            .offered(&input)
-            .map_err(|m| manifest_error(manifest, var, m))?;
-        let value = match provided(var, given, &offered)? {
-            Some(value) => value,
-            None => {
-                let default = default_for(var, manifest, &input, given)?;
-                let asked = var.ask
-                    && match &var.when {
-                        Some(when) => {
-                            eval_bool(when, &input).map_err(|m| manifest_error(manifest, var, m))?
-                        }
-                        None => true,
-                    };
-                match (asked, default) {
-                    (true, default) if prompter.is_interactive() => {
-                        prompter.ask(var, default.as_ref(), &offered)?
-                    }
-                    (true, Some(value)) => {
-                        var.check(&value)
-                            .and_then(|()| var.check_offered(&value, &offered))
-                            .map_err(|problem| Error::InvalidDefault {
-                                variable: var.name.clone(),
-                                problem,
-                            })?;
-                        value
-                    }
-                    (false, Some(value)) => value,
-                    (true, None) => {
-                        missing.push(var.name.clone());
-                        var.var_type.empty()
-                    }
-                    (false, None) => var.var_type.empty(),
-                }
+        let offered = var.offered(&input).unwrap_or_default();
+        let value = match provided(var, given, &offered) {
+            Ok(Some(value)) => value,
+            _ => {
+                count += usize::from(is_asked(var, &input).unwrap_or(true));
+                default_for(var, manifest, &input, given)
+                    .ok()
+                    .flatten()
+                    .map_or_else(|| var.var_type.empty(), |(value, _)| value)
             }
         };
         answers.insert(&var.name, value);
     }
-    if !missing.is_empty() {
-        return Err(Error::MissingAnswers { missing });
-    }
-    Ok(answers)
+    count
 }
 
 /// `--set` keys must name variables (a typo must not be silently ignored), and so must an
@@ -152,23 +242,25 @@ fn typed(var: &Variable, raw: &toml::Value) -> Result<Value, Problem> {
     Ok(value)
 }
 
-/// The default shown or taken: DIR hint, user config, git config, then the template's own.
+/// The default shown or taken: DIR hint, user config, git config, then the template's own;
+/// with where it came from when it is not the template's.
 fn default_for(
     var: &Variable,
     manifest: &Manifest,
     input: &RenderInput,
     given: &Given,
-) -> Result<Option<Value>> {
+) -> Result<Option<(Value, Option<String>)>> {
     if manifest.template.directory_variable.as_deref() == Some(var.name.as_str())
         && let Some(hint) = &given.directory_hint
     {
-        return Ok(Some(Value::Str(hint.clone())));
+        let from = Some("the folder name you gave".to_string());
+        return Ok(Some((Value::Str(hint.clone()), from)));
     }
     if let Some((name, table)) = &given.config
         && let Some(raw) = table.get(&var.name)
     {
         return typed(var, raw)
-            .map(Some)
+            .map(|value| Some((value, Some(format!("your user config ({name})")))))
             .map_err(|problem| Error::InvalidAnswer {
                 origin: Origin::Config {
                     file: name.clone(),
@@ -177,14 +269,20 @@ fn default_for(
                 problem,
             });
     }
-    if let Some(value) = var.git_config.as_ref().and_then(|key| given.git.get(key))
+    if let Some(key) = &var.git_config
+        && let Some(value) = given.git.get(key)
         && var.var_type == VarType::String
         && var.check(&Value::Str(value.clone())).is_ok()
     {
-        return Ok(Some(Value::Str(value.clone())));
+        return Ok(Some((
+            Value::Str(value.clone()),
+            Some(format!("git config {key}")),
+        )));
     }
-    var.default_value(input)
-        .map_err(|m| manifest_error(manifest, var, m))
+    let value = var
+        .default_value(input)
+        .map_err(|m| manifest_error(manifest, var, m))?;
+    Ok(value.map(|value| (value, None)))
 }
 
 fn manifest_error(manifest: &Manifest, var: &Variable, message: String) -> Error {
@@ -197,7 +295,7 @@ fn manifest_error(manifest: &Manifest, var: &Variable, message: String) -> Error
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prompt::NoTerminal;
+    use crate::prompt::{Defaults, NoTerminal};
 
     const MANIFEST: &str = r#"
 [template]
@@ -238,44 +336,43 @@ git_config = "user.name"
 default = "Someone"
 "#;
 
-    /// Answers questions from a script and records what was asked, with which default, and
-    /// which choices were offered.
+    /// Answers questions from a script and records what was asked, with which default, where
+    /// it came from, the counter, and which choices were offered.
     #[derive(Default)]
     struct Scripted {
         replies: Vec<&'static str>,
         asked: Vec<(String, Option<String>)>,
         offered: Vec<Vec<String>>,
+        counters: Vec<(usize, usize)>,
+        sources: Vec<Option<String>>,
     }
 
     impl Prompter for Scripted {
-        fn is_interactive(&self) -> bool {
-            true
-        }
-        fn ask(
-            &mut self,
-            var: &Variable,
-            default: Option<&Value>,
-            choices: &[String],
-        ) -> Result<Value> {
-            if !choices.is_empty() {
-                self.offered.push(choices.to_vec());
+        fn ask(&mut self, q: &Question) -> Result<Reply> {
+            if !q.choices.is_empty() {
+                self.offered.push(q.choices.to_vec());
             }
             self.asked
-                .push((var.name.clone(), default.map(ToString::to_string)));
+                .push((q.var.name.clone(), q.default.map(ToString::to_string)));
+            self.counters.push((q.number, q.total));
+            self.sources.push(q.default_from.map(String::from));
             let reply = self.replies.remove(0);
             let text = if reply.is_empty() {
-                default.map(ToString::to_string).unwrap_or_default()
+                q.default.map(ToString::to_string).unwrap_or_default()
             } else {
                 reply.to_string()
             };
-            Ok(var.var_type.parse(&text, &var.choices).unwrap())
+            Ok(Reply::Given(
+                q.var.var_type.parse(&text, &q.var.choices).unwrap(),
+            ))
         }
     }
 
     fn run(given: &Given, prompter: &mut dyn Prompter) -> Result<BTreeMap<String, String>> {
         let manifest = Manifest::load("t", MANIFEST).unwrap();
-        let answers = resolve(&manifest, given, prompter)?;
-        Ok(answers
+        let resolution = resolve(&manifest, given, prompter)?;
+        Ok(resolution
+            .answers
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect())
@@ -293,7 +390,7 @@ default = "Someone"
 
     #[test]
     fn without_terminal_a_question_without_default_names_the_flag() {
-        let err = run(&Given::default(), &mut NoTerminal).unwrap_err();
+        let err = run(&Given::default(), &mut Defaults).unwrap_err();
         assert_eq!(
             err.to_string(),
             "no answer for port; there is no terminal to ask, so pass --set port=…"
@@ -302,7 +399,7 @@ default = "Someone"
 
     #[test]
     fn false_condition_skips_the_question() {
-        let answers = run(&given_set(&[("api", "false")]), &mut NoTerminal).unwrap();
+        let answers = run(&given_set(&[("api", "false")]), &mut Defaults).unwrap();
         assert_eq!(answers["port"], "");
         assert_eq!(answers["package"], "demo");
     }
@@ -325,22 +422,19 @@ default = "Someone"
             table(&[("package", "nope"), ("author", "Config Person")]),
         ));
         given.git.insert("user.name".into(), "Git Person".into());
-        let answers = run(&given, &mut NoTerminal).unwrap();
+        let answers = run(&given, &mut Defaults).unwrap();
         assert_eq!(answers["project"], "from-set");
         assert_eq!(answers["package"], "pkg");
         assert_eq!(answers["author"], "Config Person");
         given.config = None;
-        assert_eq!(
-            run(&given, &mut NoTerminal).unwrap()["author"],
-            "Git Person"
-        );
+        assert_eq!(run(&given, &mut Defaults).unwrap()["author"], "Git Person");
     }
 
     #[test]
     fn derived_default_and_directory_hint() {
         let mut given = given_set(&[("port", "8000")]);
         given.directory_hint = Some("my-thing".into());
-        let answers = run(&given, &mut NoTerminal).unwrap();
+        let answers = run(&given, &mut Defaults).unwrap();
         assert_eq!(
             (answers["project"].as_str(), answers["package"].as_str()),
             ("my-thing", "my_thing")
@@ -351,7 +445,7 @@ default = "Someone"
     fn invalid_default_from_directory_names_the_variable() {
         let mut given = given_set(&[("port", "8000")]);
         given.directory_hint = Some("My Thing".into());
-        let err = run(&given, &mut NoTerminal).unwrap_err().to_string();
+        let err = run(&given, &mut Defaults).unwrap_err().to_string();
         assert!(
             err.contains("variable `project`") && err.contains("--set project="),
             "{err}"
@@ -360,14 +454,14 @@ default = "Someone"
 
     #[test]
     fn bad_set_values_and_keys() {
-        let err = run(&given_set(&[("api", "maybe")]), &mut NoTerminal)
+        let err = run(&given_set(&[("api", "maybe")]), &mut Defaults)
             .unwrap_err()
             .to_string();
         assert!(
             err.starts_with("--set api: the value `maybe` is not a bool"),
             "{err}"
         );
-        let err = run(&given_set(&[("colour", "red")]), &mut NoTerminal)
+        let err = run(&given_set(&[("colour", "red")]), &mut Defaults)
             .unwrap_err()
             .to_string();
         assert!(
@@ -438,9 +532,9 @@ default = "{% if kind == 'graph' %}pyg{% else %}none{% endif %}"
 "#,
         )
         .unwrap();
-        let answers = |set: &[(&str, &str)]| resolve(&manifest, &given_set(set), &mut NoTerminal);
+        let answers = |set: &[(&str, &str)]| resolve(&manifest, &given_set(set), &mut Defaults);
         let graph = answers(&[("kind", "graph")]).unwrap();
-        assert_eq!(graph.get("framework").unwrap().to_string(), "pyg");
+        assert_eq!(graph.answers.get("framework").unwrap().to_string(), "pyg");
         let err = answers(&[("kind", "text"), ("framework", "timm")])
             .unwrap_err()
             .to_string();
@@ -457,5 +551,42 @@ default = "{% if kind == 'graph' %}pyg{% else %}none{% endif %}"
             prompter.offered,
             [vec!["image", "text", "graph"], vec!["none", "transformers"]]
         );
+    }
+
+    #[test]
+    fn without_a_terminal_and_without_yes_every_question_is_named() {
+        let err = run(&given_set(&[("port", "1")]), &mut NoTerminal)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "there is no terminal to ask project, package, api, author; pass --yes to take their \
+             defaults, or --set NAME=VALUE for each (`dayone templates` shows them)"
+        );
+    }
+
+    #[test]
+    fn the_wizard_counts_the_questions_and_says_where_defaults_come_from() {
+        let mut given = Given::default();
+        given.git.insert("user.name".into(), "Git Person".into());
+        let mut prompter = Scripted {
+            replies: vec!["", "", "false", ""],
+            ..Scripted::default()
+        };
+        run(&given, &mut prompter).unwrap();
+        // `port` would have been asked had `api` stayed true: the total drops once it is false.
+        assert_eq!(prompter.counters, [(1, 5), (2, 5), (3, 5), (4, 4)]);
+        assert_eq!(
+            prompter.sources.last().unwrap().as_deref(),
+            Some("git config user.name")
+        );
+        let taken = resolve(
+            &Manifest::load("t", MANIFEST).unwrap(),
+            &given_set(&[("port", "1")]),
+            &mut Defaults,
+        )
+        .unwrap()
+        .defaults_taken;
+        assert_eq!(taken, ["project", "package", "api", "author"]);
     }
 }

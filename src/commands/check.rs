@@ -10,7 +10,7 @@ use super::Outcome;
 use crate::check::{self, CheckResult, ItemResult, Located, ReportSummary, Status, plural};
 use crate::cli::CheckArgs;
 use crate::error::Result;
-use crate::printer::Printer;
+use crate::printer::{Level, Printer};
 use crate::report::boxes::Week;
 
 /// Evidence lines shown per item in text output.
@@ -34,7 +34,7 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
     };
     if args.json {
         printer.data(to_json(&result, &fixed)?);
-    } else {
+    } else if printer.level() > Level::Quiet {
         print_text(&result, &located, &fixed, args.fix_report, printer);
     }
     for note in &result.notes {
@@ -152,8 +152,8 @@ fn print_text(
     print_header(result, located, printer);
     let has_report = result.report.is_some();
     for week in Week::ALL {
-        printer.info("");
-        printer.info(printer.paint(
+        printer.line("");
+        printer.line(printer.paint(
             Style::new().bold(),
             &format!("{week}  ({})", counts(result, Some(week))),
         ));
@@ -161,8 +161,8 @@ fn print_text(
             print_item(item, has_report, printer);
         }
     }
-    printer.info("");
-    printer.info(format!(
+    printer.line("");
+    printer.line(format!(
         "Overall: {} (of {})",
         counts(result, None),
         plural::count(result.items.len(), "item", "items")
@@ -181,7 +181,7 @@ fn print_header(result: &CheckResult, located: &Located, printer: &Printer) {
         ),
         None => String::new(),
     };
-    printer.info(format!(
+    printer.line(format!(
         "Course checklist for {}{found}",
         result.project.display()
     ));
@@ -192,18 +192,18 @@ fn print_header(result: &CheckResult, located: &Located, printer: &Printer) {
                 .iter()
                 .filter(|i| i.ticked == Some(true))
                 .count();
-            printer.info(format!(
+            printer.line(format!(
                 "{}: {}, {ticked} ticked (column [x]/[ ]; - means the report has no box for the item)",
                 report.path,
                 plural::count(report.boxes, "checklist box", "checklist boxes")
             ));
         }
-        None => printer.info(format!(
+        None => printer.line(format!(
             "no {}: the checklist is shown without boxes to compare",
             crate::report::PATH
         )),
     }
-    printer.info(result.description.summary());
+    printer.line(result.description.summary());
 }
 
 /// One item: its line, a few pieces of evidence (--json has them all) and its hint.
@@ -222,27 +222,33 @@ fn print_item(item: &ItemResult, has_report: bool, printer: &Printer) {
     } else if item.evidence_not_ticked() {
         line.push_str(&printer.paint(Style::new().yellow().bold(), "  ← evidence but not ticked"));
     }
-    printer.info(line);
+    printer.line(line);
     let prefix = if item.status == Status::Done {
         ""
     } else {
         "found: "
     };
-    for evidence in item.evidence.iter().take(MAX_EVIDENCE_LINES) {
+    // A few pieces of evidence make the point; --verbose and --json have them all.
+    let shown = if printer.level() == Level::Verbose {
+        usize::MAX
+    } else {
+        MAX_EVIDENCE_LINES
+    };
+    for evidence in item.evidence.iter().take(shown) {
         let place = match evidence.line {
             Some(n) => format!("{}:{n}", evidence.path),
             None => evidence.path.clone(),
         };
-        printer.info(format!("{pad}{prefix}{place}: {}", evidence.detail));
+        printer.line(format!("{pad}{prefix}{place}: {}", evidence.detail));
     }
-    if item.evidence.len() > MAX_EVIDENCE_LINES {
-        printer.info(format!(
-            "{pad}… and {} more (see --json)",
-            item.evidence.len() - MAX_EVIDENCE_LINES
+    if item.evidence.len() > shown {
+        printer.line(format!(
+            "{pad}… and {} more (see --verbose or --json)",
+            item.evidence.len() - shown
         ));
     }
     for said in &item.report_says {
-        printer.info(format!(
+        printer.line(format!(
             "{pad}{}:{}: {}",
             said.path,
             said.line.unwrap_or(0),
@@ -253,7 +259,7 @@ fn print_item(item: &ItemResult, has_report: bool, printer: &Printer) {
         || item.status == Status::Manual
             && item.hint.as_deref() != Some(check::detectors::MANUAL_HINT);
     if let Some(hint) = item.hint.as_ref().filter(|_| specific) {
-        printer.info(format!("{pad}hint: {hint}"));
+        printer.line(format!("{pad}hint: {hint}"));
     }
 }
 
@@ -266,7 +272,7 @@ fn print_comparison(
     printer: &Printer,
 ) {
     if !fixed.is_empty() {
-        printer.info(format!(
+        printer.line(format!(
             "Ticked {} in {}: {}",
             plural::count(fixed.len(), "box", "boxes"),
             report.path,
@@ -279,12 +285,12 @@ fn print_comparison(
         .filter(|i| i.ticked_without_evidence())
         .collect();
     if !unsupported.is_empty() {
-        printer.info(format!(
+        printer.line(format!(
             "{} without evidence (the graders check these against the repository; `--fix-report` never unticks them):",
             plural::count(unsupported.len(), "ticked box", "ticked boxes")
         ));
         for item in unsupported {
-            printer.info(format!(
+            printer.line(format!(
                 "  line {}: {} ({})",
                 item.report_line.unwrap_or(0),
                 item.label,
@@ -298,7 +304,7 @@ fn print_comparison(
         .filter(|i| i.evidence_not_ticked())
         .count();
     if untracked > 0 && !fix_requested {
-        printer.info(format!(
+        printer.line(format!(
             "{} evidence but an unticked box; `dayone check --fix-report` {}",
             plural::count(untracked, "item has", "items have"),
             plural::word(untracked, "ticks it", "ticks them")
@@ -310,7 +316,7 @@ fn print_comparison(
 /// What keeps boxes and items from lining up: findings, items without a box, unknown boxes.
 fn print_unmatched(result: &CheckResult, report: &ReportSummary, printer: &Printer) {
     for finding in &report.findings {
-        printer.info(format!(
+        printer.line(format!(
             "{} {finding}",
             printer.paint(Style::new().yellow().bold(), "!")
         ));
@@ -322,7 +328,7 @@ fn print_unmatched(result: &CheckResult, report: &ReportSummary, printer: &Print
         .map(|i| i.id.as_str())
         .collect();
     if report.boxes > 0 && !missing.is_empty() {
-        printer.info(format!(
+        printer.line(format!(
             "{} no box in {}: {}",
             plural::count(missing.len(), "item has", "items have"),
             report.path,
@@ -330,7 +336,7 @@ fn print_unmatched(result: &CheckResult, report: &ReportSummary, printer: &Print
         ));
     }
     for unknown in &report.unknown {
-        printer.info(format!(
+        printer.line(format!(
             "line {}: this {} box{} matches no checklist item: {}",
             unknown.line,
             unknown.week,

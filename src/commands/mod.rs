@@ -3,7 +3,8 @@
 
 mod add;
 mod check;
-mod completions;
+pub mod completions;
+mod man;
 mod new;
 mod report;
 mod templates;
@@ -40,5 +41,6 @@ pub fn run(command: Command, printer: &Printer) -> Result<Outcome> {
         Command::Check(args) => check::run(args, printer),
         Command::Report(args) => report::run(args, printer),
         Command::Completions(args) => completions::run(args, printer),
+        Command::Man => man::run(printer),
     }
 }

@@ -13,7 +13,7 @@ use crate::git;
 use crate::plan::Plan;
 use crate::printer::{Printer, printable};
 use crate::project;
-use crate::prompt::{NoTerminal, Prompter, Terminal};
+use crate::prompt;
 use crate::render::{DayoneVars, RenderInput, render_text};
 use crate::template::Template;
 use crate::value::Answers;
@@ -26,11 +26,9 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     let answers_file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
     let template = find_template(&args, answers_file.as_ref(), printer)?;
     let given = gather(&args, &template, answers_file)?;
-    let mut prompter: Box<dyn Prompter> = match (args.yes, Terminal::detect()) {
-        (false, Some(terminal)) => Box::new(terminal),
-        _ => Box::new(NoTerminal),
-    };
-    let answers = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
+    let mut prompter = prompt::for_run(args.yes, printer.stderr_color());
+    let resolution = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
+    let answers = resolution.answers;
     let dest = destination(&args, &template, &answers)?;
     // Before anything looks at the destination: a killed run may have left it half-made.
     for note in write::recover(&dest) {
@@ -49,7 +47,18 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         print_dry_run(printer, &dest, &plan, &how, git_wanted);
         return Ok(Outcome::Clean);
     }
+    let shown: Vec<(String, String)> = answers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    if !prompter.confirm(&shown)? {
+        return Err(Error::Cancelled);
+    }
+    say_defaults_taken(printer, &resolution.defaults_taken);
     let fallback = project::author_fallback(&template, &answers);
+    if git_wanted {
+        warn_without_git_identity(printer, &fallback);
+    }
     let author = write_project(
         &dest,
         &template,
@@ -60,6 +69,30 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
     print_next_steps(printer, &template, &input);
     Ok(Outcome::Clean)
+}
+
+/// One line saying that `--yes` answered questions with their defaults, and which.
+pub(super) fn say_defaults_taken(printer: &Printer, taken: &[String]) {
+    if !taken.is_empty() {
+        printer.info(format!(
+            "--yes: took the defaults for {} question(s): {}",
+            taken.len(),
+            taken.join(", ")
+        ));
+    }
+}
+
+/// Without a git identity the first commit's author is taken from the answers; say so, with
+/// the commands that set one, rather than commit as a placeholder silently.
+fn warn_without_git_identity(printer: &Printer, fallback: &git::Fallback) {
+    if git::config_value("user.name").is_some() && git::config_value("user.email").is_some() {
+        return;
+    }
+    printer.warn(format!(
+        "git has no user.name or user.email, so the first commit is by {} <{}> from the answers; \
+         set yours with: git config --global user.name \"Your Name\" && git config --global user.email you@example.org",
+        fallback.name, fallback.email
+    ));
 }
 
 /// `--template`, else the template the answers file names, else the default; an answers file

@@ -68,9 +68,9 @@ fn run_check(args: &ReportCheckArgs, printer: &Printer) -> Result<Outcome> {
 }
 
 fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
-    printer.info(printer.paint(Style::new().bold(), &path.display().to_string()));
+    printer.line(printer.paint(Style::new().bold(), &path.display().to_string()));
     for section in &limits::SECTIONS {
-        printer.info(format!(
+        printer.line(format!(
             "\n{}",
             printer.paint(Style::new().bold(), section.title)
         ));
@@ -79,17 +79,17 @@ fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
             .iter()
             .filter(|q| section.questions.contains(&q.number))
         {
-            printer.info(question_line(question, printer));
+            printer.line(question_line(question, printer));
             for finding in &question.findings {
                 let mark = printer.paint(Style::new().yellow(), "!");
-                printer.info(format!(
+                printer.line(format!(
                     "      {mark} line {}: {}",
                     finding.line, finding.message
                 ));
             }
         }
     }
-    printer.info(format!(
+    printer.line(format!(
         "\n{}/{} questions answered, {}/{} pass",
         checked.answered, checked.total, checked.passed, checked.total
     ));
@@ -107,14 +107,14 @@ fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
             1 => ("1 answer".to_string(), "is"),
             n => (format!("{n} answers"), "are"),
         };
-        printer.info(format!(
+        printer.line(format!(
             "{count} {is} {what} ({}): write each answer {todo}",
             question_ranges(&numbers)
         ));
     }
     let findings = checked.finding_count();
     if findings > 0 {
-        printer.info(format!("{findings} finding(s) to fix: the lines marked !"));
+        printer.line(format!("{findings} finding(s) to fix: the lines marked !"));
     }
 }
 

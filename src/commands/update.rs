@@ -16,10 +16,9 @@ use crate::plan::{Plan, PlannedFile, RelPath};
 use crate::printer::Printer;
 use crate::project::merge::{self, MergePlan, Outcome as Change, Text};
 use crate::project::{self, Project};
-use crate::prompt::{NoTerminal, Prompter, Terminal};
+use crate::prompt::{self, Defaults};
 use crate::render::{DayoneVars, RenderInput};
 use crate::template::Template;
-use crate::value::Answers;
 use crate::write;
 
 pub fn run(args: UpdateArgs, printer: &Printer) -> Result<Outcome> {
@@ -49,7 +48,8 @@ pub(super) fn update(
             });
         }
     }
-    let answers = new_answers(&project, &template, set, options.yes, printer)?;
+    let resolution = new_answers(&project, &template, set, options.yes, printer)?;
+    let answers = resolution.answers;
     let dayone = DayoneVars::for_project(&root.display().to_string(), repo.is_some());
     let input = RenderInput {
         answers: &answers,
@@ -92,6 +92,7 @@ pub(super) fn update(
             &fallback,
         )?;
     }
+    super::new::say_defaults_taken(printer, &resolution.defaults_taken);
     report.print(printer, options.json, options.dry_run, repo.is_some());
     Ok(if report.conflicts.is_empty() {
         Outcome::Clean
@@ -132,7 +133,7 @@ fn new_answers(
     set: &[String],
     yes: bool,
     printer: &Printer,
-) -> Result<Answers> {
+) -> Result<resolve::Resolution> {
     let mut recorded = project.answers.clone();
     recorded.retain(|name, _| {
         let kept = template.manifest.variable(name).is_some();
@@ -163,11 +164,9 @@ fn new_answers(
             .collect(),
         directory_hint: None,
     };
-    let mut prompter: Box<dyn Prompter> = match (yes, Terminal::detect()) {
-        (false, Some(terminal)) => Box::new(terminal),
-        _ => Box::new(NoTerminal),
-    };
-    resolve::resolve(&template.manifest, &given, prompter.as_mut())
+    let mut prompter = prompt::for_run(yes, printer.stderr_color());
+    let resolution = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
+    Ok(resolution)
 }
 
 /// The render the project was last given: the stored base, else (without one) the recorded
@@ -196,10 +195,10 @@ fn base_plan(
                 file: Some((ANSWERS_FILE.to_string(), project.answers.clone())),
                 ..Given::default()
             },
-            &mut NoTerminal,
+            &mut Defaults,
         )?;
         let input = RenderInput {
-            answers: &recorded,
+            answers: &recorded.answers,
             dayone,
         };
         return project::plan(template, &input);
@@ -366,9 +365,10 @@ impl Report {
             changed.len(),
             self.files.len()
         ));
+        // The file list is the result (stdout); the lines around it are messages.
         for file in &changed {
             let word = serde_json::to_value(file.change).expect("a unit variant");
-            printer.info(format!(
+            printer.line(format!(
                 "  {:<9} {}",
                 word.as_str().unwrap_or("?"),
                 file.path

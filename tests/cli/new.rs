@@ -20,10 +20,10 @@ fn defaults_render_the_fixture_and_commit_it() {
         .arg(&template)
         .assert()
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "Created my-app from template fixture 1.2.3",
         ))
-        .stdout(predicate::str::contains("Now: cd my-app"));
+        .stderr(predicate::str::contains("Now: cd my-app"));
     let root = env.work().join("my-app");
     let files: Vec<String> = tree(&root).into_iter().map(|(p, _)| p).collect();
     assert_eq!(
@@ -168,7 +168,7 @@ fn without_git_config_the_commit_falls_back_to_the_author_answers() {
     ])
     .assert()
     .success()
-    .stdout(predicate::str::contains(
+    .stderr(predicate::str::contains(
         "first commit by Grace Hopper <grace@example.org>",
     ));
     let repo = git2::Repository::open(env.work().join("proj")).unwrap();
@@ -202,7 +202,7 @@ fn replaying_an_answers_file_of_another_template_version_warns() {
         "old.toml",
         "[dayone]\ntemplate = \"mlops\"\ntemplate_version = \"0.0.1\"\n[answers]\n",
     );
-    env.dayone(["new", "p", "--no-git", "--answers", "old.toml"])
+    env.dayone(["new", "p", "--yes", "--no-git", "--answers", "old.toml"])
         .assert()
         .success()
         .stderr(predicate::str::contains(format!(
@@ -379,7 +379,7 @@ fn force_overwrites_only_template_files_and_keeps_the_rest() {
         .arg(&template)
         .assert()
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "Replaced 1 existing files (--force):\n  README.md",
         ));
     assert_eq!(
@@ -418,8 +418,8 @@ fn inside_an_existing_repository_git_is_not_reinitialised() {
     env.dayone(["new", "sub", "--yes"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("is inside the git work tree"))
-        .stdout(predicate::str::contains("not creating another repository"));
+        .stderr(predicate::str::contains("is inside the git work tree"))
+        .stderr(predicate::str::contains("not creating another repository"));
     assert!(!env.work().join("sub/.git").exists());
 }
 
@@ -434,7 +434,8 @@ fn quiet_prints_nothing_and_verbose_lists_files() {
     env.dayone(["new", "b", "--yes", "--verbose", "--no-git"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("  wrote .dayone.toml"));
+        .stdout("")
+        .stderr(predicate::str::contains("  wrote .dayone.toml"));
 }
 
 #[test]

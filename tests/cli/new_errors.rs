@@ -270,7 +270,7 @@ fn no_terminal_and_no_default_names_every_missing_flag() {
     .unwrap();
     refused(
         &env,
-        &["new", "--template", "needs", "--set", "api=true"],
+        &["new", "--yes", "--template", "needs", "--set", "api=true"],
         2,
         "no answer for name, port; there is no terminal to ask, so pass --set name=… --set port=…",
     );
@@ -533,7 +533,7 @@ fn a_template_cannot_read_the_environment_or_git_secrets_or_drive_the_terminal()
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = stderr(&output);
     assert!(
         text.contains("Port: 80[2J80") && !text.contains('\u{1b}'),
         "{text:?}"

@@ -59,3 +59,103 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
     }
 }
+
+/// Every subcommand: its result on stdout, its messages on stderr; `--json` alone on stdout.
+#[test]
+fn results_go_to_stdout_and_messages_to_stderr() {
+    let env = TestEnv::new();
+    let out = env.dayone(["new", "p", "--yes"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "",
+        "new prints only messages"
+    );
+    let messages = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "Created p from template mlops",
+        "Next steps",
+        "--yes: took the defaults for",
+    ] {
+        assert!(messages.contains(expected), "{expected}: {messages}");
+    }
+    let dry = env
+        .dayone(["new", "q", "--yes", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("Would write"));
+    for args in [
+        &["check", "p", "--json"][..],
+        &["report", "check", "p", "--json"],
+        &["templates", "--json"],
+        &["templates", "mlops", "--json"],
+        &[
+            "update",
+            "p",
+            "--json",
+            "--allow-dirty",
+            "--set",
+            "api=false",
+        ],
+    ] {
+        let out = env.dayone(args).output().unwrap();
+        let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&out.stdout);
+        assert!(
+            parsed.is_ok(),
+            "{args:?}: stdout is JSON only: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let page = env.work().join("page.html");
+    let out = env
+        .dayone(["report", "html", "p", "-o"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote"));
+    let text = env.dayone(["check", "p"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Week 1"));
+}
+
+/// `--color` decides per stream; `always` wins over NO_COLOR, and a pipe gets none by default.
+#[test]
+fn colour_is_decided_by_the_flag_and_then_per_stream() {
+    let env = TestEnv::new();
+    env.dayone(["new", "p", "--yes", "--quiet", "--no-git"])
+        .assert()
+        .success();
+    let escape = |args: &[&str]| {
+        let out = env.dayone(args).output().unwrap();
+        (out.stdout.contains(&0x1b), out.stderr.contains(&0x1b))
+    };
+    assert_eq!(escape(&["check", "p"]), (false, false));
+    assert!(escape(&["check", "p", "--color", "always"]).0);
+    assert_eq!(escape(&["--color", "never", "check", "p"]), (false, false));
+    let forced = env
+        .dayone(["check", "p"])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(
+        forced.stdout.contains(&0x1b),
+        "CLICOLOR_FORCE colours a pipe"
+    );
+}
+
+#[test]
+fn a_typo_in_a_subcommand_gets_a_suggestion_and_the_man_page_prints() {
+    let env = TestEnv::new();
+    let out = env.dayone(["chek"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a similar subcommand exists: 'check'"));
+    let man = env.dayone(["man"]).output().unwrap();
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(page.starts_with(".ie") && page.contains(".SH NAME") && page.contains("dayone"));
+    let help = env.dayone(["new", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    for part in ["Examples:", "Exit codes:", "DAYONE_CONFIG", "NO_COLOR"] {
+        assert!(text.contains(part), "{part} in new --help");
+    }
+}

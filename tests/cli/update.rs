@@ -148,7 +148,7 @@ fn up_to_date_says_so_and_writes_nothing() {
     let before = tree(&proj);
     let out = update(&env, &v1, &[]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("is up to date"));
+    assert!(stderr(&out).contains("is up to date"));
     assert_eq!(tree(&proj), before);
     assert_eq!(git(&proj, &["status", "--porcelain"]), "");
 }
