@@ -10,4 +10,5 @@ mod report;
 mod report_html;
 mod support;
 mod update;
+#[cfg(unix)]
 mod wizard;
