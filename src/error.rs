@@ -299,6 +299,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("{} is read-only; make it writable to let dayone tick its boxes", path.display())]
+    ReadOnly { path: PathBuf },
+
     #[error("cannot replace {path}")]
     CannotReplace {
         path: PathBuf,
@@ -347,6 +350,7 @@ impl Error {
             | Error::CannotWrite { .. }
             | Error::CannotReplace { .. }
             | Error::Stdout { .. }
+            | Error::ReadOnly { .. }
             | Error::Git { .. } => Exit::Environment,
             Error::Interrupted | Error::Cancelled => Exit::Interrupted,
             _ => Exit::BadInput,

@@ -148,6 +148,8 @@ pub fn project_root(path: &Path) -> Result<Located> {
             reason: "it is a file, not a folder".into(),
         });
     }
+    // An unreadable folder is a permission problem, not a folder without a project in it.
+    fs_err::read_dir(path)?;
     let has = |dir: &Path, markers: &[&'static str]| {
         markers.iter().copied().find(|m| dir.join(m).exists())
     };
@@ -317,6 +319,9 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let fixed = boxes::tick(&text, to_tick);
+    if fs_err::metadata(&path)?.permissions().readonly() {
+        return Err(Error::ReadOnly { path });
+    }
     crate::write::replace_file(&path, fixed.as_bytes())?;
     let mut ticked = Vec::new();
     for item in result.items.iter_mut().filter(|i| i.evidence_not_ticked()) {

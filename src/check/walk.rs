@@ -102,6 +102,8 @@ pub struct Skipped {
     pub not_entered: Vec<String>,
     /// Files that could hold evidence but were not read, per top-level folder.
     pub unread: Vec<(String, usize)>,
+    /// Folders and files the walk could not open, with why (permissions, most often).
+    pub unreadable: Vec<String>,
 }
 
 impl Skipped {
@@ -135,6 +137,12 @@ impl Skipped {
                 thousands(total),
                 plural::word(total, "file", "files"),
                 places.join(", ")
+            ));
+        }
+        if !self.unreadable.is_empty() {
+            notes.push(format!(
+                "could not read {}; what is in there counts for nothing, so fix its permissions and check again",
+                self.unreadable.join(", ")
             ));
         }
         notes
@@ -251,8 +259,14 @@ fn list(root: &Path, max: usize) -> (Vec<Listed>, Skipped) {
     let mut listed = Vec::new();
     let mut skipped = Skipped::default();
     for entry in walker(root, None) {
-        // An unreadable entry is left out: the checklist reports what it can see.
-        let Ok(entry) = entry else { continue };
+        // An unreadable entry is left out, and said: the checklist reports what it can see.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                skipped.unreadable.push(unreadable(root, &err));
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -278,6 +292,32 @@ fn list(root: &Path, max: usize) -> (Vec<Listed>, Skipped) {
     }
     skipped.listed = listed.len();
     (listed, skipped)
+}
+
+/// What the walk could not open, relative to the project, with the reason.
+fn unreadable(root: &Path, err: &ignore::Error) -> String {
+    let mut path = None;
+    let mut current = err;
+    loop {
+        match current {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                current = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                current = err;
+            }
+            _ => break,
+        }
+    }
+    let shown = path
+        .as_deref()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .unwrap_or_else(|| "a folder".to_string());
+    let why = current
+        .io_error()
+        .map_or_else(|| current.to_string(), |io| io.kind().to_string());
+    format!("{shown} ({why})")
 }
 
 /// The top-level entries the walk reaches after `top`, in walk order.

@@ -69,6 +69,27 @@ fn fix_report_keeps_the_file_mode() {
     assert_ne!(std::fs::read_to_string(&path).unwrap(), REPORT);
 }
 
+#[cfg(unix)]
+#[test]
+fn fix_report_on_a_read_only_report_is_an_environment_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    write_all(&env, "proj", FULL_PROJECT);
+    let path = env.write("proj/reports/README.md", REPORT);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = env
+        .dayone(["check", "proj", "--fix-report"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("reports/README.md is read-only"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), REPORT);
+}
+
 #[test]
 fn fix_report_without_a_report_changes_nothing() {
     let env = TestEnv::new();
