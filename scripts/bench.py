@@ -88,6 +88,27 @@ def make_big_template(root: Path, files: int) -> Path:
     return root
 
 
+def heavy_template_peak(dayone: str, work: Path, env: dict[str, str], megabytes: int = 500) -> None:
+    """Peak memory of `dayone new` (with git) from a folder template of `megabytes` MB, mostly
+    copied files of 10 MB: printed against the target of 64 MiB plus the largest file."""
+    root = work / "heavy"
+    (root / "project" / "data").mkdir(parents=True)
+    (root / "template.toml").write_text(
+        '[template]\nname = "heavy"\nversion = "1.0.0"\ndirectory_variable = "name"\n\n'
+        '[[variables]]\nname = "name"\nprompt = "Name"\ntype = "string"\ndefault = "heavy"\n'
+    )
+    (root / "project" / "README.md").write_text("# {{ name }}\n")
+    block = bytes(range(128, 256)) * (10 * 1024 * 1024 // 128)
+    for i in range(megabytes // 10):
+        (root / "project" / "data" / f"part{i:03d}.bin").write_bytes(block)
+    peak = peak_rss([dayone, "new", "heavy-out", "--yes", "--quiet", "--template", str(root)], work, env)
+    shutil.rmtree(work / "heavy-out", ignore_errors=True)
+    shutil.rmtree(root)
+    largest = len(block) / 2**20
+    shown = "n/a" if peak is None else f"{peak:.1f} MiB"
+    print(f"new from a {megabytes} MB folder template (git on): peak {shown}; target < {64 + largest:.0f} MiB (64 + largest file)")
+
+
 def make_big_repository(dayone: str, work: Path, env: dict[str, str], files: int) -> Path:
     """The default project plus `files` files the way a large group repository holds them: a
     folder that sorts before every usual one full of Python modules (so a depth-first walk
@@ -138,6 +159,7 @@ def main() -> int:
         home.mkdir()
         (home / ".gitconfig").write_text("[user]\n\tname = Bench\n\temail = bench@example.org\n")
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+        heavy_template_peak(dayone, work, env)
         big1k = make_big_template(work / "big1000", 1000)
         big2k = make_big_template(work / "big2000", 2000)
         run_once([dayone, "new", "generated", "--yes", "--quiet"], work, env)

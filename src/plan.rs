@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
 
 /// A path inside the destination: `/`-separated components, none empty, `.`, `..` or `.git`,
 /// none holding a separator. Only [`RelPath::from_components`] makes one.
@@ -68,10 +69,57 @@ impl AsRef<std::path::Path> for RelPath {
     }
 }
 
+/// A file's bytes, or where to copy them from: a folder template's file copied as it is is
+/// read when it is written, so a large template is never held in memory at once.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    /// Borrowed when the bytes are an embedded template's own, owned when rendered.
+    Bytes(Cow<'static, [u8]>),
+    /// A file on disk, to be copied byte for byte.
+    File { path: PathBuf, len: u64 },
+}
+
+impl Contents {
+    /// The bytes, read from disk for a [`Contents::File`].
+    pub fn read(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        match self {
+            Contents::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Contents::File { path, .. } => Ok(Cow::Owned(fs_err::read(path)?)),
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        match self {
+            Contents::Bytes(bytes) => bytes.len() as u64,
+            Contents::File { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether two contents hold the same bytes (reading files only when lengths agree).
+    pub fn same_as(&self, other: &Contents) -> std::io::Result<bool> {
+        Ok(self.len() == other.len() && self.read()? == other.read()?)
+    }
+}
+
+impl From<Vec<u8>> for Contents {
+    fn from(bytes: Vec<u8>) -> Self {
+        Contents::Bytes(Cow::Owned(bytes))
+    }
+}
+
+impl From<Cow<'static, [u8]>> for Contents {
+    fn from(bytes: Cow<'static, [u8]>) -> Self {
+        Contents::Bytes(bytes)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PlannedFile {
-    /// Borrowed when the bytes are the embedded template's own (a copied file), else owned.
-    pub contents: Cow<'static, [u8]>,
+    pub contents: Contents,
     pub executable: bool,
 }
 

@@ -40,7 +40,8 @@ impl TemplateText {
         let files = files
             .iter()
             .filter_map(|file| {
-                let text = std::str::from_utf8(&file.bytes).ok()?;
+                let bytes = file.contents.read().ok()?;
+                let text = std::str::from_utf8(&bytes).ok()?;
                 Some(TemplateFile::new(&file.path, text))
             })
             .collect();
@@ -197,7 +198,8 @@ mod tests {
             .iter()
             .find(|f| f.path.ends_with("/data.py") && f.path.starts_with("src/"))
             .unwrap();
-        let rendered = std::str::from_utf8(&data.bytes)
+        let bytes = data.contents.read().unwrap();
+        let rendered = std::str::from_utf8(&bytes)
             .unwrap()
             .replace("{{ package_name }}", "leaf_doctor");
         assert!(text.is_untouched("src/leaf_doctor/data.py", &rendered));

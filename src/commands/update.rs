@@ -12,7 +12,7 @@ use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::{ConflictStyle, MergeArgs, UpdateArgs};
 use crate::error::{Error, Result};
 use crate::git::{self, Repo, Staged};
-use crate::plan::{Plan, PlannedFile, RelPath};
+use crate::plan::Plan;
 use crate::printer::Printer;
 use crate::project::merge::{self, MergePlan, Outcome as Change, Text};
 use crate::project::{self, Project};
@@ -57,7 +57,7 @@ pub(super) fn update(
     };
     let theirs = project::plan(&template, &input)?;
     let base = base_plan(&project, &template, repo.as_ref(), &dayone, printer)?;
-    if same_plan(&base, &theirs) {
+    if same_plan(&base, &theirs)? {
         printer.info(format!(
             "{} is up to date with template {} {}; nothing to do.",
             root.display(),
@@ -211,11 +211,16 @@ fn base_plan(
     Ok(Plan::default())
 }
 
-fn same_plan(a: &Plan, b: &Plan) -> bool {
-    a.files.len() == b.files.len()
-        && a.files.iter().zip(&b.files).all(|((pa, fa), (pb, fb))| {
-            pa == pb && fa.contents == fb.contents && fa.executable == fb.executable
-        })
+fn same_plan(a: &Plan, b: &Plan) -> Result<bool> {
+    if a.files.len() != b.files.len() {
+        return Ok(false);
+    }
+    for ((pa, fa), (pb, fb)) in a.files.iter().zip(&b.files) {
+        if pa != pb || !merge::same(Some(fa), Some(fb))? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Conflict-marker labels: base, ours, theirs.
@@ -265,19 +270,19 @@ fn apply(
     template: &Template,
     fallback: &git::Fallback,
 ) -> Result<()> {
-    let differs = |path: &RelPath, file: &Option<PlannedFile>| match (file, ours.files.get(path)) {
-        (Some(new), Some(old)) => new.contents != old.contents || new.executable != old.executable,
-        (None, None) => false,
-        _ => true,
-    };
-    let changes: Vec<write::Change> = merged
+    let mut changes = Vec::new();
+    for (path, file) in merged
         .iter()
-        .filter(|(path, file)| file.outcome != Change::Unchanged && differs(path, &file.write))
-        .map(|(path, file)| write::Change {
-            path,
-            file: file.write.as_ref(),
-        })
-        .collect();
+        .filter(|(_, f)| f.outcome != Change::Unchanged)
+    {
+        // A conflict that keeps the group's file leaves it untouched on disk.
+        if !merge::same(file.write.as_ref(), ours.files.get(path))? {
+            changes.push(write::Change {
+                path,
+                file: file.write.as_ref(),
+            });
+        }
+    }
     let staged: Vec<Staged> = merged
         .iter()
         .filter_map(|(path, file)| match (&file.outcome, &file.stages) {

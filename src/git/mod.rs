@@ -7,6 +7,7 @@
 //! dayone wrote, so a later `dayone update` can merge from it.
 
 mod objects;
+mod zlib;
 
 use std::path::{Path, PathBuf};
 
@@ -261,7 +262,12 @@ impl Repo {
                 uid: 0,
                 gid: 0,
                 file_size: u32::try_from(file.contents.len()).unwrap_or(u32::MAX),
-                id: self.repo.blob(&file.contents)?,
+                id: self.repo.blob(
+                    &file
+                        .contents
+                        .read()
+                        .map_err(|e| git2::Error::from_str(&format!("cannot read {path}: {e}")))?,
+                )?,
                 flags: (stage << 12) | u16::try_from(bytes.len()).unwrap_or(0xfff).min(0xfff),
                 flags_extended: 0,
                 path: bytes.to_vec(),

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
-use crate::plan::Plan;
+use super::zlib::Stored;
+use crate::plan::{Contents, Plan};
 
 /// A 20-byte object id.
 pub type Id = [u8; 20];
@@ -94,17 +95,49 @@ impl Store {
             .chain_update(data)
             .finalize()
             .into();
-        let hex = to_hex(&id);
+        if let Some(path) = self.to_write(&id)? {
+            let mut stream = Stored::new(Vec::with_capacity(data.len() + 64))?;
+            stream.write(header.as_bytes())?;
+            stream.write(data)?;
+            fs_err::write(path, stream.finish()?)?;
+        }
+        Ok(id)
+    }
+
+    /// A blob of `contents`; a file on disk is read in pieces, twice (for its id, then into
+    /// the object), and never held whole.
+    pub fn blob(&mut self, contents: &Contents) -> std::io::Result<Id> {
+        let Contents::File { path, len } = contents else {
+            return self.write(Kind::Blob, &contents.read()?);
+        };
+        let header = format!("blob {len}\0");
+        let mut hash = Sha1::new();
+        hash.update(header.as_bytes());
+        for_each_piece(path, |piece| {
+            hash.update(piece);
+            Ok(())
+        })?;
+        let id: Id = hash.finalize().into();
+        if let Some(target) = self.to_write(&id)? {
+            let file = std::io::BufWriter::new(fs_err::File::create(&target)?);
+            let mut stream = Stored::new(file)?;
+            stream.write(header.as_bytes())?;
+            for_each_piece(path, |piece| stream.write(piece))?;
+            stream.finish()?.flush()?;
+        }
+        Ok(id)
+    }
+
+    /// Where to write the object `id`, or `None` when it is already written.
+    fn to_write(&mut self, id: &Id) -> std::io::Result<Option<PathBuf>> {
+        let hex = to_hex(id);
         let folder = self.objects.join(&hex[..2]);
         if self.made.insert(id[0]) {
             fs_err::create_dir_all(&folder)?;
         }
         let path = folder.join(&hex[2..]);
-        if self.written.insert(id) && (self.fresh || !path.exists()) {
-            let mut file = fs_err::File::create(path)?;
-            file.write_all(&zlib_stored(&[header.as_bytes(), data]))?;
-        }
-        Ok(id)
+        let new = self.written.insert(*id) && (self.fresh || !path.exists());
+        Ok(new.then_some(path))
     }
 
     /// A tree of `entries`, in git's order (a folder sorts as if its name ended in `/`).
@@ -135,7 +168,7 @@ impl Store {
 
     fn folder_tree(&mut self, folder: &Folder) -> std::io::Result<Id> {
         let mut entries = Vec::with_capacity(folder.files.len() + folder.folders.len());
-        for (name, (bytes, executable)) in &folder.files {
+        for (name, (contents, executable)) in &folder.files {
             let mode = if *executable {
                 Mode::Executable
             } else {
@@ -144,7 +177,7 @@ impl Store {
             entries.push(Entry {
                 name,
                 mode,
-                id: self.write(Kind::Blob, bytes)?,
+                id: self.blob(contents)?,
             });
         }
         for (name, sub) in &folder.folders {
@@ -188,7 +221,7 @@ pub fn signature_line(name: &str, email: &str, seconds: i64, offset_minutes: i32
 /// The plan as nested folders: name → file (bytes, executable) or subfolder.
 #[derive(Default)]
 struct Folder<'a> {
-    files: BTreeMap<&'a str, (&'a [u8], bool)>,
+    files: BTreeMap<&'a str, (&'a Contents, bool)>,
     folders: BTreeMap<&'a str, Folder<'a>>,
 }
 
@@ -211,42 +244,20 @@ pub fn to_hex(id: &Id) -> String {
     id.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A zlib stream (RFC 1950) holding `parts` in stored deflate blocks (RFC 1951, type 00).
-fn zlib_stored(parts: &[&[u8]]) -> Vec<u8> {
-    const MAX_BLOCK: usize = 65_535;
-    let data: Vec<u8> = parts.concat();
-    let mut out = Vec::with_capacity(data.len() + data.len() / MAX_BLOCK * 5 + 16);
-    // CMF 0x78 (deflate, 32 KiB window), FLG 0x01 (no dictionary, fastest; header % 31 == 0).
-    out.extend_from_slice(&[0x78, 0x01]);
-    let mut chunks = data.chunks(MAX_BLOCK).peekable();
-    if chunks.peek().is_none() {
-        out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
-    }
-    while let Some(chunk) = chunks.next() {
-        let last = chunks.peek().is_none();
-        let len = chunk.len() as u16;
-        out.push(u8::from(last));
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(chunk);
-    }
-    out.extend_from_slice(&adler32(&data).to_be_bytes());
-    out
-}
-
-fn adler32(data: &[u8]) -> u32 {
-    const MOD: u32 = 65_521;
-    // 5552 is the longest run whose sums cannot overflow a u32 before the modulo.
-    let (mut a, mut b) = (1u32, 0u32);
-    for chunk in data.chunks(5552) {
-        for &byte in chunk {
-            a += u32::from(byte);
-            b += a;
+/// Call `each` with the file's bytes, 64 KiB at a time.
+fn for_each_piece(
+    path: &Path,
+    mut each: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut file = fs_err::File::open(path)?;
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buffer)?;
+        if n == 0 {
+            return Ok(());
         }
-        a %= MOD;
-        b %= MOD;
+        each(&buffer[..n])?;
     }
-    (b << 16) | a
 }
 
 #[cfg(test)]
@@ -263,12 +274,6 @@ mod tests {
         assert_eq!(to_hex(&blob), "ce013625030ba8dba906f756967f9e9ca394464a");
         let empty = store.tree(&mut []).unwrap();
         assert_eq!(to_hex(&empty), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
-    }
-
-    #[test]
-    fn adler32_of_known_text() {
-        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
-        assert_eq!(adler32(b""), 1);
     }
 
     #[test]

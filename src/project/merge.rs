@@ -58,12 +58,14 @@ pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, text: TextMerger) -> Resul
     Ok(out)
 }
 
-fn same(a: Option<&PlannedFile>, b: Option<&PlannedFile>) -> bool {
-    match (a, b) {
+/// Whether two versions of a file are the same (contents and mode), reading a template's
+/// copied file if it has to.
+pub fn same(a: Option<&PlannedFile>, b: Option<&PlannedFile>) -> Result<bool> {
+    Ok(match (a, b) {
         (None, None) => true,
-        (Some(a), Some(b)) => a.contents == b.contents && a.executable == b.executable,
+        (Some(a), Some(b)) => a.executable == b.executable && a.contents.same_as(&b.contents)?,
         _ => false,
-    }
+    })
 }
 
 fn merge_one(
@@ -78,11 +80,11 @@ fn merge_one(
         stages: None,
     };
     // The template did not change it, or the project already has the new version.
-    if same(t, b) || same(o, t) {
+    if same(t, b)? || same(o, t)? {
         return Ok(done(Outcome::Unchanged, o));
     }
     // The group did not change it: take the new version (or its removal).
-    if same(o, b) {
+    if same(o, b)? {
         let outcome = match (o, t) {
             (_, None) => Outcome::Removed,
             (None, Some(_)) => Outcome::Added,
@@ -104,10 +106,14 @@ fn merge_one(
                 executable: ours.executable,
             };
             let base = b.unwrap_or(&empty);
-            if !(is_text(&base.contents) && is_text(&ours.contents) && is_text(&theirs.contents)) {
+            let bytes = [&base.contents, &ours.contents, &theirs.contents]
+                .map(|c| c.read().map(|b| b.into_owned()));
+            let [base_bytes, our_bytes, their_bytes] = bytes;
+            let (base_bytes, our_bytes, their_bytes) = (base_bytes?, our_bytes?, their_bytes?);
+            if !(is_text(&base_bytes) && is_text(&our_bytes) && is_text(&their_bytes)) {
                 return Ok(conflict(Some(ours)));
             }
-            let merged = text(&base.contents, &ours.contents, &theirs.contents)?;
+            let merged = text(&base_bytes, &our_bytes, &their_bytes)?;
             // A mode change on one side only is kept; on both, the group's wins.
             let executable = if ours.executable == base.executable {
                 theirs.executable
@@ -237,14 +243,17 @@ mod tests {
         let merged = merge(&base, &ours, &theirs, &text).unwrap();
         let text_file = merged.values().last().unwrap();
         assert_eq!(
-            &*text_file.write.as_ref().unwrap().contents,
+            &*text_file.write.as_ref().unwrap().contents.read().unwrap(),
             b"<<<mine===new>>>"
         );
         let stages = text_file.stages.as_ref().unwrap();
         assert!(stages.iter().all(Option::is_some));
         let binary = merged.values().next().unwrap();
         assert_eq!(binary.outcome, Outcome::Conflict);
-        assert_eq!(&*binary.write.as_ref().unwrap().contents, b"mine\0");
+        assert_eq!(
+            &*binary.write.as_ref().unwrap().contents.read().unwrap(),
+            b"mine\0"
+        );
     }
 
     #[test]

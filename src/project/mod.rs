@@ -3,7 +3,6 @@
 
 pub mod merge;
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::answers::file::{ANSWERS_FILE, AnswersFile, Provenance};
@@ -118,7 +117,7 @@ fn add_answers_file(plan: &mut Plan, template: &Template, answers: &Answers) -> 
     plan.files.insert(
         path,
         PlannedFile {
-            contents: Cow::Owned(text.into_bytes()),
+            contents: text.into_bytes().into(),
             executable: false,
         },
     );

@@ -6,7 +6,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::plan::{Plan, PlannedFile, RelPath};
+use crate::plan::{Contents, Plan, PlannedFile, RelPath};
 use crate::render::RenderInput;
 use crate::render::{eval_bool, needs_rendering, render_files, render_text};
 use crate::template::Template;
@@ -41,19 +41,15 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
         }
         let SourceFile {
             path: source,
-            bytes,
+            contents,
             executable,
         } = file;
-        let text = (!selection.verbatim.is_match(&source))
-            .then(|| std::str::from_utf8(&bytes).ok())
-            .flatten()
-            .filter(|text| needs_rendering(text));
-        let contents = match text {
+        let contents = match template_text(&source, &contents, &selection)? {
             Some(text) => {
-                to_render.push((source, text.to_string(), path.clone()));
-                Cow::Borrowed(&[][..])
+                to_render.push((source, text, path.clone()));
+                Contents::Bytes(Cow::Borrowed(&[][..]))
             }
-            None => bytes,
+            None => contents,
         };
         plan.files.insert(
             path,
@@ -70,9 +66,26 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
         .collect();
     let rendered = render_files(&batch, input).map_err(|(file, m)| render_error(&file, m))?;
     for ((_, _, path), text) in to_render.iter().zip(rendered) {
-        plan.files.get_mut(path).expect("planned above").contents = Cow::Owned(text.into_bytes());
+        plan.files.get_mut(path).expect("planned above").contents = text.into_bytes().into();
     }
     Ok(plan)
+}
+
+/// The file's text when it is a template to render: not `verbatim`, UTF-8, with tags. Anything
+/// else is copied as it is, and a folder template's copied file is not kept in memory.
+fn template_text(
+    source: &str,
+    contents: &Contents,
+    selection: &Selection,
+) -> Result<Option<String>> {
+    if selection.verbatim.is_match(source) {
+        return Ok(None);
+    }
+    let bytes = contents.read()?;
+    Ok(std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|text| needs_rendering(text))
+        .map(String::from))
 }
 
 /// The tree's files with every active layer laid over it, in order; a layer's file replaces the

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use include_dir::{Dir, include_dir};
 
 use crate::error::{Error, Result};
+use crate::plan::Contents;
 use crate::template::{MANIFEST_FILE, TREE_DIR};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/template");
@@ -19,7 +20,8 @@ pub enum Source {
 pub struct SourceFile {
     /// Relative to the tree folder, `/`-separated, possibly holding `{{ … }}`.
     pub path: String,
-    pub bytes: Cow<'static, [u8]>,
+    /// An embedded file's bytes, or a folder template's file, read only when needed.
+    pub contents: Contents,
     pub executable: bool,
 }
 
@@ -105,7 +107,7 @@ fn collect_embedded(dir: &'static Dir<'static>, base: &std::path::Path, out: &mu
             .expect("files live below their tree");
         out.push(SourceFile {
             path: slash_path(relative),
-            bytes: Cow::Borrowed(file.contents()),
+            contents: Contents::Bytes(Cow::Borrowed(file.contents())),
             executable: false,
         });
     }
@@ -143,11 +145,14 @@ fn read_folder(tree: &std::path::Path) -> Result<Vec<SourceFile>> {
                 path: entry.path().to_path_buf(),
             });
         }
-        let bytes = fs_err::read(entry.path())?;
+        let meta = entry.metadata().map_err(|e| Error::Io(e.into()))?;
         out.push(SourceFile {
             path: slash_path(relative),
-            bytes: Cow::Owned(bytes),
-            executable: is_executable(&entry.metadata().map_err(|e| Error::Io(e.into()))?),
+            contents: Contents::File {
+                path: entry.path().to_path_buf(),
+                len: meta.len(),
+            },
+            executable: is_executable(&meta),
         });
     }
     Ok(out)

@@ -9,7 +9,7 @@ mod recover;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::plan::{Plan, PlannedFile, RelPath};
+use crate::plan::{Contents, Plan, PlannedFile, RelPath};
 use journal::{Entry, Journal, Kind, Record};
 
 pub use recover::recover;
@@ -291,6 +291,19 @@ fn swap(
     journal.mark("done")
 }
 
+/// Write `contents` to `target`: bytes at once, a file streamed (so it is never all in memory),
+/// with the usual permissions either way (not the source file's).
+fn write_contents(contents: &Contents, target: &Path) -> std::io::Result<()> {
+    match contents {
+        Contents::Bytes(bytes) => std::fs::write(target, bytes),
+        Contents::File { path, .. } => {
+            let mut from = std::fs::File::open(path)?;
+            let mut to = std::fs::File::create(target)?;
+            std::io::copy(&mut from, &mut to).map(|_| ())
+        }
+    }
+}
+
 /// Remove the folders above a removed file that it leaves empty, up to (not including) `top`.
 fn remove_empty_parents(removed: &Path, top: &Path) {
     for dir in removed.ancestors().skip(1).take_while(|d| *d != top) {
@@ -315,7 +328,7 @@ fn stage_files<'a>(
                 std::fs::create_dir_all(parent)?;
                 folders.insert(parent.to_path_buf());
             }
-            std::fs::write(&target, &file.contents)?;
+            write_contents(&file.contents, &target)?;
             if file.executable {
                 make_executable(&target)?;
             }

@@ -614,3 +614,39 @@ fn layers_replace_and_add_files_for_the_answers_that_turn_them_on() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("[[files.layers]] folder `with-api` does not exist"));
 }
+
+#[test]
+fn a_large_copied_file_is_streamed_into_the_project_and_its_commit() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    // More than one zlib block, and not UTF-8, so it is copied as it is.
+    let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8 | 0x80).collect();
+    env.write("tpl/project/assets/big.bin", &big);
+    env.dayone(["new", "proj", "--yes", "--quiet", "--template"])
+        .arg(&template)
+        .assert()
+        .success();
+    let proj = env.work().join("proj");
+    assert_eq!(std::fs::read(proj.join("assets/big.bin")).unwrap(), big);
+    let out = std::process::Command::new("git")
+        .args(["cat-file", "-p", "HEAD:assets/big.bin"])
+        .current_dir(&proj)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, big);
+    let fsck = std::process::Command::new("git")
+        .args(["fsck", "--strict"])
+        .current_dir(&proj)
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}

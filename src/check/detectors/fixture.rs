@@ -33,7 +33,8 @@ pub fn builtin_file(path: &str) -> String {
         .iter()
         .find(|f| f.path == path)
         .unwrap_or_else(|| panic!("no {path} in the built-in template"));
-    let text = std::str::from_utf8(&file.bytes).expect("UTF-8");
+    let bytes = file.contents.read().expect("embedded");
+    let text = std::str::from_utf8(&bytes).expect("UTF-8");
     let tag = regex::Regex::new(r"\{\{[^}]*\}\}").expect("valid regex");
     text.lines()
         .filter(|l| !l.trim_start().starts_with("{%"))
