@@ -95,7 +95,7 @@ impl Store {
             .chain_update(data)
             .finalize()
             .into();
-        if let Some(path) = self.to_write(&id)? {
+        if let Some(path) = self.target_for(&id)? {
             let mut stream = Stored::new(Vec::with_capacity(data.len() + 64))?;
             stream.write(header.as_bytes())?;
             stream.write(data)?;
@@ -118,7 +118,7 @@ impl Store {
             Ok(())
         })?;
         let id: Id = hash.finalize().into();
-        if let Some(target) = self.to_write(&id)? {
+        if let Some(target) = self.target_for(&id)? {
             let file = std::io::BufWriter::new(fs_err::File::create(&target)?);
             let mut stream = Stored::new(file)?;
             stream.write(header.as_bytes())?;
@@ -129,7 +129,7 @@ impl Store {
     }
 
     /// Where to write the object `id`, or `None` when it is already written.
-    fn to_write(&mut self, id: &Id) -> std::io::Result<Option<PathBuf>> {
+    fn target_for(&mut self, id: &Id) -> std::io::Result<Option<PathBuf>> {
         let hex = to_hex(id);
         let folder = self.objects.join(&hex[..2]);
         if self.made.insert(id[0]) {

@@ -106,7 +106,7 @@ mod tests {
             for file in template.source.files_of(&folder).unwrap() {
                 hash.update(format!("{folder}/{}", file.path).as_bytes());
                 hash.update([0]);
-                hash.update(&file.contents.read().unwrap());
+                hash.update(file.contents.read().unwrap());
                 hash.update([0]);
             }
         }
