@@ -7,6 +7,7 @@
 pub mod checklist;
 pub mod description;
 pub mod detectors;
+pub mod filename;
 pub mod ini;
 pub mod plural;
 pub mod project;

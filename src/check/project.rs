@@ -99,11 +99,6 @@ impl Project {
     }
 }
 
-/// The last path component.
-pub fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
 /// Find the git repository the project is in: `.git` in the project or one of its parents.
 /// A worktree's `.git` file is followed to the shared config so its remotes are seen.
 fn git_info(root: &Path) -> Result<Option<GitInfo>> {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::project::file_name;
+use crate::check::filename::file_name;
 
 /// Folder names that hold other people's code.
 const VENDOR_NAMES: &[&str] = &[

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, docker, is_workflow_path, shorten};
-use crate::check::project::file_name;
+use crate::check::filename::file_name;
 
 static CLOUD_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"gcloud\s+(beta\s+)?ai\s+custom-jobs\s+create|gcloud\s+compute\s+instances\s+create|gcloud\s+ai-platform\s+jobs\s+submit")

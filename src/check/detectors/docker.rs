@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, shorten};
-use crate::check::project::file_name;
+use crate::check::filename::file_name;
 
 pub fn is_dockerfile(path: &str) -> bool {
     let name = file_name(path).to_ascii_lowercase();

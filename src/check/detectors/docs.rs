@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence};
+use crate::check::filename::file_name;
 use crate::check::plural;
-use crate::check::project::file_name;
 
 /// Fewer words of prose than this over all its pages and a docs site is still a stub, like
 /// a template's one-line page or an untouched Sphinx quick-start.

@@ -1,7 +1,7 @@
 //! Data version control: DVC set up with tracked data, and its remote in a GCP bucket.
 
 use super::{Context, Detection, Evidence};
-use crate::check::project::file_name;
+use crate::check::filename::file_name;
 use crate::check::{ini, plural};
 
 /// What a `.dvc` pointer file tracks (`outs[].path`).

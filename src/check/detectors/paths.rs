@@ -1,7 +1,7 @@
 //! Which files of a project are which: workflows, Cloud Build files, task and script files,
 //! tests, and the project's own source; [`Scope`] names a set of Python files by them.
 
-use crate::check::project::file_name;
+use crate::check::filename::file_name;
 
 /// Which Python files a search covers.
 #[derive(Debug, Clone, Copy)]

@@ -2,8 +2,8 @@
 //! docstrings, and the command line and task runner.
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
+use crate::check::filename::file_name;
 use crate::check::plural;
-use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
 /// Module names of the data code: today's course layout (`data.py`) and the older

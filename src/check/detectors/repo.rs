@@ -3,7 +3,7 @@
 use toml::Value;
 
 use super::{Context, Detection, Evidence};
-use crate::check::project::file_name;
+use crate::check::filename::file_name;
 
 /// The item asks for a repository on GitHub (the course reads it there), so a local `.git`
 /// alone is partial evidence.

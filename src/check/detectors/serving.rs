@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, cloud};
-use crate::check::project::file_name;
+use crate::check::filename::file_name;
 use crate::check::python::PyFile;
 
 static ROUTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -68,7 +68,7 @@ pub fn specialized_serving(cx: &Context) -> Detection {
         "exports or serves the model through ONNX/BentoML",
     );
     for path in cx.project.paths() {
-        if super::super::project::file_name(path) == "bentofile.yaml" {
+        if super::super::filename::file_name(path) == "bentofile.yaml" {
             evidence.push(Evidence::new(path, "a BentoML build file"));
         }
     }

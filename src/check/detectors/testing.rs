@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, ci, pipeline, serving};
+use crate::check::filename::file_name;
 use crate::check::plural;
-use crate::check::project::file_name;
 use crate::check::python::PyFile;
 
 /// The dotted module name of a project file: `src/pkg/data.py` → `pkg.data`.

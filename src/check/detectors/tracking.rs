@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
+use crate::check::filename::file_name;
 use crate::check::plural;
-use crate::check::project::file_name;
 
 /// Folders that hold experiment configs, at the top (`configs/`) or next to the code
 /// (`src/config/`, `src/pkg/conf/`, as older course layouts have them).
