@@ -66,7 +66,15 @@ pub(super) fn update(
         ));
         return Ok(Outcome::Clean);
     }
-    let ours = project::read_files(root, base.paths().chain(theirs.paths()))?;
+    // The group's other tracked files too: one of them may be a template file it moved.
+    let tracked = repo
+        .as_ref()
+        .map(Repo::tracked)
+        .transpose()?
+        .unwrap_or_default();
+    let wanted: std::collections::BTreeSet<_> =
+        base.paths().chain(theirs.paths()).chain(&tracked).collect();
+    let ours = project::read_files(root, wanted.into_iter())?;
     let labels = labels(&project, &template);
     let diff3 = options.conflict == ConflictStyle::Diff3;
     let text = |b: &[u8], o: &[u8], t: &[u8]| {
@@ -322,6 +330,9 @@ struct Report {
 struct FileReport {
     path: String,
     change: Change,
+    /// Where the file was in the base, when one side moved it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
 }
 
 impl Report {
@@ -331,6 +342,7 @@ impl Report {
             .map(|(path, file)| FileReport {
                 path: path.to_string(),
                 change: file.outcome,
+                from: file.from.as_ref().map(ToString::to_string),
             })
             .collect();
         Self {
@@ -373,8 +385,13 @@ impl Report {
         // The file list is the result (stdout); the lines around it are messages.
         for file in &changed {
             let word = serde_json::to_value(file.change).expect("a unit variant");
+            let moved = file
+                .from
+                .as_ref()
+                .map(|from| format!(" (moved from {from})"))
+                .unwrap_or_default();
             printer.line(format!(
-                "  {:<9} {}",
+                "  {:<9} {}{moved}",
                 word.as_str().unwrap_or("?"),
                 file.path
             ));

@@ -204,6 +204,22 @@ impl Repo {
         }
     }
 
+    /// The paths git tracks (the index), as plan paths; names a plan cannot hold are left out.
+    pub fn tracked(&self) -> Result<Vec<RelPath>> {
+        let index = self
+            .repo
+            .index()
+            .map_err(failed(&self.root, "cannot open the index"))?;
+        Ok(index
+            .iter()
+            .filter_map(|entry| {
+                let path = String::from_utf8(entry.path).ok()?;
+                let parts: Vec<String> = path.split('/').map(String::from).collect();
+                RelPath::from_components(&parts).ok()
+            })
+            .collect())
+    }
+
     /// Tracked files changed in the index or the work tree, and untracked files (not ignored).
     pub fn changes(&self) -> Result<(Vec<String>, Vec<String>)> {
         let mut options = git2::StatusOptions::new();

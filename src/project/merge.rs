@@ -1,6 +1,6 @@
 //! The three-way merge of `dayone update`: the stored base render, the project as it is on disk
-//! (ours) and the new render (theirs), file by file, as git merges. Pure: the text merge itself
-//! is handed in, and nothing here reads or writes the disk.
+//! (ours) and the new render (theirs), file by file, as git merges, renames included. The text
+//! merge itself is handed in, and nothing here writes the disk.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::plan::{Plan, PlannedFile, RelPath};
+use crate::project::rename::Renames;
 
 /// What the update does to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -28,6 +29,8 @@ pub struct FileMerge {
     /// The new contents, or `None` to remove the file; `Unchanged` leaves the disk alone.
     pub write: Option<PlannedFile>,
     pub stages: Option<[Option<PlannedFile>; 3]>,
+    /// The path this file had in the base, when one side moved it here.
+    pub from: Option<RelPath>,
 }
 
 /// A text merge as the caller's engine gives it: merged bytes, clean or with markers.
@@ -43,11 +46,54 @@ pub type TextMerger<'a> = &'a dyn Fn(&[u8], &[u8], &[u8]) -> Result<Text>;
 pub type MergePlan = BTreeMap<RelPath, FileMerge>;
 
 /// Merge file by file. `ours` holds the project's current files at the paths of `base` and
-/// `theirs` (missing ones are deleted or never made). `text` merges three texts.
+/// `theirs` (missing ones are deleted or never made), and any other tracked files, where the
+/// group may have moved one. `text` merges three texts. A file moved by one side takes the other
+/// side's changes along to its new path (see [`Renames`]).
 pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, text: TextMerger) -> Result<MergePlan> {
-    let paths: BTreeSet<&RelPath> = base.paths().chain(theirs.paths()).collect();
+    let renames = Renames::find(base, ours, theirs)?;
     let mut out = MergePlan::new();
-    for path in paths {
+    let mut moved: BTreeSet<&RelPath> = BTreeSet::new();
+    for rename in &renames.template {
+        // The group may have moved the same file somewhere else: its copy is there.
+        let group_move = renames.group.iter().find(|g| g.from == rename.from);
+        let ours_at = group_move.map_or(&rename.from, |g| &g.to);
+        let mut arrived = merge_one(
+            base.files.get(&rename.from),
+            ours.files.get(ours_at),
+            theirs.files.get(&rename.to),
+            text,
+        )?;
+        if arrived.outcome == Outcome::Unchanged {
+            arrived.outcome = Outcome::Added;
+        }
+        arrived.from = Some(rename.from.clone());
+        out.insert(rename.to.clone(), arrived);
+        for old in std::iter::once(&rename.from).chain(group_move.map(|g| &g.to)) {
+            out.insert(old.clone(), gone(ours.files.contains_key(old)));
+            moved.insert(old);
+        }
+        moved.insert(&rename.to);
+    }
+    let group_only: Vec<_> = renames
+        .group
+        .iter()
+        .filter(|g| !moved.contains(&g.from))
+        .collect();
+    for rename in group_only {
+        let mut followed = merge_one(
+            base.files.get(&rename.from),
+            ours.files.get(&rename.to),
+            theirs.files.get(&rename.from),
+            text,
+        )?;
+        followed.from = Some(rename.from.clone());
+        out.insert(rename.to.clone(), followed);
+        // Not made again at the old path: the group moved it away on purpose.
+        out.insert(rename.from.clone(), gone(false));
+        moved.insert(&rename.from);
+    }
+    let paths: BTreeSet<&RelPath> = base.paths().chain(theirs.paths()).collect();
+    for path in paths.into_iter().filter(|p| !moved.contains(p)) {
         let (b, o, t) = (
             base.files.get(path),
             ours.files.get(path),
@@ -56,6 +102,20 @@ pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, text: TextMerger) -> Resul
         out.insert(path.clone(), merge_one(b, o, t, text)?);
     }
     Ok(out)
+}
+
+/// The old path of a moved file: removed when a file is still there, else left alone.
+fn gone(on_disk: bool) -> FileMerge {
+    FileMerge {
+        outcome: if on_disk {
+            Outcome::Removed
+        } else {
+            Outcome::Unchanged
+        },
+        write: None,
+        stages: None,
+        from: None,
+    }
 }
 
 /// Whether two versions of a file are the same (contents and mode), reading a template's
@@ -78,6 +138,7 @@ fn merge_one(
         outcome,
         write: write.cloned(),
         stages: None,
+        from: None,
     };
     // The template did not change it, or the project already has the new version.
     if same(t, b)? || same(o, t)? {
@@ -97,6 +158,7 @@ fn merge_one(
         outcome: Outcome::Conflict,
         write: write.cloned(),
         stages: Some(stages.clone()),
+        from: None,
     };
     match (o, t) {
         // Changed on both sides (or added on both): merge the texts; binary files keep ours.

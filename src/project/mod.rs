@@ -2,6 +2,7 @@
 //! template's render plus the answers file), which `new` writes and `update` merges.
 
 pub mod merge;
+pub mod rename;
 
 use std::path::{Path, PathBuf};
 

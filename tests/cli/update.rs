@@ -437,3 +437,67 @@ proptest! {
         prop_assert_eq!(std::fs::read_to_string(proj.join("README.md")).unwrap(), edit(" (v2)"));
     }
 }
+
+/// A one-file template whose module moves (and changes its first line) in version 2.
+fn write_moving_template(env: &TestEnv, version: u8) -> PathBuf {
+    let dir = env.work().join("moving");
+    let _ = std::fs::remove_dir_all(&dir);
+    env.write(
+        "moving/template.toml",
+        format!(
+            "[template]\nname = \"moving\"\nversion = \"{version}.0.0\"\ndirectory_variable = \"name\"\n\n\
+             [[variables]]\nname = \"name\"\nprompt = \"Name\"\ntype = \"string\"\ndefault = \"demo\"\n"
+        ),
+    );
+    let (path, first) = if version == 2 {
+        ("moving/project/src/renamed.py", "# version 2\n")
+    } else {
+        ("moving/project/src/module.py", "# version 1\n")
+    };
+    let body: String = (1..=20).map(|i| format!("value_{i} = {i}\n")).collect();
+    env.write(path, format!("{first}{body}"));
+    dir
+}
+
+#[test]
+fn a_file_the_template_moves_takes_the_groups_edits_along() {
+    let env = TestEnv::new();
+    let v1 = write_moving_template(&env, 1);
+    env.dayone(["new", "proj", "--yes", "--quiet", "--template"])
+        .arg(&v1)
+        .assert()
+        .success();
+    let proj = env.work().join("proj");
+    let edited = std::fs::read_to_string(proj.join("src/module.py"))
+        .unwrap()
+        .replace("value_15 = 15", "value_15 = 1500  # mine");
+    std::fs::write(proj.join("src/module.py"), &edited).unwrap();
+    commit_all(&proj, "mine");
+    let v2 = write_moving_template(&env, 2);
+    let out = update(&env, &v2, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!proj.join("src/module.py").exists());
+    let moved = std::fs::read_to_string(proj.join("src/renamed.py")).unwrap();
+    assert!(
+        moved.starts_with("# version 2\n") && moved.contains("value_15 = 1500  # mine"),
+        "{moved}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(moved from src/module.py)"));
+}
+
+#[test]
+fn a_file_the_group_moved_gets_the_templates_change_where_it_is() {
+    let env = TestEnv::new();
+    let (_, proj) = project_v1(&env, &[]);
+    git(&proj, &["mv", "README.md", "docs-README.md"]);
+    git(&proj, &["commit", "-qm", "moved the readme"]);
+    let v2 = write_template(&env, "tpl", 2);
+    let out = update(&env, &v2, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !proj.join("README.md").exists(),
+        "not made again at its old path"
+    );
+    let moved = std::fs::read_to_string(proj.join("docs-README.md")).unwrap();
+    assert!(moved.starts_with("# proj (v2)\n"), "{moved}");
+}
