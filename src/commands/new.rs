@@ -10,7 +10,7 @@ use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::git;
-use crate::plan::Plan;
+use crate::plan::{Contents, Plan};
 use crate::printer::{Printer, printable};
 use crate::project;
 use crate::prompt;
@@ -41,10 +41,11 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         dayone: &dayone,
     };
     let plan = project::plan(&template, &input)?;
-    let how = write::inspect(&dest, &plan, args.force)?;
+    // A dry run writes nothing, so a folder with files in it is previewed, not refused.
+    let how = write::inspect(&dest, &plan, args.force || args.dry_run)?;
 
     if args.dry_run {
-        print_dry_run(printer, &dest, &plan, &how, git_wanted);
+        print_dry_run(printer, &dest, &plan, &how, git_wanted, args.force)?;
         return Ok(Outcome::Clean);
     }
     let shown: Vec<(String, String)> = answers
@@ -221,7 +222,14 @@ fn write_project(
     Ok(author)
 }
 
-fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination, git: bool) {
+fn print_dry_run(
+    printer: &Printer,
+    dest: &Path,
+    plan: &Plan,
+    how: &Destination,
+    git: bool,
+    force: bool,
+) -> Result<()> {
     let overwritten: &[String] = match how {
         Destination::Existing { overwritten } => overwritten,
         _ => &[],
@@ -231,16 +239,26 @@ fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination,
         plan.files.len(),
         dest.display()
     );
-    for path in plan.paths() {
-        let verb = if overwritten.iter().any(|o| o == path.as_str()) {
+    for (path, file) in &plan.files {
+        let verb = if !overwritten.iter().any(|o| o == path.as_str()) {
+            "create"
+        } else if file
+            .contents
+            .same_as(&Contents::from(fs_err::read(dest.join(path))?))?
+        {
+            "same"
+        } else if force {
             "overwrite"
         } else {
-            "create"
+            "differs"
         };
         out += &format!("  {verb:<9} {path}\n");
     }
     for skipped in &plan.skipped {
         out += &format!("  {:<9} {skipped} (its condition is false)\n", "skip");
+    }
+    if matches!(how, Destination::Existing { .. }) && !force {
+        out += "The folder has files: a real run needs --force (it replaces the files marked differs).\n";
     }
     out += if git {
         "Would create a git repository on branch main with one commit.\n"
@@ -248,6 +266,7 @@ fn print_dry_run(printer: &Printer, dest: &Path, plan: &Plan, how: &Destination,
         "Would not create a git repository.\n"
     };
     printer.data(out);
+    Ok(())
 }
 
 fn print_summary(

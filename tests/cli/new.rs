@@ -650,3 +650,36 @@ fn a_large_copied_file_is_streamed_into_the_project_and_its_commit() {
         String::from_utf8_lossy(&fsck.stderr)
     );
 }
+
+#[test]
+fn a_dry_run_over_an_existing_project_marks_what_differs_instead_of_refusing() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    env.dayone(["new", "proj", "--yes", "--quiet", "--no-git", "--template"])
+        .arg(&template)
+        .assert()
+        .success();
+    let proj = env.work().join("proj");
+    std::fs::write(proj.join("README.md"), "# mine\n").unwrap();
+    let before = tree(&proj);
+    let out = env
+        .dayone([
+            "new",
+            ".",
+            "--yes",
+            "--dry-run",
+            "--answers",
+            ".dayone.toml",
+            "--template",
+        ])
+        .arg(&template)
+        .current_dir(&proj)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listing = stdout(&out);
+    assert!(listing.contains("  differs   README.md"), "{listing}");
+    assert!(listing.contains("  same      run.sh"), "{listing}");
+    assert!(listing.contains("a real run needs --force"), "{listing}");
+    assert_eq!(tree(&proj), before);
+}
