@@ -27,8 +27,9 @@ impl Template {
     /// A built-in template by name, else a template folder at that path.
     /// A value that looks like a path (`./mlops`, `a/b`) is always taken as a folder.
     pub fn find(name_or_path: &str) -> Result<Self> {
-        let looks_like_path = name_or_path.contains(['/', '\\']) || name_or_path.starts_with('.');
-        if let Some(source) = Source::builtin(name_or_path).filter(|_| !looks_like_path) {
+        if let Some(source) =
+            Source::builtin(name_or_path).filter(|_| !looks_like_path(name_or_path))
+        {
             return Self::load(source);
         }
         let path = Path::new(name_or_path);
@@ -82,8 +83,34 @@ impl Template {
     }
 }
 
+/// Whether a `--template` value is a folder whatever the built-ins are called: it has a path
+/// separator of any system (`a/b`, `C:\\t`, `..\\t`), a drive letter, or starts with a dot.
+fn looks_like_path(value: &str) -> bool {
+    let drive = value.len() >= 2
+        && value.as_bytes()[1] == b':'
+        && value.as_bytes()[0].is_ascii_alphabetic();
+    value.contains(['/', '\\']) || value.starts_with('.') || drive
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn paths_of_every_system_are_folders_and_bare_names_are_built_ins() {
+        for path in [
+            "./mlops",
+            "templates/mlops",
+            "C:\\templates\\mlops",
+            "..\\mlops",
+            "D:mlops",
+            ".hidden",
+        ] {
+            assert!(super::looks_like_path(path), "{path}");
+        }
+        for name in ["mlops", "my-template", "ab:c"] {
+            assert!(!super::looks_like_path(name), "{name}");
+        }
+    }
+
     use sha1::{Digest, Sha1};
 
     use super::*;
