@@ -34,6 +34,12 @@ pub enum Reply {
 }
 
 pub trait Prompter {
+    /// Whether it shows where a question stands (`[3/17]`); counting what is left costs a pass
+    /// over the remaining variables per question, so only the wizard asks for it.
+    fn counts(&self) -> bool {
+        false
+    }
+
     /// Before the first question: which template asks, and how many questions there are.
     fn intro(&mut self, _template: &str, _version: &str, _total: usize) {}
 
@@ -87,6 +93,10 @@ struct Terminal {
 }
 
 impl Prompter for Terminal {
+    fn counts(&self) -> bool {
+        true
+    }
+
     fn intro(&mut self, template: &str, version: &str, total: usize) {
         eprintln!(
             "Template {template} {version}: {total} question(s). Enter takes the default shown; Ctrl-C cancels."

@@ -55,10 +55,12 @@ pub fn resolve(
     reject_unknown_keys(manifest, given)?;
     let mut answers = Answers::new();
     let mut tally = Tally::default();
-    let total = questions_left(manifest, given, 0, &answers);
-    if total > 0 {
-        let meta = &manifest.template;
-        prompter.intro(&meta.name, &meta.version, total);
+    if prompter.counts() {
+        let total = questions_left(manifest, given, 0, &answers);
+        if total > 0 {
+            let meta = &manifest.template;
+            prompter.intro(&meta.name, &meta.version, total);
+        }
     }
     for (index, var) in manifest.variables.iter().enumerate() {
         let value = answer(manifest, given, index, &answers, &mut tally, prompter)?;
@@ -111,7 +113,11 @@ fn answer(
         choices: &offered,
         default_from: default.as_ref().and_then(|(_, from)| from.as_deref()),
         number: tally.asked + 1,
-        total: tally.asked + questions_left(manifest, given, index, answers),
+        total: if prompter.counts() {
+            tally.asked + questions_left(manifest, given, index, answers)
+        } else {
+            0
+        },
     };
     tally.asked += 1;
     match (prompter.ask(&question)?, default) {

@@ -52,6 +52,10 @@ struct Scripted {
 }
 
 impl Prompter for Scripted {
+    fn counts(&self) -> bool {
+        true
+    }
+
     fn ask(&mut self, q: &Question) -> Result<Reply> {
         if !q.choices.is_empty() {
             self.offered.push(q.choices.to_vec());
