@@ -96,6 +96,9 @@ pub enum Error {
     #[error("{path} is not a template folder: it has no template.toml")]
     NotATemplate { path: PathBuf },
 
+    #[error("{path} is a file; a template is a folder with template.toml and project/ in it")]
+    TemplateIsAFile { path: PathBuf },
+
     #[error("{path} is a symbolic link; a template holds plain files only, so copy the file in")]
     TemplateSymlink { path: PathBuf },
 
@@ -196,6 +199,9 @@ pub enum Error {
 
     #[error("{} is a folder; pass a file", path.display())]
     FolderNotFile { path: PathBuf },
+
+    #[error("{} is not a regular file (a pipe, a socket or a device); pass a file", path.display())]
+    NotARegularFile { path: PathBuf },
 
     #[error("{path}: not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { path: PathBuf, offset: usize },

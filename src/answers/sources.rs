@@ -88,6 +88,12 @@ pub fn read_text(path: &Path) -> Result<String> {
             path: path.to_path_buf(),
         });
     }
+    // A FIFO or a device would block the read or never end: only regular files are read.
+    if path.exists() && !path.is_file() {
+        return Err(Error::NotARegularFile {
+            path: path.to_path_buf(),
+        });
+    }
     let bytes = fs_err::read(path).map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
             Error::PathMissing {

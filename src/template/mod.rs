@@ -33,6 +33,11 @@ impl Template {
             return Self::load(source);
         }
         let path = Path::new(name_or_path);
+        if path.is_file() {
+            return Err(Error::TemplateIsAFile {
+                path: path.to_path_buf(),
+            });
+        }
         if path.is_dir() {
             if !path.join(MANIFEST_FILE).is_file() {
                 return Err(Error::NotATemplate {
@@ -40,6 +45,12 @@ impl Template {
                 });
             }
             return Self::load(Source::Folder(path.to_path_buf()));
+        }
+        if looks_like_path(name_or_path) {
+            return Err(Error::PathMissing {
+                path: path.to_path_buf(),
+                expected: "pass a template folder, or the name of a built-in template (`dayone templates` lists them)",
+            });
         }
         Err(Error::UnknownTemplate {
             name: name_or_path.to_string(),

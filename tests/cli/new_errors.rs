@@ -554,3 +554,37 @@ fn a_template_cannot_read_the_environment_or_git_secrets_or_drive_the_terminal()
     assert_eq!(output.status.code(), Some(2));
     assert!(!stderr(&output).contains('\u{1b}'), "{}", stderr(&output));
 }
+
+#[cfg(unix)]
+#[test]
+fn answers_and_templates_that_are_not_what_they_should_be_are_named() {
+    let env = TestEnv::new();
+    let fifo = env.work().join("answers.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A pipe would block the read forever: it is refused before it is opened.
+    refused(
+        &env,
+        &["new", "p", "--yes", "--answers", "answers.fifo"],
+        2,
+        "answers.fifo is not a regular file",
+    );
+    env.write("plain.txt", "x");
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "plain.txt"],
+        2,
+        "plain.txt is a file; a template is a folder with template.toml and project/ in it",
+    );
+    refused(
+        &env,
+        &["new", "p", "--yes", "--template", "./nowhere"],
+        2,
+        "./nowhere does not exist; pass a template folder, or the name of a built-in template",
+    );
+}
