@@ -13,6 +13,7 @@ pub mod plural;
 pub mod project;
 pub mod python;
 pub mod report_answers;
+pub mod starters;
 pub mod template_text;
 pub mod vendored;
 pub mod walk;
@@ -212,6 +213,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
     let checklist = Checklist::embedded()?;
     let project = Project::scan(root)?;
     let context = Context::new(&project);
+    let starters = starters::Starters::of(&project);
     let mut items: Vec<ItemResult> = checklist
         .items
         .iter()
@@ -226,6 +228,10 @@ pub fn run(root: &Path) -> Result<CheckResult> {
                 Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),
                 Detection::Manual { hint, partial } => (Status::Manual, partial, Some(hint)),
             };
+            let hint = hint.map(|hint| match starters.hint(&item.id) {
+                Some(starter) => format!("{hint}; {starter}"),
+                None => hint,
+            });
             let report_says = if status == Status::Done {
                 Vec::new()
             } else {

@@ -3,16 +3,18 @@
 use serde_json::json;
 
 use super::Outcome;
+use crate::check::checklist::Checklist;
 use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::printer::Printer;
 use crate::template::Template;
 use crate::template::source::Source;
+use crate::template::variable::Variable;
 
 pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
     match args.name {
         None => list(args.json, printer)?,
-        Some(name) => show(&Template::find(&name)?, args.json, printer),
+        Some(name) => show(&Template::find(&name)?, args.json, printer)?,
     }
     Ok(Outcome::Clean)
 }
@@ -47,30 +49,13 @@ fn list(as_json: bool, printer: &Printer) -> Result<()> {
     Ok(())
 }
 
-fn show(template: &Template, as_json: bool, printer: &Printer) {
-    let meta = &template.manifest.template;
+fn show(template: &Template, as_json: bool, printer: &Printer) -> Result<()> {
     if as_json {
-        let variables: Vec<_> = template
-            .manifest
-            .variables
-            .iter()
-            .map(|v| {
-                json!({
-                    "name": v.name, "prompt": v.prompt, "help": v.help, "type": v.var_type,
-                    "default": v.default, "choices": v.choices, "labels": v.labels,
-                    "choice_when": v.choice_when, "when": v.when, "ask": v.ask,
-                    "git_config": v.git_config, "feature": v.feature,
-                    "validate": v.validate.as_ref().map(|r| json!({"regex": r.regex, "message": r.message})),
-                })
-            })
-            .collect();
-        let doc = json!({"name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
-        printer.data(format!(
-            "{}\n",
-            serde_json::to_string_pretty(&doc).expect("JSON of plain values")
-        ));
-        return;
+        show_json(template, printer);
+        return Ok(());
     }
+    let meta = &template.manifest.template;
+    let checklist = Checklist::embedded()?;
     let mut out = format!(
         "{} {} ({})\n{}\n\nVariables (set any with --set NAME=VALUE):\n",
         meta.name,
@@ -79,44 +64,82 @@ fn show(template: &Template, as_json: bool, printer: &Printer) {
         meta.description
     );
     for v in &template.manifest.variables {
-        out += &format!("\n  {}  ({})\n    {}\n", v.name, v.var_type, v.prompt);
-        if let Some(help) = &v.help {
-            out += &format!("    {help}\n");
-        }
-        if !v.choices.is_empty() {
-            out += &format!("    choices: {}\n", v.choices.join(", "));
-        }
-        for choice in v.choices.iter() {
-            let (label, when) = (v.labels.get(choice), v.choice_when.get(choice));
-            if label.is_some() || when.is_some() {
-                let label = label.map(|l| format!(": {l}")).unwrap_or_default();
-                let when = when
-                    .map(|w| format!(" (offered when {w})"))
-                    .unwrap_or_default();
-                out += &format!("      {choice}{label}{when}\n");
-            }
-        }
-        if let Some(default) = &v.default {
-            let shown = default
-                .as_str()
-                .map_or_else(|| default.to_string(), String::from);
-            out += &format!("    default: {shown}\n");
-        }
-        if let Some(key) = &v.git_config {
-            out += &format!("    default from git config: {key}\n");
-        }
-        if let Some(when) = &v.when {
-            out += &format!("    asked when: {when}\n");
-        }
-        if !v.ask {
-            out += "    never asked (computed)\n";
-        }
-        if v.feature {
-            out += &format!(
-                "    a feature: turn it on later with `dayone add {}`\n",
-                v.name
-            );
-        }
+        out += &describe(v, &checklist);
     }
     printer.data(out);
+    Ok(())
+}
+
+fn show_json(template: &Template, printer: &Printer) {
+    let meta = &template.manifest.template;
+    let variables: Vec<_> = template
+        .manifest
+        .variables
+        .iter()
+        .map(|v| {
+            json!({
+                "name": v.name, "prompt": v.prompt, "help": v.help, "type": v.var_type,
+                "default": v.default, "choices": v.choices, "labels": v.labels,
+                "choice_when": v.choice_when, "when": v.when, "ask": v.ask,
+                "git_config": v.git_config, "feature": v.feature, "serves": v.serves,
+                "validate": v.validate.as_ref().map(|r| json!({"regex": r.regex, "message": r.message})),
+            })
+        })
+        .collect();
+    let doc = json!({"name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
+    printer.data(format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).expect("JSON of plain values")
+    ));
+}
+
+/// One variable as `dayone templates NAME` lists it; a feature with the items it serves.
+fn describe(v: &Variable, checklist: &Checklist) -> String {
+    let mut out = format!("\n  {}  ({})\n    {}\n", v.name, v.var_type, v.prompt);
+    if let Some(help) = &v.help {
+        out += &format!("    {help}\n");
+    }
+    if !v.choices.is_empty() {
+        out += &format!("    choices: {}\n", v.choices.join(", "));
+    }
+    for choice in &v.choices {
+        let (label, when) = (v.labels.get(choice), v.choice_when.get(choice));
+        if label.is_some() || when.is_some() {
+            let label = label.map(|l| format!(": {l}")).unwrap_or_default();
+            let when = when
+                .map(|w| format!(" (offered when {w})"))
+                .unwrap_or_default();
+            out += &format!("      {choice}{label}{when}\n");
+        }
+    }
+    if let Some(default) = &v.default {
+        let shown = default
+            .as_str()
+            .map_or_else(|| default.to_string(), String::from);
+        out += &format!("    default: {shown}\n");
+    }
+    if let Some(key) = &v.git_config {
+        out += &format!("    default from git config: {key}\n");
+    }
+    if let Some(when) = &v.when {
+        out += &format!("    asked when: {when}\n");
+    }
+    if !v.ask {
+        out += "    never asked (computed)\n";
+    }
+    if v.feature {
+        out += &format!(
+            "    a feature: turn it on later with `dayone add {}`\n",
+            v.name
+        );
+    }
+    for id in &v.serves {
+        let label = checklist
+            .items
+            .iter()
+            .find(|item| item.id == *id)
+            .map_or("", |item| item.label.as_str());
+        out += &format!("      serves {id}: {label}\n");
+    }
+    out
 }

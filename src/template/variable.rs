@@ -46,6 +46,10 @@ pub struct Variable {
     /// choice variables only).
     #[serde(default)]
     pub feature: bool,
+    /// The course checklist items (by id) a feature gives a working starting point for:
+    /// `dayone check` names `dayone add NAME` in their hints while the feature is off.
+    #[serde(default)]
+    pub serves: Vec<String>,
 }
 
 /// The git configuration a template may read: who the author is, nothing else (other keys can
@@ -121,6 +125,9 @@ impl Variable {
             if let Err(err) = rule.compiled() {
                 problems.push(format!("`validate.regex` does not compile: {err}"));
             }
+        }
+        if !self.serves.is_empty() && !self.feature {
+            problems.push("`serves` only applies to a `feature`".to_string());
         }
         if self.feature && !matches!(self.var_type, VarType::Bool | VarType::Choice) {
             problems.push(format!(

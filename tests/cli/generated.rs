@@ -193,3 +193,34 @@ fn fix_report_ticks_what_the_group_adds_after_new() {
     assert!(report.contains("* [x] Push all of the code to GitHub"));
     env.dayone(["check", "demo", "--strict"]).assert().success();
 }
+
+/// An open item that a feature of the template starts names the `dayone add` that does it,
+/// while that feature is off.
+#[test]
+fn open_items_name_the_feature_that_starts_them() {
+    let env = TestEnv::new();
+    generate(&env, "no-api", &["api=false"], &["--no-git"]);
+    let json = check_json(&env, "no-api");
+    let hint = |id: &str| {
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["id"] == id)
+            .and_then(|item| item["hint"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        hint("fastapi").contains("`dayone add api` puts a working starter in place"),
+        "{}",
+        hint("fastapi")
+    );
+    assert!(
+        hint("hydra").contains("`dayone add hydra`"),
+        "{}",
+        hint("hydra")
+    );
+    let listing = env.dayone(["templates", "mlops"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&listing.stdout).contains("serves fastapi: Serve predictions"));
+}

@@ -1,0 +1,104 @@
+//! The starters a project's template offers for the items still open: features that are off in
+//! the project and whose manifest says which checklist items they serve (`serves`). Their hint
+//! names the `dayone add` that puts a working starting point in place.
+
+use std::collections::BTreeMap;
+
+use crate::check::project::Project;
+use crate::template::Template;
+use crate::template::source::Source;
+use crate::value::{Value, VarType};
+
+/// Item id → the features that would start it (off in this project).
+#[derive(Debug, Default)]
+pub struct Starters {
+    by_item: BTreeMap<String, Vec<String>>,
+}
+
+impl Starters {
+    /// For a project made from a built-in template (`.dayone.toml` says which); none otherwise.
+    pub fn of(project: &Project) -> Self {
+        let Some(recorded) = project
+            .text(".dayone.toml")
+            .and_then(|text| toml::from_str::<toml::Table>(text).ok())
+        else {
+            return Self::default();
+        };
+        let name = recorded
+            .get("dayone")
+            .and_then(|d| d.get("template"))
+            .and_then(toml::Value::as_str);
+        let Some(template) = name
+            .filter(|n| Source::builtin(n).is_some())
+            .and_then(|n| Template::find(n).ok())
+        else {
+            return Self::default();
+        };
+        let answers = recorded.get("answers").and_then(toml::Value::as_table);
+        let mut by_item: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for var in template.manifest.variables.iter().filter(|v| v.feature) {
+            let answer = answers
+                .and_then(|a| a.get(&var.name))
+                .and_then(|raw| Value::from_toml(raw, var.var_type).ok());
+            if is_on(var.var_type, answer.as_ref(), var.default.as_ref()) {
+                continue;
+            }
+            for item in &var.serves {
+                by_item
+                    .entry(item.clone())
+                    .or_default()
+                    .push(var.name.clone());
+            }
+        }
+        Self { by_item }
+    }
+
+    /// `dayone add NAME` for an open item that a starter serves.
+    pub fn hint(&self, item: &str) -> Option<String> {
+        let features = self.by_item.get(item)?;
+        let commands: Vec<String> = features
+            .iter()
+            .map(|f| format!("`dayone add {f}`"))
+            .collect();
+        Some(format!(
+            "{} puts a working starter in place",
+            commands.join(" or ")
+        ))
+    }
+}
+
+/// A bool feature is on when true; a choice when it is not its default (the off value).
+fn is_on(var_type: VarType, answer: Option<&Value>, default: Option<&toml::Value>) -> bool {
+    match (var_type, answer) {
+        (VarType::Bool, Some(Value::Bool(on))) => *on,
+        (VarType::Choice, Some(Value::Str(choice))) => {
+            default.and_then(toml::Value::as_str) != Some(choice.as_str())
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::checklist::Checklist;
+    use crate::template::Template;
+    use crate::template::source::Source;
+
+    /// A feature's `serves` names items of the checklist this dayone carries.
+    #[test]
+    fn every_built_in_feature_serves_items_that_exist() {
+        let checklist = Checklist::embedded().unwrap();
+        for name in Source::builtin_names() {
+            let template = Template::find(name).unwrap();
+            for var in &template.manifest.variables {
+                for id in &var.serves {
+                    assert!(
+                        checklist.items.iter().any(|item| item.id == *id),
+                        "{name}: `{}` serves `{id}`, which is not a checklist item",
+                        var.name
+                    );
+                }
+            }
+        }
+    }
+}
