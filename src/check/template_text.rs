@@ -12,6 +12,7 @@ use std::collections::HashSet;
 
 use crate::check::project::Project;
 use crate::template::source::Source;
+use crate::template::{TREE_DIR, Template};
 
 /// Fewer lines of its own than this and a file is still the template's: changing a constant
 /// or two is not writing the code.
@@ -32,30 +33,48 @@ struct TemplateFile {
 }
 
 impl TemplateText {
-    /// The template recorded in the project's `.dayone.toml`, when it is built in.
+    /// The template recorded in the project's `.dayone.toml`, when it is built in: its tree
+    /// and every layer, since a layer's file at a path may stand in for the tree's.
     pub fn of(project: &Project) -> Option<Self> {
         let answers: toml::Value = toml::from_str(project.text(".dayone.toml")?).ok()?;
         let name = answers.get("dayone")?.get("template")?.as_str()?;
-        let files = Source::builtin(name)?.files().ok()?;
-        let files = files
-            .iter()
-            .filter_map(|file| {
-                let bytes = file.contents.read().ok()?;
-                let text = std::str::from_utf8(&bytes).ok()?;
-                Some(TemplateFile::new(&file.path, text))
-            })
-            .collect();
+        Source::builtin(name)?;
+        let template = Template::find(name).ok()?;
+        let folders = std::iter::once(TREE_DIR).chain(
+            template
+                .manifest
+                .files
+                .layers
+                .iter()
+                .map(|layer| layer.folder.as_str()),
+        );
+        let mut files = Vec::new();
+        for folder in folders {
+            for file in template.source.files_of(folder).ok()? {
+                let Ok(bytes) = file.contents.read() else {
+                    continue;
+                };
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    files.push(TemplateFile::new(&file.path, text));
+                }
+            }
+        }
         Some(Self { files })
     }
 
     /// How many non-blank lines of `text` (the project's file at `path`) the template did not
-    /// write; `None` when the template has no file at that place.
+    /// write; `None` when the template has no file at that place. A line counts as the
+    /// template's when the tree or any layer writes it there.
     pub fn own_lines(&self, path: &str, text: &str) -> Option<usize> {
-        let file = self.files.iter().find(|f| f.matches_path(path))?;
+        let files: Vec<&TemplateFile> =
+            self.files.iter().filter(|f| f.matches_path(path)).collect();
+        if files.is_empty() {
+            return None;
+        }
         Some(
             text.lines()
                 .map(str::trim_end)
-                .filter(|line| !line.trim().is_empty() && !file.produces(line))
+                .filter(|line| !line.trim().is_empty() && !files.iter().any(|f| f.produces(line)))
                 .count(),
         )
     }
