@@ -98,9 +98,18 @@ fn each_framework_changes_these_files() {
         let plain = format!("{kind}-none");
         let with = format!("{kind}-{framework}");
         let kind_set = format!("data_kind={kind}");
-        generate(&env, &plain, &[&kind_set, "package_name=demo"], &["--no-git"]);
+        generate(
+            &env,
+            &plain,
+            &[&kind_set, "package_name=demo"],
+            &["--no-git"],
+        );
         let framework_set = format!("framework={framework}");
-        let sets = [kind_set.as_str(), framework_set.as_str(), "package_name=demo"];
+        let sets = [
+            kind_set.as_str(),
+            framework_set.as_str(),
+            "package_name=demo",
+        ];
         generate(&env, &with, &sets, &["--no-git"]);
         let before: std::collections::BTreeMap<String, Vec<u8>> =
             tree(&env.work().join(&plain)).into_iter().collect();
@@ -139,7 +148,10 @@ fn a_framework_that_does_not_fit_the_kind_of_data_is_refused() {
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     generate(&env, "graph", &["data_kind=graph"], &["--no-git"]);
     let answers = std::fs::read_to_string(env.work().join("graph/.dayone.toml")).unwrap();
-    assert!(answers.contains("\ndata_kind = \"graph\"\nframework = \"torch_geometric\"\n"), "{answers}");
+    assert!(
+        answers.contains("\ndata_kind = \"graph\"\nframework = \"torch_geometric\"\n"),
+        "{answers}"
+    );
 }
 
 #[test]
@@ -147,8 +159,12 @@ fn the_kind_of_data_is_asked_first_and_the_frameworks_show_what_they_need() {
     let env = TestEnv::new();
     let output = env.dayone(["templates", "mlops"]).output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
-    let kind = text.find("  data_kind  (choice)").expect("data_kind is listed");
-    let framework = text.find("  framework  (choice)").expect("framework is listed");
+    let kind = text
+        .find("  data_kind  (choice)")
+        .expect("data_kind is listed");
+    let framework = text
+        .find("  framework  (choice)")
+        .expect("framework is listed");
     let training = text.find("  training  (choice)").unwrap();
     assert!(kind < framework && framework < training, "{text}");
     for line in [
@@ -327,7 +343,11 @@ fn report_ticks_agree_with_check_right_after_new() {
         ("pip", &["dependency_manager=pip"], &[]),
         ("dvc-local", &["dvc=local", "training=lightning"], &[]),
         ("text", &["data_kind=text", "framework=transformers"], &[]),
-        ("tabular", &["data_kind=tabular", "framework=torch_frame"], &[]),
+        (
+            "tabular",
+            &["data_kind=tabular", "framework=torch_frame"],
+            &[],
+        ),
         ("graph", &["data_kind=graph", "hydra=true"], &[]),
     ];
     for (name, sets, extra) in combos {
