@@ -8,7 +8,6 @@ import json
 import os
 import re
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -17,9 +16,9 @@ import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
-import zlib
 from pathlib import Path
 
+from verify_kinds import FOREIGN, Request, api_requests
 from verify_shell import (
     CPU_INDEX,
     PYPI,
@@ -38,8 +37,6 @@ OPTION_TASKS = {
     "pip": ["requirements", "dev-requirements"],
     "": [],
 }
-# A file in data/raw/ that the image loader cannot read, as a group's own data might be.
-FOREIGN_DATA = "measurements.csv"
 
 
 @contextlib.contextmanager
@@ -158,12 +155,13 @@ def check_lint(project: Path, bin_dir: Path) -> None:
     run([str(bin_dir / "ruff"), "format", "--check", "--no-cache", "."], cwd=project, env=env)
 
 
-def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path) -> str:
+def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path, kind: str) -> str:
     """A group's file in data/raw/ that the loader cannot read stops preprocessing; nothing is added to it."""
+    foreign = FOREIGN[kind]
     data, raw = project / "data", project / "data" / "raw"
     before = set(data.rglob("*")) if data.exists() else set()
     raw.mkdir(parents=True, exist_ok=True)
-    (raw / FOREIGN_DATA).write_text("width,height,label\n3,4,box\n")
+    (raw / foreign.name).write_text(foreign.text)
     try:
         proc = subprocess.run(
             [*invoke_command(bin_dir, manager, tools), "preprocess-data"],
@@ -182,10 +180,10 @@ def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path) 
             problems.append("preprocess-data exited 0")
         problems += [
             f"the error does not name {part!r}"
-            for part in (FOREIGN_DATA, "<class name>/<image files>", "`find_images`")
-            if part not in proc.stdout
+            for part in (foreign.name, *foreign.says)
+            if part not in " ".join(proc.stdout.split())
         ]
-        if [name for name in left if not name.startswith(".")] != [FOREIGN_DATA]:
+        if [name for name in left if not name.startswith(".")] != [foreign.name]:
             problems.append(f"data/raw/ now holds {left[:5]} ({len(left)} entries)")
         if (project / "data" / "processed").exists():
             problems.append("data/processed/ was written")
@@ -264,46 +262,32 @@ def check_pipeline(project: Path, bin_dir: Path, answers: dict[str, str], tools:
     return f"accuracy {accuracy}; " + ", ".join(seconds)
 
 
-def png_image(size: int = 28) -> bytes:
-    """A grayscale PNG of a cross, written with the standard library only."""
-    rows = []
-    for y in range(size):
-        row = bytes(255 if abs(x - y) <= 1 or abs(x + y - size + 1) <= 1 else 0 for x in range(size))
-        rows.append(b"\x00" + row)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-        + chunk(b"IEND", b"")
-    )
-
-
-def post_file(url: str, filename: str, data: bytes, content_type: str) -> tuple[int, dict]:
-    boundary = uuid.uuid4().hex
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-            f"Content-Type: {content_type}\r\n\r\n"
-        ).encode()
-        + data
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
-    )
+def post(url: str, request: Request) -> tuple[int, dict]:
+    """POST ``request`` to ``url``; return the status and the JSON answer."""
+    if request.upload is not None:
+        filename, content_type, data = request.upload
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    else:
+        body, headers = json.dumps(request.json_body).encode(), {"Content-Type": "application/json"}
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=30) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
 
 
-def check_api(project: Path, bin_dir: Path, package: str) -> str:
+def check_api(project: Path, bin_dir: Path, package: str, kind: str) -> str:
+    """The API under uvicorn answers /health, a real /predict of this kind of data, and refuses a bad one."""
+    good, bad, reason = api_requests(project, kind)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -331,20 +315,20 @@ def check_api(project: Path, bin_dir: Path, package: str) -> str:
                     time.sleep(0.5)
             if health.get("status") != "ok":
                 raise CheckError(f"/health answered {health}")
-            status, body = post_file(f"{base}/predict", "cross.png", png_image(), "image/png")
+            status, body = post(f"{base}/predict", good)
             probabilities = body.get("probabilities", {})
             if status != 200 or body.get("label") not in probabilities or abs(sum(probabilities.values()) - 1) > 1e-3:
-                raise CheckError(f"/predict answered {status} {body}")
-            bad_status, bad_body = post_file(f"{base}/predict", "notes.txt", b"not an image", "text/plain")
-            if bad_status != 400 or "image" not in str(bad_body.get("detail", "")):
-                raise CheckError(f"/predict with a text file answered {bad_status} {bad_body}")
+                raise CheckError(f"/predict of {good.what} answered {status} {body}")
+            bad_status, bad_body = post(f"{base}/predict", bad)
+            if bad_status != 400 or reason not in str(bad_body.get("detail", "")):
+                raise CheckError(f"/predict of {bad.what} answered {bad_status} {bad_body}")
         finally:
             server.terminate()
             try:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.kill()
-    return f"predicted {body['label']} for a drawn cross"
+    return f"predicted {body['label']} for {good.what[:60]}; refused {bad.what}"
 
 
 def check_docs(project: Path, bin_dir: Path) -> None:

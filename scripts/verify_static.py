@@ -99,17 +99,22 @@ def check_static(project: Path, tools: Path) -> None:
     run([str(tools / "pre-commit"), "validate-config", ".pre-commit-config.yaml"], cwd=project)
 
 
-def check_torch_source(project: Path, manager: str) -> str:
-    """On Linux torch comes from PyTorch's CPU index, the README says how to switch and what it costs."""
+def check_torch_source(project: Path, manager: str, framework: str) -> str:
+    """On Linux torch (and torchvision, for timm) comes from PyTorch's CPU index; the README says how to
+    switch and what it costs."""
     readme = (project / "README.md").read_text()
     problems = []
+    # timm needs torchvision, which must come from the same index as torch.
+    from_cpu_index = ["torch", "torchvision"] if framework == "timm" else ["torch"]
     if manager == "uv":
         uv = tomllib.loads((project / "pyproject.toml").read_text()).get("tool", {}).get("uv", {})
-        if uv.get("sources", {}).get("torch") != [{"index": "pytorch-cpu", "marker": "sys_platform == 'linux'"}]:
-            problems.append("[tool.uv.sources] does not take torch from the pytorch-cpu index on Linux")
+        for package in from_cpu_index:
+            if uv.get("sources", {}).get(package) != [{"index": "pytorch-cpu", "marker": "sys_platform == 'linux'"}]:
+                problems.append(f"[tool.uv.sources] does not take {package} from the pytorch-cpu index on Linux")
         if {"name": "pytorch-cpu", "url": CPU_INDEX, "explicit": True} not in uv.get("index", []):
             problems.append(f"[[tool.uv.index]] has no explicit pytorch-cpu index at {CPU_INDEX}")
-        switch = "delete the `torch = ...` line under `[tool.uv.sources]`"
+        lines = " and the ".join(f"`{package} = ...` line" for package in from_cpu_index)
+        switch = f"delete the {lines} under `[tool.uv.sources]`"
     else:
         index_file = project / "requirements-torch.txt"
         lines = index_file.read_text().splitlines() if index_file.is_file() else []

@@ -12,14 +12,17 @@ For every combination it runs `dayone new DIR --yes --set ...` and then checks, 
   4. preprocess -> train -> evaluate -> visualize through the invoke tasks, giving a checkpoint,
      a decent accuracy and a PNG figure, with data and models ignored by git; before that, data in
      data/raw/ that the loader cannot read stops preprocessing with an error instead of being
-     topped up with synthetic shapes;
-  5. the API starts with uvicorn on 127.0.0.1 and answers /health and a real /predict;
+     topped up with synthetic data;
+  5. the API starts with uvicorn on 127.0.0.1 and answers /health and a real /predict of the
+     project's kind of data (an image upload, a text, a row of features or a graph as JSON);
   6. actionlint, hadolint (errors fail), `pre-commit validate-config`, `mkdocs build --strict`;
   7. one Python version in .python-version, pyproject.toml, the CI workflows and the Docker images;
   8. DVC: with a remote, `dvc add data/raw` + `dvc push`; without, that `dvc init` + `dvc add data/raw`
      work when a group turns DVC on later (dvc comes from PyPI through `uv tool run`).
 It also checks that each option's files exist exactly when the option is on, that no template
-syntax is left in the output, and that torch comes from PyTorch's CPU index on Linux.
+syntax is left in the output, that a project of another kind of data keeps no words of the image
+project, that the report's answer on the framework names the one chosen, and that torch comes from
+PyTorch's CPU index on Linux.
 
 Torch's CPU index (download.pytorch.org) cannot be reached where only PyPI can, so installs here
 point that index at PyPI instead, which serves the same torch releases (with CUDA libraries on
@@ -28,7 +31,8 @@ pyproject.toml for every uv command; pip projects get requirements-torch.txt rew
 the install and put back afterwards. The configuration itself is checked as written.
 
 The checks live beside this script: verify_static.py (no install needed), verify_runtime.py
-(install and run), verify_shell.py (running commands and their environments).
+(install and run), verify_kinds.py (what differs per kind of data: refused data, the API's input,
+words left over from the image project), verify_shell.py (running commands and their environments).
 
 Only the standard library is used; the checking tools are installed from PyPI into .tools/ beside
 this script's repository. uv's and pip's caches are reused. A Python version with no interpreter on
@@ -63,6 +67,7 @@ from verify_runtime import (
     install,
 )
 import local_tools
+from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
 from verify_static import check_files, check_python_version, check_static, check_torch_source
 
@@ -91,12 +96,16 @@ ON = {
     "agents": "true",
 }
 # Together these use every value of every option at least once, and run both training loops with and
-# without wandb and Hydra.
+# without wandb and Hydra. Every kind of data with every framework that fits it is served by the API
+# in one of them, and every kind is trained with both loops:
+#   image/none defaults (pytorch), image/timm added-later (lightning), text/none lightning,
+#   text/transformers pip (pytorch), tabular/none tabular (lightning), tabular/torch_frame pip-full
+#   (pytorch), graph/torch_geometric full (lightning) and minimal (pytorch, no API).
 COMBOS: dict[str, dict[str, str]] = {
     "defaults": {},
-    "pip": {"dependency_manager": "pip"},
-    "minimal": {**OFF, "python_version": "3.11"},
-    "full": {**ON, "python_version": "3.13", "license": "Apache-2.0"},
+    "pip": {"dependency_manager": "pip", "data_kind": "text", "framework": "transformers"},
+    "minimal": {**OFF, "python_version": "3.11", "data_kind": "graph"},
+    "full": {**ON, "python_version": "3.13", "license": "Apache-2.0", "data_kind": "graph"},
     "pip-full": {
         **ON,
         "dependency_manager": "pip",
@@ -105,13 +114,23 @@ COMBOS: dict[str, dict[str, str]] = {
         "license": "BSD-3-Clause",
         "python_version": "3.11",
         "gcp": "false",
+        "data_kind": "tabular",
+        "framework": "torch_frame",
     },
-    "lightning": {"training": "lightning", "api": "false", "project_name": "ShapeLab"},
+    "lightning": {"training": "lightning", "project_name": "TopicLab", "data_kind": "text"},
+    "tabular": {"training": "lightning", "data_kind": "tabular"},
 }
 # Made with these features off, committed, then turned on with `dayone add`: the project must
 # pass the same checks as one made with them on.
-COMBOS["added-later"] = {"api": "true", "dvc": "local", "hydra": "true", "python_version": "3.12"}
-ADDED_LATER = {"added-later": {"api": "false", "dvc": "none", "hydra": "false"}}
+COMBOS["added-later"] = {
+    "api": "true",
+    "dvc": "local",
+    "hydra": "true",
+    "python_version": "3.12",
+    "training": "lightning",
+    "framework": "timm",
+}
+ADDED_LATER = {"added-later": {"api": "false", "dvc": "none", "hydra": "false", "framework": "none"}}
 for _name, _answers in COMBOS.items():
     _answers.setdefault("project_name", f"verify-{_name}")
 
@@ -236,7 +255,8 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
     step("option files", check_files, project, answers)
     step("python version", check_python_version, project, version)
     step("actionlint, hadolint, pre-commit config", check_static, project, tools)
-    step("torch from the CPU index on Linux", check_torch_source, project, manager)
+    step("torch from the CPU index on Linux", check_torch_source, project, manager, answers["framework"])
+    step("words of the kind of data and framework", check_kind_files, project, answers)
     if static_only:
         step("ruff check + format", check_lint, project, tools)
         result.timings["total"] = time.monotonic() - started
@@ -259,11 +279,12 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                 step("tests workflow install, with and without uv.lock", check_ci_install, project, python, tools)
             step("ruff check + format", check_lint, project, bin_dir)
             step("pytest", check_tests, project, bin_dir, answers, combo_dir / "junit.xml")
-            step("data/raw the loader cannot read is refused", check_foreign_data, project, bin_dir, manager, tools)
+            kind = answers["data_kind"]
+            step("data/raw the loader cannot read is refused", check_foreign_data, project, bin_dir, manager, tools, kind)
             if step("pipeline (invoke tasks)", check_pipeline, project, bin_dir, answers, tools):
                 step("ruff check + format after the pipeline", check_lint, project, bin_dir)
                 if answers["api"] == "true":
-                    step("API under uvicorn", check_api, project, bin_dir, answers["package_name"])
+                    step("API under uvicorn", check_api, project, bin_dir, answers["package_name"], kind)
                 if answers["dvc"] == "none":
                     step("dvc init + dvc add data/raw later", check_dvc_later, project, python, tools)
             if answers["docs"] == "true":

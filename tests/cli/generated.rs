@@ -1,6 +1,8 @@
-//! The built-in template's output, seen from dayone's side: the rendered plan as a snapshot,
-//! and the report's ticks agreeing with `dayone check` right after `dayone new`. (Running the
-//! generated projects themselves — install, lint, tests, pipeline, API — is
+//! The built-in template's output, seen from dayone's side: the rendered plan as a snapshot (the
+//! default image project, each other kind of data, the files each framework changes), the
+//! frameworks offered for each kind, the README's day-1 section, the layout every project gets,
+//! the next steps, and the report's ticks agreeing with `dayone check` right after `dayone new`.
+//! (Running the generated projects themselves — install, lint, tests, pipeline, API — is
 //! scripts/verify_template.py's job, called by scripts/test.)
 
 use serde_json::Value;
@@ -56,15 +58,146 @@ fn done_ids(json: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Every file of a generated project, path then content, as the snapshots hold them.
+fn listing(env: &TestEnv, name: &str) -> String {
+    let mut listing = String::new();
+    for (path, bytes) in tree(&env.work().join(name)) {
+        listing += &format!("===== {path}\n{}\n", String::from_utf8_lossy(&bytes));
+    }
+    listing
+}
+
 #[test]
 fn the_default_project_renders_as_recorded() {
     let env = TestEnv::new();
     generate(&env, "demo", &[], &["--no-git"]);
-    let mut listing = String::new();
-    for (path, bytes) in tree(&env.work().join("demo")) {
-        listing += &format!("===== {path}\n{}\n", String::from_utf8_lossy(&bytes));
-    }
+    let listing = listing(&env, "demo");
     insta::assert_snapshot!("default_project", listing);
+}
+
+/// The image project (the default above) is the tree in `project/`; each other kind of data is a
+/// layer over it, recorded here whole with the framework that is its default.
+#[test]
+fn each_kind_of_data_renders_as_recorded() {
+    let env = TestEnv::new();
+    for kind in ["text", "tabular", "graph"] {
+        generate(&env, kind, &[&format!("data_kind={kind}")], &["--no-git"]);
+        insta::assert_snapshot!(format!("{kind}_project"), listing(&env, kind));
+    }
+}
+
+/// A framework changes a few files of its kind's project: those files, as they differ.
+#[test]
+fn each_framework_changes_these_files() {
+    let env = TestEnv::new();
+    for (kind, framework) in [
+        ("image", "timm"),
+        ("text", "transformers"),
+        ("tabular", "torch_frame"),
+    ] {
+        let plain = format!("{kind}-none");
+        let with = format!("{kind}-{framework}");
+        let kind_set = format!("data_kind={kind}");
+        generate(
+            &env,
+            &plain,
+            &[&kind_set, "package_name=demo"],
+            &["--no-git"],
+        );
+        let framework_set = format!("framework={framework}");
+        let sets = [
+            kind_set.as_str(),
+            framework_set.as_str(),
+            "package_name=demo",
+        ];
+        generate(&env, &with, &sets, &["--no-git"]);
+        let before: std::collections::BTreeMap<String, Vec<u8>> =
+            tree(&env.work().join(&plain)).into_iter().collect();
+        let mut changed = String::new();
+        for (path, bytes) in tree(&env.work().join(&with)) {
+            let differs = before.get(&path) != Some(&bytes);
+            if differs && path != ".dayone.toml" && path != "README.md" {
+                changed += &format!("===== {path}\n{}\n", String::from_utf8_lossy(&bytes));
+            }
+        }
+        insta::assert_snapshot!(format!("{framework}_files"), changed);
+    }
+}
+
+#[test]
+fn a_framework_that_does_not_fit_the_kind_of_data_is_refused() {
+    let env = TestEnv::new();
+    let output = env
+        .dayone(["new", "x", "--yes"])
+        .args(["--set", "data_kind=text", "--set", "framework=timm"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--set framework: the value `timm` is not one of: none, transformers"),
+        "{stderr}"
+    );
+    assert!(!env.work().join("x").exists());
+    // A graph has no plain-PyTorch model: PyTorch Geometric is its only framework and its default.
+    let refused = env
+        .dayone(["new", "y", "--yes", "--set", "data_kind=graph"])
+        .args(["--set", "framework=none"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    generate(&env, "graph", &["data_kind=graph"], &["--no-git"]);
+    let answers = std::fs::read_to_string(env.work().join("graph/.dayone.toml")).unwrap();
+    assert!(
+        answers.contains("\ndata_kind = \"graph\"\nframework = \"torch_geometric\"\n"),
+        "{answers}"
+    );
+}
+
+#[test]
+fn the_kind_of_data_is_asked_first_and_the_frameworks_show_what_they_need() {
+    let env = TestEnv::new();
+    let output = env.dayone(["templates", "mlops"]).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let kind = text
+        .find("  data_kind  (choice)")
+        .expect("data_kind is listed");
+    let framework = text
+        .find("  framework  (choice)")
+        .expect("framework is listed");
+    let training = text.find("  training  (choice)").unwrap();
+    assert!(kind < framework && framework < training, "{text}");
+    for line in [
+        "timm: PyTorch Image Models (offered when data_kind == 'image')",
+        "transformers: Hugging Face Transformers (offered when data_kind == 'text')",
+        "torch_frame: PyTorch Frame (offered when data_kind == 'tabular')",
+        "torch_geometric: PyTorch Geometric (offered when data_kind == 'graph')",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+}
+
+#[test]
+fn a_framework_is_added_later_to_a_project_of_its_kind_only() {
+    let env = TestEnv::new();
+    generate(&env, "shapes", &[], &[]);
+    env.dayone(["add", "framework=timm", "--project", "shapes", "--yes"])
+        .assert()
+        .success();
+    let root = env.work().join("shapes");
+    let model = std::fs::read_to_string(root.join("src/shapes/model.py")).unwrap();
+    assert!(model.contains("timm.create_model("), "{model}");
+    let answers = std::fs::read_to_string(root.join(".dayone.toml")).unwrap();
+    assert!(answers.contains("\nframework = \"timm\"\n"), "{answers}");
+    generate(&env, "texts", &["data_kind=text"], &[]);
+    let output = env
+        .dayone(["add", "framework=timm", "--project", "texts", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not one of: none, transformers"));
+    let model = std::fs::read_to_string(env.work().join("texts/src/texts/model.py")).unwrap();
+    assert!(!model.contains("timm"));
 }
 
 #[test]
@@ -81,12 +214,19 @@ fn every_option_on_renders_these_paths() {
 #[test]
 fn report_ticks_agree_with_check_right_after_new() {
     let env = TestEnv::new();
-    let combos: [(&str, &[&str], &[&str]); 5] = [
+    let combos: [(&str, &[&str], &[&str]); 8] = [
         ("defaults", &[], &[]),
         ("all-on", ALL_ON, &[]),
         ("no-api-no-git", &["api=false"], &["--no-git"]),
         ("pip", &["dependency_manager=pip"], &[]),
         ("dvc-local", &["dvc=local", "training=lightning"], &[]),
+        ("text", &["data_kind=text", "framework=transformers"], &[]),
+        (
+            "tabular",
+            &["data_kind=tabular", "framework=torch_frame"],
+            &[],
+        ),
+        ("graph", &["data_kind=graph", "hydra=true"], &[]),
     ];
     for (name, sets, extra) in combos {
         generate(&env, name, sets, extra);
@@ -126,6 +266,10 @@ fn report_ticks_agree_with_check_right_after_new() {
             "api-tests"
         ]
     );
+    // Every kind of data gives the checklist the same evidence.
+    for kind in ["text", "tabular"] {
+        assert_eq!(done_ids(&check_json(&env, kind)), defaults, "{kind}");
+    }
     let all_on = done_ids(&check_json(&env, "all-on"));
     let added: Vec<&String> = all_on.iter().filter(|id| !defaults.contains(id)).collect();
     assert_eq!(added, ["hydra", "lightning"]);

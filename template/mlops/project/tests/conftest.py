@@ -1,3 +1,5 @@
+{%- set classic = data_kind == "image" and framework == "none" -%}
+{%- if data_kind == "text" %}{% set examples = "texts" %}{% elif data_kind == "tabular" %}{% set examples = "rows" %}{% elif data_kind == "graph" %}{% set examples = "graphs" %}{% else %}{% set examples = "images" %}{% endif -%}
 """Shared fixtures: a tiny synthetic dataset and an untrained checkpoint, made once per test session."""
 
 from pathlib import Path
@@ -5,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from {{ package_name }}.data import load_meta, preprocess, synthesize
-from {{ package_name }}.model import Classifier, save_checkpoint
+from {{ package_name }}.model import {% if classic %}Classifier{% else %}build_model{% endif %}, save_checkpoint
 
-IMAGES_PER_CLASS = 12
+{{ examples | upper }}_PER_CLASS = 12
 {%- if tracking == "wandb" %}
 
 
@@ -20,9 +22,9 @@ def _no_wandb_account(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A raw folder with a few synthetic images of every class."""
+    """A raw folder with a few synthetic {{ examples }} of every class."""
     path = tmp_path_factory.mktemp("raw")
-    synthesize(path, per_class=IMAGES_PER_CLASS, seed=1)
+    synthesize(path, per_class={{ examples | upper }}_PER_CLASS, seed=1)
     return path
 
 
@@ -39,5 +41,5 @@ def checkpoint_path(processed_dir: Path, tmp_path_factory: pytest.TempPathFactor
     """An untrained model saved the way training saves one."""
     meta = load_meta(processed_dir)
     path = tmp_path_factory.mktemp("models") / "model.pt"
-    save_checkpoint(Classifier(len(meta["classes"]), meta["image_size"]), path, meta)
+    save_checkpoint({% if classic %}Classifier(len(meta["classes"]), meta["image_size"]){% else %}build_model(meta){% endif %}, path, meta)
     return path

@@ -4,6 +4,9 @@ from pathlib import Path
 
 import pytest
 import torch
+{%- if framework == "timm" %}
+from timm.models.resnet import ResNet
+{%- endif %}
 
 from {{ package_name }}.model import Classifier, load_checkpoint
 
@@ -22,6 +25,20 @@ def test_wrong_input_shape_is_rejected(shape: tuple[int, ...]) -> None:
 def test_needs_two_classes() -> None:
     with pytest.raises(ValueError, match="at least 2"):
         Classifier(num_classes=1)
+{%- if framework == "timm" %}
+
+
+def test_the_network_is_a_timm_model_with_fresh_weights() -> None:
+    model = Classifier(num_classes=4)
+    assert isinstance(model.network, ResNet)
+    assert model.network.pretrained_cfg["architecture"] == "resnet10t"
+    assert model.network.get_classifier().out_features == 4
+
+
+def test_an_unknown_architecture_is_named() -> None:
+    with pytest.raises(ValueError, match="no architecture 'resnet-9000'"):
+        Classifier(num_classes=4, architecture="resnet-9000")
+{%- endif %}
 
 
 def test_checkpoint_round_trip_keeps_predictions(checkpoint_path: Path) -> None:

@@ -1,3 +1,9 @@
+{#- The image kind without a framework names its two model settings (channels, dropout) as
+    parameters of `train`. Every other kind and framework passes the model's settings as one
+    mapping, `model_options`, to `build_model` in model.py, so this file need not know them. -#}
+{%- set classic = data_kind == "image" and framework == "none" -%}
+{%- if data_kind == "text" %}{% set examples = "texts" %}{% elif data_kind == "tabular" %}{% set examples = "rows" %}{% elif data_kind == "graph" %}{% set examples = "graphs" %}{% else %}{% set examples = "images" %}{% endif -%}
+{%- if data_kind == "graph" %}{% set batch_type = "tuple[Batch, torch.Tensor]" %}{% else %}{% set batch_type = "tuple[torch.Tensor, torch.Tensor]" %}{% endif -%}
 """Train the classifier on the preprocessed data and save it to ``models/``."""
 {% if not hydra %}
 import inspect
@@ -7,7 +13,7 @@ import logging
 import os
 {%- endif %}
 from pathlib import Path
-{%- if not hydra %}
+{%- if not hydra or not classic %}
 from typing import Any
 {%- endif %}
 {% if hydra %}
@@ -30,15 +36,26 @@ from lightning.pytorch.loggers import WandbLogger
 {%- endif %}
 {%- endif %}
 {%- if hydra %}
-from omegaconf import DictConfig
+from omegaconf import DictConfig{% if not classic %}, OmegaConf{% endif %}
 {%- endif %}
 from torch import nn
+{%- if data_kind == "graph" %}
+from torch_geometric.data import Batch
+from torch_geometric.loader import DataLoader
+{%- else %}
 from torch.utils.data import DataLoader
+{%- endif %}
 {% if not hydra %}
 from {{ package_name }} import configure_logging
 {%- endif %}
 from {{ package_name }}.data import PROCESSED_DIR, load_meta, load_split
+{%- if classic %}
 from {{ package_name }}.model import Classifier, save_checkpoint
+{%- elif training == "lightning" %}
+from {{ package_name }}.model import Classifier, build_model, save_checkpoint
+{%- else %}
+from {{ package_name }}.model import build_model, save_checkpoint
+{%- endif %}
 
 logger = logging.getLogger(__name__)
 
@@ -68,22 +85,22 @@ class LitClassifier(LightningModule):
         self.lr = lr
         self.loss_fn = nn.CrossEntropyLoss()
 
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Score a batch of images."""
-        return self.model(images)
+    def forward(self, {{ examples }}: {% if data_kind == "graph" %}Batch{% else %}torch.Tensor{% endif %}) -> torch.Tensor:
+        """Score a batch of {{ examples }}."""
+        return self.model({{ examples }})
 
-    def compute_loss(self, batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    def compute_loss(self, batch: {{ batch_type }}) -> tuple[torch.Tensor, torch.Tensor]:
         """Return the loss and accuracy of one batch."""
-        images, labels = batch
-        logits = self.model(images)
+        {{ examples }}, labels = batch
+        logits = self.model({{ examples }})
         accuracy = (logits.argmax(dim=1) == labels).float().mean()
         return self.loss_fn(logits, labels), accuracy
 
-    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
+    def training_step(self, batch: {{ batch_type }}, batch_idx: int) -> torch.Tensor:
         """Lightning hook: loss of one training batch."""
         loss, accuracy = self.compute_loss(batch)
-        self.log("train_loss", loss, on_epoch=True, on_step=False)
-        self.log("train_accuracy", accuracy, on_epoch=True, on_step=False)
+        self.log("train_loss", loss, on_epoch=True, on_step=False{% if data_kind == "graph" %}, batch_size=len(batch[1]){% endif %})
+        self.log("train_accuracy", accuracy, on_epoch=True, on_step=False{% if data_kind == "graph" %}, batch_size=len(batch[1]){% endif %})
         return loss
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
@@ -94,15 +111,15 @@ class LitClassifier(LightningModule):
 
 def train_step(
     model: nn.Module,
-    batch: tuple[torch.Tensor, torch.Tensor],
+    batch: {{ batch_type }},
     optimizer: torch.optim.Optimizer,
     loss_fn: nn.Module,
 ) -> float:
     """Run one optimization step on one batch and return the batch's loss before the step."""
-    images, labels = batch
+    {{ examples }}, labels = batch
     model.train()
     optimizer.zero_grad()
-    loss = loss_fn(model(images), labels)
+    loss = loss_fn(model({{ examples }}), labels)
     loss.backward()
     optimizer.step()
     return loss.item()
@@ -115,20 +132,37 @@ def train(
     epochs: int = 3,
     batch_size: int = 64,
     lr: float = 1e-3,
+{%- if classic %}
     channels: tuple[int, int] = (16, 32),
     dropout: float = 0.2,
+{%- else %}
+    model_options: dict[str, Any] | None = None,
+{%- endif %}
     seed: int = 0,
 ) -> dict[str, float]:
+{%- if classic %}
     """Train on the ``train`` split, save the checkpoint to ``model_path`` and return the last epoch's metrics."""
+{%- else %}
+    """Train on the ``train`` split, save the checkpoint to ``model_path`` and return the last epoch's metrics.
+
+    ``model_options`` are keyword arguments of ``build_model`` in model.py: the model's size, dropout and so on.
+    """
+{%- endif %}
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     torch.manual_seed(seed)
     meta = load_meta(processed_dir)
     dataset = load_split("train", processed_dir)
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
+{%- if classic %}
     model = Classifier(len(meta["classes"]), meta["image_size"], channels, dropout)
     config = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "channels": list(channels), "dropout": dropout}
-    logger.info("Training on %d images with %s", len(dataset), config)
+{%- else %}
+    model_options = dict(model_options or {})
+    model = build_model(meta, **model_options)
+    config = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "model_options": model_options}
+{%- endif %}
+    logger.info("Training on %d {{ examples }} with %s", len(dataset), config)
 {%- if training == "pytorch" %}
 {%- if tracking == "wandb" %}
     run = wandb.init(project=WANDB_PROJECT, config=config, dir=RUNS_DIR, mode=os.environ.get("WANDB_MODE", "offline"))
@@ -180,8 +214,12 @@ def main(cfg: DictConfig) -> None:
         epochs=cfg.training.epochs,
         batch_size=cfg.training.batch_size,
         lr=cfg.training.lr,
+{%- if classic %}
         channels=tuple(cfg.model.channels),
         dropout=cfg.model.dropout,
+{%- else %}
+        model_options=OmegaConf.to_container(cfg.model, resolve=True),
+{%- endif %}
         seed=cfg.training.seed,
     )
 
@@ -208,8 +246,13 @@ def load_settings(config: Path, **overrides: Any) -> dict[str, Any]:
     for name in ("processed_dir", "model_path"):
         if name in settings:
             settings[name] = Path(settings[name])
+{%- if classic %}
     if "channels" in settings:
         settings["channels"] = tuple(settings["channels"])
+{%- else %}
+    if not isinstance(settings.get("model_options") or {}, dict):
+        raise ValueError(f"{config}: model_options must hold the model's settings as `name: value` lines")
+{%- endif %}
     return settings
 
 

@@ -1,0 +1,69 @@
+"""A FastAPI service that classifies graphs with the trained model.
+
+Run it with ``uvicorn {{ package_name }}.api:app``. The model is loaded once at startup from
+``models/model.pt``, or from the file named by the ``MODEL_PATH`` environment variable.
+"""
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import torch
+from fastapi import FastAPI, HTTPException, Request
+from pydantic import BaseModel
+from torch_geometric.data import Batch
+
+from {{ package_name }}.data import to_graph
+from {{ package_name }}.model import load_checkpoint
+
+DEFAULT_MODEL_PATH = Path("models/model.pt")
+
+
+class Graph(BaseModel):
+    """One graph: the features of each node, and the pairs of node positions (from 0) that are linked."""
+
+    nodes: list[list[float]]
+    edges: list[list[int]] = []
+
+
+class Prediction(BaseModel):
+    """The predicted class and the probability of every class."""
+
+    label: str
+    probabilities: dict[str, float]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the model once when the server starts."""
+    model, checkpoint = load_checkpoint(Path(os.environ.get("MODEL_PATH", DEFAULT_MODEL_PATH)))
+    app.state.model = model
+    app.state.checkpoint = checkpoint
+    yield
+
+
+app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    """Report that the server is up and has a model."""
+    return {"status": "ok"}
+
+
+@app.post("/predict")
+def predict(request: Request, graph: Graph) -> Prediction:
+    """Classify one graph sent as JSON: ``{"nodes": [[...], ...], "edges": [[0, 1], ...]}``."""
+    model = request.app.state.model
+    try:
+        data = to_graph(graph.nodes, graph.edges)
+        if data.num_node_features != model.num_node_features:
+            raise ValueError(f"each node needs {model.num_node_features} features, got {data.num_node_features}")
+    except ValueError as error:
+        raise HTTPException(status_code=400, detail=f"cannot use this graph: {error}") from error
+    with torch.inference_mode():
+        probabilities = model(Batch.from_data_list([data])).softmax(dim=1)[0].tolist()
+    classes = request.app.state.checkpoint["classes"]
+    best = max(range(len(classes)), key=probabilities.__getitem__)
+    return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))

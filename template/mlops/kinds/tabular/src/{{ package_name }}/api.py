@@ -1,0 +1,65 @@
+"""A FastAPI service that classifies rows of features with the trained model.
+
+Run it with ``uvicorn {{ package_name }}.api:app``. The model is loaded once at startup from
+``models/model.pt``, or from the file named by the ``MODEL_PATH`` environment variable.
+"""
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import torch
+from fastapi import FastAPI, HTTPException, Request
+from pydantic import BaseModel
+
+from {{ package_name }}.data import encode_rows
+from {{ package_name }}.model import load_checkpoint
+
+DEFAULT_MODEL_PATH = Path("models/model.pt")
+
+
+class Row(BaseModel):
+    """One example: every feature column of the training data, by name."""
+
+    features: dict[str, float | str | None]
+
+
+class Prediction(BaseModel):
+    """The predicted class and the probability of every class."""
+
+    label: str
+    probabilities: dict[str, float]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the model once when the server starts."""
+    model, checkpoint = load_checkpoint(Path(os.environ.get("MODEL_PATH", DEFAULT_MODEL_PATH)))
+    app.state.model = model
+    app.state.checkpoint = checkpoint
+    yield
+
+
+app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    """Report that the server is up and has a model."""
+    return {"status": "ok"}
+
+
+@app.post("/predict")
+def predict(request: Request, row: Row) -> Prediction:
+    """Classify one row sent as JSON: ``{"features": {"column": value, ...}}``."""
+    checkpoint = request.app.state.checkpoint
+    try:
+        features = encode_rows([row.features], checkpoint["features"])
+    except ValueError as error:
+        raise HTTPException(status_code=400, detail=f"cannot use these features: {error}") from error
+    with torch.inference_mode():
+        probabilities = request.app.state.model(features).softmax(dim=1)[0].tolist()
+    classes = checkpoint["classes"]
+    best = max(range(len(classes)), key=probabilities.__getitem__)
+    return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))
