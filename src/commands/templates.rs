@@ -81,7 +81,7 @@ fn show_json(template: &Template, printer: &Printer) {
                 "name": v.name, "prompt": v.prompt, "help": v.help, "type": v.var_type,
                 "default": v.default, "choices": v.choices, "labels": v.labels,
                 "choice_when": v.choice_when, "when": v.when, "ask": v.ask,
-                "git_config": v.git_config, "feature": v.feature, "serves": v.serves,
+                "git_config": v.git_config, "feature": v.feature, "serves": v.serves, "starter": v.starter,
                 "validate": v.validate.as_ref().map(|r| json!({"regex": r.regex, "message": r.message})),
             })
         })

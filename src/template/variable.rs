@@ -50,6 +50,10 @@ pub struct Variable {
     /// `dayone check` names `dayone add NAME` in their hints while the feature is off.
     #[serde(default)]
     pub serves: Vec<String>,
+    /// The feature's files are a starting point, not the work: `dayone check` counts them as
+    /// evidence for the items it serves only on lines the group wrote or changed.
+    #[serde(default)]
+    pub starter: bool,
 }
 
 /// The git configuration a template may read: who the author is, nothing else (other keys can
@@ -128,6 +132,9 @@ impl Variable {
         }
         if !self.serves.is_empty() && !self.feature {
             problems.push("`serves` only applies to a `feature`".to_string());
+        }
+        if self.starter && self.serves.is_empty() {
+            problems.push("`starter = true` needs the items it starts in `serves`".to_string());
         }
         if self.feature && !matches!(self.var_type, VarType::Bool | VarType::Choice) {
             problems.push(format!(
