@@ -223,6 +223,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
                     name: item.detector.clone(),
                 }
             })?;
+            let detection = starters.discount(&item.id, detection, &context);
             let (status, evidence, hint) = match detection {
                 Detection::Done(evidence) => (Status::Done, evidence, None),
                 Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),

@@ -1,18 +1,23 @@
-//! The starters a project's template offers for the items still open: features that are off in
-//! the project and whose manifest says which checklist items they serve (`serves`). Their hint
-//! names the `dayone add` that puts a working starting point in place.
+//! The starters a project's template offers for checklist items: features whose manifest says
+//! which items they serve (`serves`). While one is off, the hint of an open item it serves names
+//! the `dayone add` that puts a working starting point in place. Once a `starter = true` feature
+//! is on, its files are dayone's work, not the group's: the items it serves count as done only
+//! on evidence the group wrote or changed.
 
 use std::collections::BTreeMap;
 
+use crate::check::detectors::{Context, Detection, Evidence};
 use crate::check::project::Project;
 use crate::template::Template;
 use crate::template::source::Source;
 use crate::value::{Value, VarType};
 
-/// Item id → the features that would start it (off in this project).
+/// Item id → the features that would start it (off in this project), and → the starters
+/// already in place (on).
 #[derive(Debug, Default)]
 pub struct Starters {
     by_item: BTreeMap<String, Vec<String>>,
+    in_place: BTreeMap<String, Vec<String>>,
 }
 
 impl Starters {
@@ -35,22 +40,44 @@ impl Starters {
             return Self::default();
         };
         let answers = recorded.get("answers").and_then(toml::Value::as_table);
-        let mut by_item: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut starters = Self::default();
         for var in template.manifest.variables.iter().filter(|v| v.feature) {
             let answer = answers
                 .and_then(|a| a.get(&var.name))
                 .and_then(|raw| Value::from_toml(raw, var.var_type).ok());
-            if is_on(var.var_type, answer.as_ref(), var.default.as_ref()) {
-                continue;
-            }
+            let list = match is_on(var.var_type, answer.as_ref(), var.default.as_ref()) {
+                false => &mut starters.by_item,
+                true if var.starter => &mut starters.in_place,
+                true => continue,
+            };
             for item in &var.serves {
-                by_item
-                    .entry(item.clone())
-                    .or_default()
-                    .push(var.name.clone());
+                list.entry(item.clone()).or_default().push(var.name.clone());
             }
         }
-        Self { by_item }
+        starters
+    }
+
+    /// `detection` of `item`, without the evidence a starter in place wrote: done only on the
+    /// group's own lines, open (showing the starter's) when there are none.
+    pub fn discount(&self, item: &str, detection: Detection, cx: &Context) -> Detection {
+        let (Some(features), Detection::Done(evidence)) = (self.in_place.get(item), &detection)
+        else {
+            return detection;
+        };
+        let (starter, own): (Vec<Evidence>, Vec<Evidence>) =
+            evidence.iter().cloned().partition(|e| cx.template_wrote(e));
+        if !own.is_empty() {
+            return Detection::Done(own);
+        }
+        let names: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+        Detection::Open {
+            hint: format!(
+                "the {} starter is in place but still as dayone wrote it: run it and make it \
+                 the group's (change its settings, inputs or steps), then this counts",
+                names.join(" / ")
+            ),
+            partial: starter,
+        }
     }
 
     /// `dayone add NAME` for an open item that a starter serves.

@@ -79,6 +79,14 @@ impl TemplateText {
         )
     }
 
+    /// True when some template file at `path` writes `line` (trimmed at the end).
+    pub fn writes(&self, path: &str, line: &str) -> bool {
+        let line = line.trim_end();
+        self.files
+            .iter()
+            .any(|f| f.matches_path(path) && f.produces(line))
+    }
+
     /// True when the project's file at `path` is the template's, give or take a few lines.
     pub fn is_untouched(&self, path: &str, text: &str) -> bool {
         self.own_lines(path, text)

@@ -111,10 +111,30 @@ impl<'a> Context<'a> {
         let Some(text) = self.project.text(path) else {
             return false;
         };
+        self.template()
+            .is_some_and(|template| template.is_untouched(path, text))
+    }
+
+    /// True when the built-in template wrote what `evidence` points at: its line, or, for
+    /// evidence without a line, the whole file give or take a few lines.
+    pub fn template_wrote(&self, evidence: &Evidence) -> bool {
+        let (Some(template), Some(text)) = (self.template(), self.project.text(&evidence.path))
+        else {
+            return false;
+        };
+        match evidence.line {
+            Some(line) => text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .is_some_and(|at| template.writes(&evidence.path, at)),
+            None => template.is_untouched(&evidence.path, text),
+        }
+    }
+
+    fn template(&self) -> Option<&TemplateText> {
         self.template
             .get_or_init(|| TemplateText::of(self.project))
             .as_ref()
-            .is_some_and(|template| template.is_untouched(path, text))
     }
 
     /// A TOML file of the project, parsed; `None` when missing or invalid.
