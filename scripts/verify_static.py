@@ -8,6 +8,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import verify_cloud
 from verify_shell import CPU_INDEX, CheckError, run
 
 
@@ -41,6 +42,7 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         "dockerfiles/train.dockerfile": True,
         ".dockerignore": True,
         f"src/{pkg}/train.py": True,
+        **verify_cloud.expected_files(opt),
     }
     wrong = [
         f"{path} {'missing' if want else 'should not exist'}"

@@ -67,6 +67,7 @@ from verify_runtime import (
     install,
 )
 import local_tools
+import verify_cloud
 from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
 from verify_static import check_files, check_python_version, check_static, check_torch_source
@@ -119,6 +120,18 @@ COMBOS: dict[str, dict[str, str]] = {
     },
     "lightning": {"training": "lightning", "project_name": "TopicLab", "data_kind": "text"},
     "tabular": {"training": "lightning", "data_kind": "tabular"},
+    # The cloud starters: data and model-registry workflows, Cloud Run and Vertex AI.
+    "starters-cloud": {
+        "data_kind": "image",
+        "dependency_manager": "uv",
+        "api": "true",
+        "dvc": "gcs",
+        "gcp": "true",
+        "data_workflow": "true",
+        "registry_workflow": "true",
+        "cloud_run": "true",
+        "vertex": "true",
+    },
 }
 # Made with these features off, committed, then turned on with `dayone add`: the project must
 # pass the same checks as one made with them on.
@@ -285,6 +298,9 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                 step("ruff check + format after the pipeline", check_lint, project, bin_dir)
                 if answers["api"] == "true":
                     step("API under uvicorn", check_api, project, bin_dir, answers["package_name"], kind)
+                if verify_cloud.enabled(answers):
+                    label = "cloud starters (dry-run tasks, data summary, registry checks)"
+                    step(label, verify_cloud.check_cloud, project, bin_dir, answers, tools)
                 if answers["dvc"] == "none":
                     step("dvc init + dvc add data/raw later", check_dvc_later, project, python, tools)
             if answers["docs"] == "true":

@@ -1,11 +1,27 @@
 """Project tasks, run with `{% if dependency_manager == "uv" %}uv run {% endif %}invoke NAME` (list them with `invoke --list`)."""
 
-import sys
-{%- if dependency_manager == "uv" %}
+{% if (cloud_run and api) or vertex %}import os
+import shlex
+import shutil
+import subprocess
+{% endif %}import sys
+{%- if vertex %}
+import tempfile
+{%- endif %}
+{%- if dependency_manager == "uv" or vertex %}
 from pathlib import Path
 {%- endif %}
+{%- if vertex %}
+
+import yaml
+from invoke import Context, Exit, task
+{%- elif (cloud_run and api) %}
+
+from invoke import Context, Exit, task
+{%- else %}
 
 from invoke import Context, task
+{%- endif %}
 
 PACKAGE = "{{ package_name }}"
 {%- if dependency_manager == "uv" %}
@@ -105,4 +121,105 @@ def build_docs(ctx: Context) -> None:
 def serve_docs(ctx: Context) -> None:
     """Serve the documentation with live reload."""
     ctx.run(f"{RUN}mkdocs serve --config-file docs/mkdocs.yaml", echo=True, pty=PTY)
+{%- endif %}
+{%- if (cloud_run and api) or vertex %}
+
+
+# Google Cloud: the region and the Artifact Registry repository that cloudbuild.yaml pushes the
+# images to (docs/cloud.md says how to create it).
+REGION = "{{ gcp_region }}"
+REPOSITORY = "{{ project_name | kebab_case }}"
+
+
+def gcp_project(project: str) -> str:
+    """The GCP project to use: the option, else $GOOGLE_CLOUD_PROJECT, else gcloud's default project."""
+    if project:
+        return project
+    if os.environ.get("GOOGLE_CLOUD_PROJECT"):
+        return os.environ["GOOGLE_CLOUD_PROJECT"]
+    gcloud = shutil.which("gcloud")
+    if gcloud:
+        found = subprocess.run([gcloud, "config", "get-value", "project"], capture_output=True, text=True, check=False)
+        if found.stdout.strip():
+            return found.stdout.strip()
+    raise Exit(
+        "error: no GCP project: pass --project ID, set GOOGLE_CLOUD_PROJECT or run `gcloud config set project ID`", 2
+    )
+
+
+def image_uri(project: str, region: str, image: str) -> str:
+    """The address of the image `train` or `api` in Artifact Registry, as cloudbuild.yaml tags it."""
+    return f"{region}-docker.pkg.dev/{project}/{REPOSITORY}/{image}:latest"
+{%- endif %}
+{%- if (cloud_run and api) %}
+
+
+# The port dockerfiles/api.dockerfile serves on; Cloud Run hands it to the container as $PORT.
+API_PORT = 8000
+
+
+@task
+def deploy(
+    ctx: Context,
+    project: str = "",
+    region: str = REGION,
+    image: str = "",
+    service: str = "{{ project_name | kebab_case }}-api",
+    memory: str = "2Gi",
+    dry_run: bool = False,
+) -> None:
+    """Deploy the API image to Cloud Run (docs/cloud.md); --dry-run prints the gcloud command only."""
+    project = gcp_project(project)
+    command = [
+        "gcloud",
+        "run",
+        "deploy",
+        service,
+        f"--image={image or image_uri(project, region, 'api')}",
+        f"--project={project}",
+        f"--region={region}",
+        f"--port={API_PORT}",
+        f"--memory={memory}",
+        "--cpu=1",
+        "--max-instances=2",
+        "--allow-unauthenticated",
+    ]
+    ctx.run(shlex.join(command), echo=True, dry=dry_run, pty=PTY)
+{%- endif %}
+{%- if vertex %}
+
+
+VERTEX_JOB = Path("configs/vertex_job.yaml")
+
+
+@task
+def vertex_train(
+    ctx: Context,
+    project: str = "",
+    region: str = REGION,
+    image: str = "",
+    machine_type: str = "",
+    dry_run: bool = False,
+) -> None:
+    """Run the training image as a Vertex AI custom job (configs/vertex_job.yaml); --dry-run only prints it."""
+    project = gcp_project(project)
+    job = yaml.safe_load(VERTEX_JOB.read_text())
+    pool = job["workerPoolSpecs"][0]
+    pool["containerSpec"]["imageUri"] = image or image_uri(project, region, "train")
+    if machine_type:
+        pool["machineSpec"]["machineType"] = machine_type
+    # The file in the repository names no project; gcloud reads this filled-in copy.
+    config = Path(tempfile.gettempdir()) / f"{REPOSITORY}-vertex-job.yaml"
+    config.write_text(yaml.safe_dump(job, sort_keys=False))
+    command = [
+        "gcloud",
+        "ai",
+        "custom-jobs",
+        "create",
+        f"--project={project}",
+        f"--region={region}",
+        f"--display-name={REPOSITORY}-train",
+        f"--config={config}",
+    ]
+    ctx.run(shlex.join(command), echo=True, dry=dry_run, pty=PTY)
 {%- endif %}
