@@ -1,5 +1,6 @@
 """Tests for the data-loading settings and for training in two processes on one CPU."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,8 @@ from {{ package_name }}.model import load_checkpoint
 from {{ package_name }}.train import CONFIG_PATH, load_settings
 {%- endif %}
 
+DISTRIBUTED_VARIABLES = {"MASTER_ADDR", "MASTER_PORT", "RANK", "LOCAL_RANK", "WORLD_SIZE", "NODE_RANK"}
 {%- if hydra %}
-
 CONFIG_DIR = Path("configs").resolve()
 {%- endif %}
 
@@ -87,8 +88,11 @@ def test_training_runs_in_two_processes_on_one_cpu(processed_dir: Path, tmp_path
     config.write_text(yaml.safe_dump({**yaml.safe_load(CONFIG_PATH.read_text()), **overrides}))
     settings = ["--config", str(config), "--processed-dir", str(processed_dir), "--model-path", str(model_path)]
 {%- endif %}
+    # Another run in this process may have left its process group's address behind; start afresh.
+    env = {name: value for name, value in os.environ.items() if name not in DISTRIBUTED_VARIABLES}
     done = subprocess.run(
         [*launch, "-m", "{{ package_name }}.train", *settings],
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

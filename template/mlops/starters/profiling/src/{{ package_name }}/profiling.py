@@ -23,7 +23,8 @@ from {{ package_name }}.data import PROCESSED_DIR
 {%- if hydra %}
 from {{ package_name }}.train import main as train_main
 {%- else %}
-from {{ package_name }}.train import CONFIG_PATH, main as train_main
+from {{ package_name }}.train import CONFIG_PATH
+from {{ package_name }}.train import main as train_main
 {%- endif %}
 
 logger = logging.getLogger(__name__)

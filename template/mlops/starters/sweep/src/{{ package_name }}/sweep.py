@@ -37,7 +37,7 @@ def load_space(sweep_config: Path = SWEEP_PATH) -> dict[str, list[Any]]:
     space = {}
     for name, spec in parameters.items():
         if name not in known:
-            raise ValueError(f"{sweep_config} sweeps `{name}`, which `train` does not take; use some of {sorted(known)}")
+            raise ValueError(f"{sweep_config} sweeps `{name}`, which `train` does not take; use one of {sorted(known)}")
         if isinstance(spec, dict) and "values" in spec:
             space[name] = list(spec["values"])
         elif isinstance(spec, dict) and "value" in spec:
