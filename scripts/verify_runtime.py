@@ -20,6 +20,7 @@ from pathlib import Path
 
 import verify_cloud
 from verify_kinds import FOREIGN, Request, api_requests
+from verify_training import starter_tests
 from verify_shell import (
     CPU_INDEX,
     PYPI,
@@ -221,6 +222,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
     if answers["api"] == "true":
         wanted.append("test_api")
     wanted += verify_cloud.test_modules(answers)
+    wanted += starter_tests(answers)
     missing = [module for module in wanted if counts.get(module, 0) == 0]
     if bad or missing:
         raise CheckError(f"tests not passed: {bad}; modules with no passing test: {missing}")

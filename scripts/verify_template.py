@@ -70,6 +70,7 @@ import local_tools
 import verify_cloud
 from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
+from verify_training import STARTER_TESTS, check_training_starters
 from verify_static import check_files, check_python_version, check_static, check_torch_source
 
 
@@ -131,6 +132,16 @@ COMBOS: dict[str, dict[str, str]] = {
         "registry_workflow": "true",
         "cloud_run": "true",
         "vertex": "true",
+    },
+    # The training starters (profiling, sweep, distributed) on a Hydra project on graphs, with pip.
+    "starters-training": {
+        "data_kind": "graph",
+        "training": "pytorch",
+        "hydra": "true",
+        "dependency_manager": "pip",
+        "profiling": "true",
+        "sweep": "true",
+        "distributed": "true",
     },
 }
 # Made with these features off, committed, then turned on with `dayone add`: the project must
@@ -296,6 +307,8 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
             step("data/raw the loader cannot read is refused", check_foreign_data, project, bin_dir, manager, tools, kind)
             if step("pipeline (invoke tasks)", check_pipeline, project, bin_dir, answers, tools):
                 step("ruff check + format after the pipeline", check_lint, project, bin_dir)
+                if any(answers.get(name) == "true" for name in STARTER_TESTS):
+                    step("training starters (invoke tasks)", check_training_starters, project, bin_dir, answers, tools)
                 if answers["api"] == "true":
                     step("API under uvicorn", check_api, project, bin_dir, answers["package_name"], kind)
                 if verify_cloud.enabled(answers):

@@ -69,6 +69,38 @@ def evaluate(ctx: Context) -> None:
 def visualize(ctx: Context) -> None:
     """Draw the model's predictions into reports/figures/predictions.png."""
     ctx.run(f"{RUN}python -m {PACKAGE}.visualize", echo=True, pty=PTY)
+{%- if profiling %}
+
+
+@task
+def profile(ctx: Context, epochs: int = 1) -> None:
+    """Profile EPOCHS epochs of training with cProfile and torch.profiler into reports/profiling/."""
+    ctx.run(f"{RUN}python -m {PACKAGE}.profiling --epochs {epochs}", echo=True, pty=PTY)
+{%- endif %}
+{%- if sweep %}
+
+
+@task
+def sweep(ctx: Context, quick: bool = False) -> None:
+{%- if hydra %}
+    """Train once per combination in configs/sweep.yaml (Hydra multirun); --quick: one epoch, two trials."""
+    quick_settings = " training=quick training.batch_size=128" if quick else ""
+    ctx.run(f"{RUN}python -m {PACKAGE}.train --config-name sweep --multirun{quick_settings}", echo=True, pty=PTY)
+{%- else %}
+    """Train once per combination in configs/sweep.yaml into sweeps/; --quick: one epoch, two trials."""
+    quick_settings = " --epochs 1 --trials 2" if quick else ""
+    ctx.run(f"{RUN}python -m {PACKAGE}.sweep{quick_settings}", echo=True, pty=PTY)
+{%- endif %}
+{%- endif %}
+{%- if distributed and training == "pytorch" %}
+
+
+@task
+def train_ddp(ctx: Context, processes: int = 2, args: str = "") -> None:
+    """Train in PROCESSES processes with DDP over gloo (torchrun); pass extra options with --args."""
+    launch = f"{RUN}torchrun --standalone --nproc-per-node={processes}"
+    ctx.run(f"{launch} -m {PACKAGE}.train {args}".strip(), echo=True, pty=PTY)
+{%- endif %}
 
 
 @task

@@ -8,6 +8,9 @@
 {% if not hydra %}
 import inspect
 {%- endif %}
+{%- if hydra and sweep %}
+import json
+{%- endif %}
 import logging
 {%- if tracking == "wandb" %}
 import os
@@ -29,6 +32,9 @@ import wandb
 {%- if not hydra %}
 import yaml
 {%- endif %}
+{%- if hydra and sweep %}
+from hydra.core.hydra_config import HydraConfig
+{%- endif %}
 {%- if training == "lightning" %}
 from lightning import LightningModule, Trainer
 {%- if tracking == "wandb" %}
@@ -41,14 +47,19 @@ from omegaconf import DictConfig{% if not classic %}, OmegaConf{% endif %}
 from torch import nn
 {%- if data_kind == "graph" %}
 from torch_geometric.data import Batch
+{%- if not distributed %}
 from torch_geometric.loader import DataLoader
-{%- else %}
+{%- endif %}
+{%- elif not distributed %}
 from torch.utils.data import DataLoader
 {%- endif %}
 {% if not hydra %}
 from {{ package_name }} import configure_logging
 {%- endif %}
 from {{ package_name }}.data import PROCESSED_DIR, load_meta, load_split
+{%- if distributed %}
+from {{ package_name }}.distributed import {% if training == "pytorch" %}finish, {% endif %}make_loader{% if training == "pytorch" %}, set_epoch, start, wrap{% endif %}
+{%- endif %}
 {%- if classic %}
 from {{ package_name }}.model import Classifier, save_checkpoint
 {%- elif training == "lightning" %}
@@ -139,6 +150,15 @@ def train(
     model_options: dict[str, Any] | None = None,
 {%- endif %}
     seed: int = 0,
+{%- if distributed %}
+    num_workers: int = 0,
+    pin_memory: bool = False,
+    persistent_workers: bool = False,
+{%- if training == "lightning" %}
+    strategy: str = "auto",
+    devices: int = 1,
+{%- endif %}
+{%- endif %}
 ) -> dict[str, float]:
 {%- if classic %}
     """Train on the ``train`` split, save the checkpoint to ``model_path`` and return the last epoch's metrics."""
@@ -153,7 +173,14 @@ def train(
     torch.manual_seed(seed)
     meta = load_meta(processed_dir)
     dataset = load_split("train", processed_dir)
+{%- if distributed %}
+{%- if training == "pytorch" %}
+    start()
+{%- endif %}
+    loader = make_loader(dataset, batch_size, num_workers, pin_memory, persistent_workers)
+{%- else %}
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
+{%- endif %}
 {%- if classic %}
     model = Classifier(len(meta["classes"]), meta["image_size"], channels, dropout)
     config = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "channels": list(channels), "dropout": dropout}
@@ -169,14 +196,24 @@ def train(
 {%- endif %}
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
+{%- if distributed %}
+    stepped = wrap(model)
+{%- endif %}
     metrics: dict[str, float] = {}
     for epoch in range(1, epochs + 1):
-        losses = [train_step(model, batch, optimizer, loss_fn) for batch in loader]
+{%- if distributed %}
+        set_epoch(loader, epoch)
+{%- endif %}
+        losses = [train_step({% if distributed %}stepped{% else %}model{% endif %}, batch, optimizer, loss_fn) for batch in loader]
         metrics = {"epoch": epoch, "train_loss": sum(losses) / len(losses)}
         logger.info("Epoch %d/%d: mean training loss %.4f", epoch, epochs, metrics["train_loss"])
 {%- if tracking == "wandb" %}
         run.log(metrics)
     run.finish()
+{%- endif %}
+{%- if distributed %}
+    if not finish():
+        return metrics
 {%- endif %}
 {%- else %}
 {%- if tracking == "wandb" %}
@@ -187,6 +224,10 @@ def train(
     trainer = Trainer(
         max_epochs=epochs,
         accelerator="cpu",
+{%- if distributed %}
+        strategy=strategy,
+        devices=devices,
+{%- endif %}
         logger={% if tracking == "wandb" %}run_logger{% else %}False{% endif %},
         enable_checkpointing=False,
         enable_progress_bar=False,
@@ -196,6 +237,10 @@ def train(
     trainer.fit(LitClassifier(model, lr=lr), loader)
     metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
     logger.info("Finished %d epochs: %s", epochs, metrics)
+{%- if distributed %}
+    if not trainer.is_global_zero:
+        return metrics
+{%- endif %}
 {%- if tracking == "wandb" %}
     run_logger.experiment.finish()
 {%- endif %}
@@ -208,7 +253,7 @@ def train(
 @hydra.main(version_base="1.3", config_path="../../configs", config_name="config")
 def main(cfg: DictConfig) -> None:
     """Train with the composed configuration; override any value on the command line, e.g. training.epochs=5."""
-    train(
+    {% if sweep %}metrics = {% endif %}train(
         processed_dir=Path(cfg.paths.processed_dir),
         model_path=Path(cfg.paths.model_path),
         epochs=cfg.training.epochs,
@@ -221,7 +266,22 @@ def main(cfg: DictConfig) -> None:
         model_options=OmegaConf.to_container(cfg.model, resolve=True),
 {%- endif %}
         seed=cfg.training.seed,
+{%- if distributed %}
+        num_workers=cfg.training.num_workers,
+        pin_memory=cfg.training.pin_memory,
+        persistent_workers=cfg.training.persistent_workers,
+{%- if training == "lightning" %}
+        strategy=cfg.training.strategy,
+        devices=cfg.training.devices,
+{%- endif %}
+{%- endif %}
     )
+{%- if sweep %}
+    if HydraConfig.initialized():
+        # Hydra gives every run, and every trial of a sweep, its own folder: the metrics go there too.
+        output_dir = Path(HydraConfig.get().runtime.output_dir)
+        (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+{%- endif %}
 
 
 if __name__ == "__main__":
