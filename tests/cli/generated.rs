@@ -23,7 +23,7 @@ const ALL_ON: &[&str] = &[
 
 /// `dayone new NAME --yes` with fixed author and year, so the output does not depend on the
 /// machine or the date.
-fn generate(env: &TestEnv, name: &str, sets: &[&str], extra: &[&str]) {
+pub(crate) fn generate(env: &TestEnv, name: &str, sets: &[&str], extra: &[&str]) {
     let mut cmd = env.dayone(["new", name, "--yes", "--quiet"]);
     for set in [
         "author_name=Ada Lovelace",

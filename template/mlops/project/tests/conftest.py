@@ -20,7 +20,7 @@ def _no_wandb_account(monkeypatch: pytest.MonkeyPatch) -> None:
 {%- endif %}
 
 
-{%- if drift %}
+{%- if drift and api %}
 
 
 @pytest.fixture(autouse=True)
