@@ -68,6 +68,7 @@ from verify_runtime import (
 )
 import local_tools
 import verify_cloud
+import verify_monitoring
 from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
 from verify_training import STARTER_TESTS, check_training_starters
@@ -142,6 +143,13 @@ COMBOS: dict[str, dict[str, str]] = {
         "profiling": "true",
         "sweep": "true",
         "distributed": "true",
+    },
+    # The monitoring starters (drift with recorded inputs and /drift, alert policies) on text.
+    "starters-monitoring": {
+        "data_kind": "text",
+        "api": "true",
+        "drift": "true",
+        "monitoring": "true",
     },
 }
 # Made with these features off, committed, then turned on with `dayone add`: the project must
@@ -311,6 +319,9 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                     step("training starters (invoke tasks)", check_training_starters, project, bin_dir, answers, tools)
                 if answers["api"] == "true":
                     step("API under uvicorn", check_api, project, bin_dir, answers["package_name"], kind)
+                if verify_monitoring.enabled(answers):
+                    label = "monitoring starters (drift report, gcloud commands)"
+                    step(label, verify_monitoring.check_monitoring_starters, project, bin_dir, answers, tools)
                 if verify_cloud.enabled(answers):
                     label = "cloud starters (dry-run tasks, data summary, registry checks)"
                     step(label, verify_cloud.check_cloud, project, bin_dir, answers, tools)

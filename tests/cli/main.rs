@@ -9,6 +9,7 @@ mod output;
 mod report;
 mod report_html;
 mod starters_cloud;
+mod starters_monitoring;
 mod starters_training;
 mod support;
 mod update;

@@ -20,7 +20,7 @@ from invoke import Context, Exit, task
 from invoke import Context, Exit, task
 {%- else %}
 
-from invoke import Context, task
+from invoke import Context{% if monitoring %}, Exit{% endif %}, task
 {%- endif %}
 
 PACKAGE = "{{ package_name }}"
@@ -122,6 +122,46 @@ def lint(ctx: Context) -> None:
 def serve_api(ctx: Context, port: int = 8000) -> None:
     """Serve the API on http://127.0.0.1:PORT with auto-reload."""
     ctx.run(f"{RUN}uvicorn {PACKAGE}.api:app --reload --host 127.0.0.1 --port {port}", echo=True, pty=PTY)
+{%- if drift %}
+
+
+@task
+def drift_reference(ctx: Context) -> None:
+    """Summarise the training data into models/drift_reference.json, the reference drift is measured against."""
+    ctx.run(f"{RUN}python -m {PACKAGE}.drift reference", echo=True, pty=PTY)
+
+
+@task(drift_reference)
+def drift_report(ctx: Context, sample: str = "recorded") -> None:
+    """Compare the API's recorded inputs (or --sample same/shifted) with the training data; see reports/drift/."""
+    ctx.run(f"{RUN}python -m {PACKAGE}.drift report --sample {sample}", echo=True, pty=PTY)
+{%- endif %}
+{%- endif %}
+{%- if monitoring %}
+
+
+def monitoring_commands(project: str, email: str, channel: str) -> list[str]:
+    """The gcloud commands that create the notification channel and the alert policy in monitoring/."""
+    return [
+        f"gcloud beta monitoring channels create --project={project} "
+        "--channel-content-from-file=monitoring/notification-channel.yaml "
+        f"--channel-labels=email_address={email} --format=value(name)",
+        f"gcloud monitoring policies create --project={project} --policy-from-file=monitoring/alert-policy.yaml "
+        f"--notification-channels={channel}",
+    ]
+
+
+@task
+def monitoring(ctx: Context, project: str = "", email: str = "", apply: bool = False) -> None:
+    """Print the gcloud commands that create the alert policy of monitoring/ (run them with --apply)."""
+    if not project or not email:
+        raise Exit("give --project (your GCP project ID) and --email (where alerts go)", code=2)
+    if not apply:
+        print("\n".join(monitoring_commands(project, email, "NAME_PRINTED_BY_THE_FIRST_COMMAND")))
+        return
+    create_channel = monitoring_commands(project, email, "")[0]
+    channel = ctx.run(create_channel, echo=True).stdout.strip()
+    ctx.run(monitoring_commands(project, email, channel)[1], echo=True, pty=PTY)
 {%- endif %}
 
 

@@ -20,6 +20,16 @@ def _no_wandb_account(monkeypatch: pytest.MonkeyPatch) -> None:
 {%- endif %}
 
 
+{%- if drift and api %}
+
+
+@pytest.fixture(autouse=True)
+def _records_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API's records of served requests go to a temporary folder, not to data/monitoring/."""
+    monkeypatch.setenv("MONITORING_DIR", str(tmp_path / "monitoring"))
+{%- endif %}
+
+
 @pytest.fixture(scope="session")
 def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A raw folder with a few synthetic {{ examples }} of every class."""

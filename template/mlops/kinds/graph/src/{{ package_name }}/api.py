@@ -14,7 +14,8 @@ from fastapi import FastAPI, HTTPException, Request
 from pydantic import BaseModel
 from torch_geometric.data import Batch
 
-from {{ package_name }}.data import to_graph
+{% if drift %}from {{ package_name }} import drift_service
+{% endif %}from {{ package_name }}.data import to_graph
 from {{ package_name }}.model import load_checkpoint
 
 DEFAULT_MODEL_PATH = Path("models/model.pt")
@@ -40,10 +41,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     model, checkpoint = load_checkpoint(Path(os.environ.get("MODEL_PATH", DEFAULT_MODEL_PATH)))
     app.state.model = model
     app.state.checkpoint = checkpoint
+{%- if drift %}
+    drift_service.start(app, checkpoint)
+{%- endif %}
     yield
 
 
 app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+{%- if drift %}
+app.include_router(drift_service.router)
+{%- endif %}
 
 
 @app.get("/health")
@@ -66,4 +73,7 @@ def predict(request: Request, graph: Graph) -> Prediction:
         probabilities = model(Batch.from_data_list([data])).softmax(dim=1)[0].tolist()
     classes = request.app.state.checkpoint["classes"]
     best = max(range(len(classes)), key=probabilities.__getitem__)
+{%- if drift %}
+    drift_service.record(request, data, classes[best], probabilities[best])
+{%- endif %}
     return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))

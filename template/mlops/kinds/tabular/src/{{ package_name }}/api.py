@@ -13,7 +13,8 @@ import torch
 from fastapi import FastAPI, HTTPException, Request
 from pydantic import BaseModel
 
-from {{ package_name }}.data import encode_rows
+{% if drift %}from {{ package_name }} import drift_service
+{% endif %}from {{ package_name }}.data import encode_rows
 from {{ package_name }}.model import load_checkpoint
 
 DEFAULT_MODEL_PATH = Path("models/model.pt")
@@ -38,10 +39,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     model, checkpoint = load_checkpoint(Path(os.environ.get("MODEL_PATH", DEFAULT_MODEL_PATH)))
     app.state.model = model
     app.state.checkpoint = checkpoint
+{%- if drift %}
+    drift_service.start(app, checkpoint)
+{%- endif %}
     yield
 
 
 app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+{%- if drift %}
+app.include_router(drift_service.router)
+{%- endif %}
 
 
 @app.get("/health")
@@ -62,4 +69,7 @@ def predict(request: Request, row: Row) -> Prediction:
         probabilities = request.app.state.model(features).softmax(dim=1)[0].tolist()
     classes = checkpoint["classes"]
     best = max(range(len(classes)), key=probabilities.__getitem__)
+{%- if drift %}
+    drift_service.record(request, row.features, classes[best], probabilities[best])
+{%- endif %}
     return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))

@@ -13,7 +13,8 @@ import torch
 from fastapi import FastAPI, HTTPException, Request
 from pydantic import BaseModel
 
-from {{ package_name }}.data import encode, load_tokenizer
+{% if drift %}from {{ package_name }} import drift_service
+{% endif %}from {{ package_name }}.data import encode, load_tokenizer
 from {{ package_name }}.model import load_checkpoint
 
 DEFAULT_MODEL_PATH = Path("models/model.pt")
@@ -39,10 +40,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.model = model
     app.state.checkpoint = checkpoint
     app.state.tokenizer = load_tokenizer(checkpoint["tokenizer"])
+{%- if drift %}
+    drift_service.start(app, checkpoint)
+{%- endif %}
     yield
 
 
 app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+{%- if drift %}
+app.include_router(drift_service.router)
+{%- endif %}
 
 
 @app.get("/health")
@@ -62,4 +69,7 @@ def predict(request: Request, message: Message) -> Prediction:
         probabilities = model(tokens).softmax(dim=1)[0].tolist()
     classes = request.app.state.checkpoint["classes"]
     best = max(range(len(classes)), key=probabilities.__getitem__)
+{%- if drift %}
+    drift_service.record(request, message.text, classes[best], probabilities[best])
+{%- endif %}
     return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))

@@ -1,0 +1,53 @@
+//! The drift and monitoring starters, seen from dayone's side: the files each kind of data's project
+//! gains or changes when they are on. (Running those projects — their tests, the drift report, the
+//! API's records and /drift — is scripts/verify_template.py's job.)
+
+use std::collections::BTreeMap;
+
+use crate::generated::generate;
+use crate::support::{TestEnv, tree};
+
+#[test]
+fn drift_and_monitoring_change_these_files() {
+    let env = TestEnv::new();
+    for kind in ["image", "text", "tabular", "graph"] {
+        let kind_set = format!("data_kind={kind}");
+        let plain = format!("{kind}-plain");
+        let with = format!("{kind}-monitored");
+        generate(
+            &env,
+            &plain,
+            &[&kind_set, "package_name=demo"],
+            &["--no-git"],
+        );
+        let sets = [
+            kind_set.as_str(),
+            "drift=true",
+            "monitoring=true",
+            "package_name=demo",
+        ];
+        generate(&env, &with, &sets, &["--no-git"]);
+        let before: BTreeMap<String, Vec<u8>> =
+            tree(&env.work().join(&plain)).into_iter().collect();
+        let mut changed = String::new();
+        for (path, bytes) in tree(&env.work().join(&with)) {
+            if before.get(&path) != Some(&bytes) && path != ".dayone.toml" {
+                changed += &format!("===== {path}\n{}\n", String::from_utf8_lossy(&bytes));
+            }
+        }
+        insta::assert_snapshot!(format!("{kind}_drift_monitoring_files"), changed);
+    }
+}
+
+/// Drift records what the API serves, so without the API it puts nothing in place.
+#[test]
+fn drift_without_the_api_adds_nothing() {
+    let env = TestEnv::new();
+    let sets = ["api=false", "drift=true", "package_name=demo"];
+    generate(&env, "x", &sets, &["--no-git"]);
+    let project = env.work().join("x");
+    assert!(!project.join("src/demo/drift.py").exists());
+    assert!(!project.join("tests/test_drift.py").exists());
+    let pyproject = std::fs::read_to_string(project.join("pyproject.toml")).unwrap();
+    assert!(!pyproject.contains("scipy"), "{pyproject}");
+}
