@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from verify_kinds import FOREIGN, Request, api_requests
+from verify_starters_model import TEST_MODULES, starters_on
 from verify_shell import (
     CPU_INDEX,
     PYPI,
@@ -219,6 +220,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
     wanted = ["test_data", "test_model", "test_train", "test_evaluate"]
     if answers["api"] == "true":
         wanted.append("test_api")
+    wanted += [TEST_MODULES[name] for name in starters_on(answers)]
     missing = [module for module in wanted if counts.get(module, 0) == 0]
     if bad or missing:
         raise CheckError(f"tests not passed: {bad}; modules with no passing test: {missing}")

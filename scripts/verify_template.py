@@ -69,6 +69,7 @@ from verify_runtime import (
 import local_tools
 from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
+from verify_starters_model import check_model_starters, starters_on
 from verify_static import check_files, check_python_version, check_static, check_torch_source
 
 
@@ -119,6 +120,7 @@ COMBOS: dict[str, dict[str, str]] = {
     },
     "lightning": {"training": "lightning", "project_name": "TopicLab", "data_kind": "text"},
     "tabular": {"training": "lightning", "data_kind": "tabular"},
+    "starters-model": {"training": "lightning", "data_kind": "tabular", "onnx": "true", "quantize": "true"},
 }
 # Made with these features off, committed, then turned on with `dayone add`: the project must
 # pass the same checks as one made with them on.
@@ -283,6 +285,8 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
             step("data/raw the loader cannot read is refused", check_foreign_data, project, bin_dir, manager, tools, kind)
             if step("pipeline (invoke tasks)", check_pipeline, project, bin_dir, answers, tools):
                 step("ruff check + format after the pipeline", check_lint, project, bin_dir)
+                if starters_on(answers):
+                    step("model starters (invoke tasks)", check_model_starters, project, bin_dir, answers, tools)
                 if answers["api"] == "true":
                     step("API under uvicorn", check_api, project, bin_dir, answers["package_name"], kind)
                 if answers["dvc"] == "none":
