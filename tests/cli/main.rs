@@ -8,6 +8,7 @@ mod new_errors;
 mod output;
 mod report;
 mod report_html;
+mod starters_model;
 mod support;
 mod update;
 #[cfg(unix)]
