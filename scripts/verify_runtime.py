@@ -22,6 +22,7 @@ import verify_cloud
 import verify_monitoring
 from verify_kinds import FOREIGN, Request, api_requests
 from verify_training import starter_tests
+from verify_starters_model import TEST_MODULES, starters_on
 from verify_shell import (
     CPU_INDEX,
     PYPI,
@@ -225,6 +226,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
     wanted += verify_cloud.test_modules(answers)
     wanted += starter_tests(answers)
     wanted += verify_monitoring.starter_tests(answers)
+    wanted += [TEST_MODULES[name] for name in starters_on(answers)]
     missing = [module for module in wanted if counts.get(module, 0) == 0]
     if bad or missing:
         raise CheckError(f"tests not passed: {bad}; modules with no passing test: {missing}")

@@ -43,6 +43,11 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         ".dockerignore": True,
         f"src/{pkg}/train.py": True,
         **verify_cloud.expected_files(opt),
+        f"src/{pkg}/batches.py": "true" in (opt.get("onnx"), opt.get("quantize")),
+        f"src/{pkg}/onnx_model.py": opt.get("onnx") == "true",
+        "tests/test_onnx.py": opt.get("onnx") == "true",
+        f"src/{pkg}/quantize.py": opt.get("quantize") == "true",
+        "tests/test_quantize.py": opt.get("quantize") == "true",
     }
     wrong = [
         f"{path} {'missing' if want else 'should not exist'}"

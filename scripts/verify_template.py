@@ -72,6 +72,7 @@ import verify_monitoring
 from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
 from verify_training import STARTER_TESTS, check_training_starters
+from verify_starters_model import check_model_starters, starters_on
 from verify_static import check_files, check_python_version, check_static, check_torch_source
 
 
@@ -151,6 +152,7 @@ COMBOS: dict[str, dict[str, str]] = {
         "drift": "true",
         "monitoring": "true",
     },
+    "starters-model": {"training": "lightning", "data_kind": "tabular", "onnx": "true", "quantize": "true"},
 }
 # Made with these features off, committed, then turned on with `dayone add`: the project must
 # pass the same checks as one made with them on.
@@ -317,6 +319,8 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                 step("ruff check + format after the pipeline", check_lint, project, bin_dir)
                 if any(answers.get(name) == "true" for name in STARTER_TESTS):
                     step("training starters (invoke tasks)", check_training_starters, project, bin_dir, answers, tools)
+                if starters_on(answers):
+                    step("model starters (invoke tasks)", check_model_starters, project, bin_dir, answers, tools)
                 if answers["api"] == "true":
                     step("API under uvicorn", check_api, project, bin_dir, answers["package_name"], kind)
                 if verify_monitoring.enabled(answers):

@@ -103,6 +103,24 @@ def train_ddp(ctx: Context, processes: int = 2, args: str = "") -> None:
 {%- endif %}
 
 
+{%- if onnx %}
+
+
+@task
+def export_onnx(ctx: Context) -> None:
+    """Export the trained model to models/model.onnx and check it against PyTorch."""
+    ctx.run(f"{RUN}python -m {PACKAGE}.onnx_model", echo=True, pty=PTY)
+{%- endif %}
+{%- if quantize %}
+
+
+@task
+def quantize(ctx: Context) -> None:
+    """Quantise the trained model to int8 into models/model_quantized.pt; print size and latency."""
+    ctx.run(f"{RUN}python -m {PACKAGE}.quantize", echo=True, pty=PTY)
+{%- endif %}
+
+
 @task
 def test(ctx: Context) -> None:
     """Run the tests and report coverage."""

@@ -18,6 +18,9 @@ from pydantic import BaseModel
 {% if drift %}from {{ package_name }} import drift_service
 {% endif %}from {{ package_name }}.data import load_image, normalize
 from {{ package_name }}.model import load_checkpoint
+{%- if onnx %}
+from {{ package_name }}.onnx_model import OnnxClassifier
+{%- endif %}
 
 DEFAULT_MODEL_PATH = Path("models/model.pt")
 
@@ -33,6 +36,11 @@ class Prediction(BaseModel):
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the model once when the server starts."""
     model, checkpoint = load_checkpoint(Path(os.environ.get("MODEL_PATH", DEFAULT_MODEL_PATH)))
+{%- if onnx %}
+    if os.environ.get("ONNX_MODEL_PATH"):
+        # Serve the exported model with onnxruntime; the checkpoint still says what the classes are.
+        model = OnnxClassifier(Path(os.environ["ONNX_MODEL_PATH"]), like=model)
+{%- endif %}
     app.state.model = model
     app.state.checkpoint = checkpoint
 {%- if drift %}

@@ -73,7 +73,14 @@ from typing import Any
 
 import numpy as np
 
-from {{ package_name }}.data import TABLE_SUFFIXES, TOPICS, load_tokenizer, make_message, read_examples, visible_files
+from {{ package_name }}.data import (
+    TABLE_SUFFIXES,
+    TOPICS,
+    load_tokenizer,
+    make_message,
+    read_examples,
+    visible_files,
+)
 
 Summary = dict[str, float | str | None]
 
@@ -128,7 +135,14 @@ from typing import Any
 
 import numpy as np
 
-from {{ package_name }}.data import FAULTS, cell, is_number, make_reading, read_table, visible_files
+from {{ package_name }}.data import (
+    FAULTS,
+    cell,
+    is_number,
+    make_reading,
+    read_table,
+    visible_files,
+)
 
 Summary = dict[str, float | str | None]
 

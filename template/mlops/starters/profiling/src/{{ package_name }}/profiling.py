@@ -42,6 +42,12 @@ def train_once(processed_dir: Path, model_path: Path, epochs: int) -> None:
         f"paths.processed_dir={processed_dir.as_posix()}",
         f"paths.model_path={model_path.as_posix()}",
         f"training.epochs={epochs}",
+{%- if distributed %}
+        # Loader workers are other processes cProfile cannot see, and starting them under the
+        # profiler can cost it the outer frames (train, main): profile one process.
+        "training.num_workers=0",
+        "training.persistent_workers=false",
+{%- endif %}
     ]
     with initialize_config_dir(config_dir=str(CONFIG_DIR.resolve()), version_base="1.3"):
         cfg = compose(config_name="config", overrides=overrides)
