@@ -38,7 +38,7 @@ pub(crate) fn generate(env: &TestEnv, name: &str, sets: &[&str], extra: &[&str])
     cmd.args(extra).assert().success();
 }
 
-fn check_json(env: &TestEnv, name: &str) -> Value {
+pub(crate) fn check_json(env: &TestEnv, name: &str) -> Value {
     let output = env.dayone(["check", name, "--json"]).output().unwrap();
     assert!(
         output.status.success(),

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::generated::check_json;
 use crate::support::{TestEnv, tree};
 
 /// Answers every starter's condition holds under (some need the API, DVC or GCP).
@@ -50,16 +51,6 @@ fn new(env: &TestEnv, name: &str, sets: &[String]) {
         cmd.args(["--set", &set]);
     }
     cmd.assert().success();
-}
-
-fn check_json(env: &TestEnv, name: &str) -> Value {
-    let output = env.dayone(["check", name, "--json"]).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn item<'a>(json: &'a Value, id: &str) -> &'a Value {
