@@ -42,8 +42,9 @@ def check_training_starters(project: Path, bin_dir: Path, answers: dict[str, str
         run([*invoke, "profile"], cwd=project, env=env, timeout=900)
         summary = (project / "reports" / "profiling" / "train.txt").read_text()
         trace = project / "reports" / "profiling" / "trace.json"
-        if "(train)" not in summary or not json.loads(trace.read_text()).get("traceEvents"):
-            raise CheckError("invoke profile wrote no summary naming `train` or an empty trace")
+        step = "(training_step)" if answers["training"] == "lightning" else "(train_step)"
+        if step not in summary or not json.loads(trace.read_text()).get("traceEvents"):
+            raise CheckError(f"invoke profile wrote no summary naming {step} or an empty trace")
         done.append(f"profile: trace {trace.stat().st_size // 1024} KiB")
     if answers.get("sweep") == "true":
         run([*invoke, "sweep", "--quick"], cwd=project, env=env, timeout=900)

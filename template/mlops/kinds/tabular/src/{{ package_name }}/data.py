@@ -52,7 +52,8 @@ FAULTS = {
 # The end of every message about data the loader cannot read.
 HOW_TO_CHANGE = (
     "Put your data in that layout, or rewrite `read_table` (how one file becomes rows of named values) in "
-    "src/{{ package_name }}/data.py to read it; for data that is not one row per example, rewrite `preprocess` "
+    "src/{{ package_name }}/data.py to read it; "
+    "for data that is not one row per example, rewrite `preprocess` "
     "itself, keeping the train.pt, test.pt and meta.json it writes."
 )
 

@@ -117,7 +117,8 @@ LINKS = ("and", "but also", "then", "after", "with", "because of")
 # The end of every message about data the loader cannot read.
 HOW_TO_CHANGE = (
     "Put your data in that layout, or rewrite `read_examples` (how one file becomes (text, label) pairs) in "
-    "src/{{ package_name }}/data.py to read it; for data that is not one text per example, rewrite `preprocess` "
+    "src/{{ package_name }}/data.py to read it; "
+    "for data that is not one text per example, rewrite `preprocess` "
     "itself, keeping the train.pt, test.pt and meta.json it writes."
 )
 
