@@ -2,10 +2,9 @@
 //! gains or changes when they are on. (Running those projects — their tests, the drift report, the
 //! API's records and /drift — is scripts/verify_template.py's job.)
 
-use std::collections::BTreeMap;
-
+use crate::generated::changed_files;
 use crate::generated::generate;
-use crate::support::{TestEnv, tree};
+use crate::support::TestEnv;
 
 #[test]
 fn drift_and_monitoring_change_these_files() {
@@ -27,14 +26,7 @@ fn drift_and_monitoring_change_these_files() {
             "package_name=demo",
         ];
         generate(&env, &with, &sets, &["--no-git"]);
-        let before: BTreeMap<String, Vec<u8>> =
-            tree(&env.work().join(&plain)).into_iter().collect();
-        let mut changed = String::new();
-        for (path, bytes) in tree(&env.work().join(&with)) {
-            if before.get(&path) != Some(&bytes) && path != ".dayone.toml" {
-                changed += &format!("===== {path}\n{}\n", String::from_utf8_lossy(&bytes));
-            }
-        }
+        let changed = changed_files(&env, &plain, &with, &[]);
         insta::assert_snapshot!(format!("{kind}_drift_monitoring_files"), changed);
     }
 }

@@ -3,10 +3,9 @@
 //! PyTorch's loop and for a plain-settings image project with Lightning and wandb. (Running them is
 //! scripts/verify_template.py's job, combination `starters-training`.)
 
-use std::collections::BTreeMap;
-
+use crate::generated::changed_files;
 use crate::generated::generate;
-use crate::support::{TestEnv, tree};
+use crate::support::TestEnv;
 
 const STARTERS: &[&str] = &["profiling=true", "sweep=true", "distributed=true"];
 
@@ -29,14 +28,7 @@ fn the_training_starters_change_these_files() {
         generate(&env, &plain, &base, &["--no-git"]);
         let all: Vec<&str> = base.iter().chain(STARTERS).copied().collect();
         generate(&env, &with, &all, &["--no-git"]);
-        let before: BTreeMap<String, Vec<u8>> =
-            tree(&env.work().join(&plain)).into_iter().collect();
-        let mut changed = String::new();
-        for (path, bytes) in tree(&env.work().join(&with)) {
-            if before.get(&path) != Some(&bytes) && path != ".dayone.toml" {
-                changed += &format!("===== {path}\n{}\n", String::from_utf8_lossy(&bytes));
-            }
-        }
+        let changed = changed_files(&env, &plain, &with, &[]);
         insta::assert_snapshot!(format!("training_starters_{name}"), changed);
     }
 }
