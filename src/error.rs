@@ -157,6 +157,15 @@ pub enum Error {
     },
 
     #[error(
+        "--set {key}={value}: `{key}` is only used when `{when}`, which is false for these answers; leave it out, or also set what it depends on (`dayone add` takes several features at once)"
+    )]
+    SetNotApplicable {
+        key: String,
+        value: String,
+        when: String,
+    },
+
+    #[error(
         "{file}: [answers] has `{key}`, which template `{template}` does not declare; known variables: {known}"
     )]
     UnknownAnswersKey {

@@ -58,25 +58,38 @@ impl Starters {
     }
 
     /// `detection` of `item`, without the evidence a starter in place wrote: done only on the
-    /// group's own lines, open (showing the starter's) when there are none.
+    /// group's own lines, open (showing the starter's) when there are none. An item still open
+    /// says that its starter is there to build on.
     pub fn discount(&self, item: &str, detection: Detection, cx: &Context) -> Detection {
-        let (Some(features), Detection::Done(evidence)) = (self.in_place.get(item), &detection)
-        else {
+        let Some(features) = self.in_place.get(item) else {
             return detection;
         };
-        let (starter, own): (Vec<Evidence>, Vec<Evidence>) =
-            evidence.iter().cloned().partition(|e| cx.template_wrote(e));
-        if !own.is_empty() {
-            return Detection::Done(own);
-        }
         let names: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
-        Detection::Open {
-            hint: format!(
-                "the {} starter is in place but still as dayone wrote it: run it and make it \
-                 the group's (change its settings, inputs or steps), then this counts",
-                names.join(" / ")
-            ),
-            partial: starter,
+        let names = names.join(" / ");
+        match detection {
+            Detection::Done(evidence) => {
+                let (starter, own): (Vec<Evidence>, Vec<Evidence>) =
+                    evidence.into_iter().partition(|e| cx.template_wrote(e));
+                if !own.is_empty() {
+                    return Detection::Done(own);
+                }
+                Detection::Open {
+                    hint: format!(
+                        "the {names} starter is in place but still as dayone wrote it: run it \
+                         and make it the group's (change its settings, inputs or steps), then \
+                         this counts"
+                    ),
+                    partial: starter,
+                }
+            }
+            Detection::Open { hint, partial } => Detection::Open {
+                hint: format!("the {names} starter is in place to build on; {hint}"),
+                partial,
+            },
+            Detection::Manual { hint, partial } => Detection::Manual {
+                hint: format!("the {names} starter is in place to build on; {hint}"),
+                partial,
+            },
         }
     }
 

@@ -77,6 +77,20 @@ fn bad_set_flags_are_refused() {
     );
     refused(
         &env,
+        &[
+            "new",
+            "p",
+            "--yes",
+            "--set",
+            "api=false",
+            "--set",
+            "cloud_run=true",
+        ],
+        2,
+        "--set cloud_run=true: `cloud_run` is only used when `api`, which is false",
+    );
+    refused(
+        &env,
         &["new", "Bad Name", "--yes"],
         2,
         "variable `project_name`: the default `Bad Name` is invalid",

@@ -21,21 +21,29 @@ const BASE: &[&str] = &[
 
 /// The starter features of the built-in template, with the items each serves.
 fn starters(env: &TestEnv) -> Vec<(String, Vec<String>)> {
-    let out = env
-        .dayone(["templates", "mlops", "--json"])
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let starters: Vec<(String, Vec<String>)> = json["variables"]
-        .as_array()
-        .unwrap()
+    starter_variables(env)
         .iter()
-        .filter(|v| v["starter"] == true)
         .map(|v| {
             let serves = v["serves"].as_array().unwrap().iter();
             let serves = serves.map(|s| s.as_str().unwrap().to_string()).collect();
             (v["name"].as_str().unwrap().to_string(), serves)
         })
+        .collect()
+}
+
+/// The variables of the built-in template's starters, as `dayone templates mlops --json` has them.
+fn starter_variables(env: &TestEnv) -> Vec<Value> {
+    let out = env
+        .dayone(["templates", "mlops", "--json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let starters: Vec<Value> = json["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["starter"] == true)
+        .cloned()
         .collect();
     assert!(!starters.is_empty(), "the built-in template has starters");
     starters
@@ -62,8 +70,8 @@ fn item<'a>(json: &'a Value, id: &str) -> &'a Value {
         .unwrap()
 }
 
-/// A fresh project with every starter on claims none of the items they serve, says the
-/// starter is there, and its report agrees (`--strict` passes).
+/// A fresh project with every starter on claims none of the items they serve, says in each
+/// item's hint that its starter is there, and its report agrees (`--strict` passes).
 #[test]
 fn a_starter_left_as_it_came_ticks_nothing() {
     let env = TestEnv::new();
@@ -74,17 +82,17 @@ fn a_starter_left_as_it_came_ticks_nothing() {
         .collect();
     new(&env, "all", &on);
     let json = check_json(&env, "all");
-    let mut discounted = 0;
     for (name, serves) in &starters {
         for id in serves {
             let item = item(&json, id);
             assert_ne!(item["status"], "done", "{name} alone ticks {id}: {item}");
             let hint = item["hint"].as_str().unwrap_or_default();
-            discounted += usize::from(hint.contains("starter is in place"));
+            assert!(
+                hint.contains(&format!("`{name}` starter is in place")),
+                "{id}'s hint does not name the {name} starter: {item}"
+            );
         }
     }
-    // Starters whose files the detectors do find are named as such, not just left open.
-    assert!(discounted >= 3, "{json}");
     env.dayone(["check", "all", "--strict"]).assert().success();
 }
 
@@ -145,5 +153,81 @@ fn every_starter_added_later_is_what_new_makes_and_keeps_the_edits() {
         assert_eq!(tree(&project), tree(&fresh.join("demo")), "{name}");
         let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
         assert!(readme.contains("Our own notes on the data."), "{name}");
+    }
+}
+
+/// What the group writes or changes around a starter counts: their own profiling code ticks
+/// `profiling` beside the untouched starter, and the starter's workflow once they changed it
+/// ticks `ci-registry-trigger`.
+#[test]
+fn the_groups_own_work_on_a_starter_counts() {
+    let env = TestEnv::new();
+    let sets = [
+        "project_name=demo".to_string(),
+        "profiling=true".to_string(),
+        "registry_workflow=true".to_string(),
+    ];
+    new(&env, "demo", &sets);
+    let before = check_json(&env, "demo");
+    for id in ["profiling", "ci-registry-trigger"] {
+        assert_eq!(item(&before, id)["status"], "open", "{}", item(&before, id));
+    }
+    let project = env.work().join("demo");
+    let own = "\"\"\"How long loading the data takes.\"\"\"\n\nimport cProfile\n\n\
+               from demo.data import load_meta\n\n\ncProfile.run(\"load_meta('data/processed')\")\n";
+    std::fs::write(project.join("src/demo/profile_data.py"), own).unwrap();
+    let workflow = project.join(".github/workflows/registry.yaml");
+    let text = std::fs::read_to_string(&workflow).unwrap();
+    std::fs::write(&workflow, text.replace("model-staged", "model-promoted")).unwrap();
+    let after = check_json(&env, "demo");
+    let profiling = item(&after, "profiling");
+    assert_eq!(profiling["status"], "done", "{profiling}");
+    assert_eq!(
+        profiling["evidence"][0]["path"], "src/demo/profile_data.py",
+        "only the group's file is evidence: {profiling}"
+    );
+    let registry = item(&after, "ci-registry-trigger");
+    assert_eq!(registry["status"], "done", "{registry}");
+    assert!(
+        registry.to_string().contains("model-promoted"),
+        "{registry}"
+    );
+}
+
+/// A starter that builds on the API (a deployment, records of what it serves, a load test…)
+/// is refused without it, by `new` and by `add`, naming the condition; nothing is written.
+#[test]
+fn a_starter_that_needs_the_api_is_refused_without_it() {
+    let env = TestEnv::new();
+    let needs_api: Vec<String> = starter_variables(&env)
+        .iter()
+        .filter(|v| v["when"] == "api")
+        .map(|v| v["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(needs_api.len() >= 2, "{needs_api:?}");
+    let mut cmd = env.dayone(["new", "no-api", "--yes", "--quiet", "--set", "api=false"]);
+    cmd.assert().success();
+    let project = env.work().join("no-api");
+    let before = tree(&project);
+    for name in &needs_api {
+        let set = format!("{name}=true");
+        let out = env
+            .dayone(["new", "other", "--yes", "--set", "api=false", "--set", &set])
+            .output()
+            .unwrap();
+        let expected = format!("--set {set}: `{name}` is only used when `api`, which is false");
+        assert_eq!(out.status.code(), Some(2), "new with {set}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(&expected));
+        assert!(
+            !env.work().join("other").exists(),
+            "new with {set} wrote something"
+        );
+        let out = env
+            .dayone(["add", name, "--project", "no-api"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "add {name}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(&expected));
+        assert_eq!(tree(&project), before, "add {name} changed the project");
     }
 }

@@ -36,22 +36,3 @@ fn the_cloud_starters_change_these_files() {
     }
     insta::assert_snapshot!("cloud_files", changed);
 }
-
-/// Without the API there is nothing to deploy: the wizard does not offer Cloud Run, so its
-/// files stay out even when the answer is given.
-#[test]
-fn cloud_run_needs_the_api() {
-    let env = TestEnv::new();
-    generate(
-        &env,
-        "no-api",
-        &["api=false", "cloud_run=true", "vertex=true"],
-        &["--no-git"],
-    );
-    let paths: Vec<String> = tree(&env.work().join("no-api"))
-        .into_iter()
-        .map(|(path, _)| path)
-        .collect();
-    assert!(paths.contains(&"configs/vertex_job.yaml".to_string()));
-    assert!(!paths.contains(&".github/workflows/deploy.yaml".to_string()));
-}

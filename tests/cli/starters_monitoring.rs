@@ -30,16 +30,3 @@ fn drift_and_monitoring_change_these_files() {
         insta::assert_snapshot!(format!("{kind}_drift_monitoring_files"), changed);
     }
 }
-
-/// Drift records what the API serves, so without the API it puts nothing in place.
-#[test]
-fn drift_without_the_api_adds_nothing() {
-    let env = TestEnv::new();
-    let sets = ["api=false", "drift=true", "package_name=demo"];
-    generate(&env, "x", &sets, &["--no-git"]);
-    let project = env.work().join("x");
-    assert!(!project.join("src/demo/drift.py").exists());
-    assert!(!project.join("tests/test_drift.py").exists());
-    let pyproject = std::fs::read_to_string(project.join("pyproject.toml")).unwrap();
-    assert!(!pyproject.contains("scipy"), "{pyproject}");
-}

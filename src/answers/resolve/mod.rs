@@ -100,11 +100,15 @@ fn answer(
     let offered = var
         .offered(&input)
         .map_err(|m| manifest_error(manifest, var, m))?;
+    let applies = applies(var, &input).map_err(|m| manifest_error(manifest, var, m))?;
     if let Some(value) = provided(var, given, &offered)? {
+        if !applies {
+            refuse_inapplicable_set(var, manifest, &input, given, &value)?;
+        }
         return Ok(value);
     }
     let default = default_for(var, manifest, &input, given)?;
-    if !is_asked(var, &input).map_err(|m| manifest_error(manifest, var, m))? {
+    if !var.ask || !applies {
         return Ok(default.map_or_else(|| var.var_type.empty(), |(value, _)| value));
     }
     let question = Question {
@@ -144,12 +148,39 @@ fn answer(
 }
 
 fn is_asked(var: &Variable, input: &RenderInput) -> Result<bool, String> {
-    if !var.ask {
-        return Ok(false);
-    }
+    Ok(var.ask && applies(var, input)?)
+}
+
+/// Whether the variable's `when` holds for the answers so far (no `when`: always).
+fn applies(var: &Variable, input: &RenderInput) -> Result<bool, String> {
     var.when
         .as_ref()
         .map_or(Ok(true), |when| eval_bool(when, input))
+}
+
+/// A `--set` for a variable whose `when` is false is a mistake unless it only repeats the value
+/// the variable takes anyway: `--set cloud_run=true` with `api=false` would be recorded and do
+/// nothing. (An answers file may hold such values: `.dayone.toml` records every variable.)
+fn refuse_inapplicable_set(
+    var: &Variable,
+    manifest: &Manifest,
+    input: &RenderInput,
+    given: &Given,
+    value: &Value,
+) -> Result<()> {
+    let (Some(text), Some(when)) = (given.set.get(&var.name), &var.when) else {
+        return Ok(());
+    };
+    let taken = default_for(var, manifest, input, given)?
+        .map_or_else(|| var.var_type.empty(), |(taken, _)| taken);
+    if &taken == value {
+        return Ok(());
+    }
+    Err(Error::SetNotApplicable {
+        key: var.name.clone(),
+        value: text.clone(),
+        when: when.clone(),
+    })
 }
 
 /// How many questions are still to come from variable `from` on, if every one of them took

@@ -296,3 +296,31 @@ fn the_wizard_counts_the_questions_and_says_where_defaults_come_from() {
     .defaults_taken;
     assert_eq!(taken, ["project", "package", "api", "author"]);
 }
+
+#[test]
+fn a_set_for_a_question_that_does_not_apply_is_refused() {
+    let err = run(
+        &given_set(&[("api", "false"), ("port", "80")]),
+        &mut Defaults,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--set port=80: `port` is only used when `api`, which is false for these answers; \
+         leave it out, or also set what it depends on (`dayone add` takes several features at once)"
+    );
+    assert_eq!(err.exit(), crate::error::Exit::BadInput);
+    // Where it applies, the same --set is taken.
+    let answers = run(
+        &given_set(&[("api", "true"), ("port", "80")]),
+        &mut Defaults,
+    )
+    .unwrap();
+    assert_eq!(answers["port"], "80");
+}
+
+#[test]
+fn a_set_that_repeats_what_a_skipped_question_takes_is_fine() {
+    let answers = run(&given_set(&[("api", "false"), ("port", "")]), &mut Defaults).unwrap();
+    assert_eq!(answers["port"], "");
+}
