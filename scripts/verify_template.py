@@ -99,6 +99,12 @@ ON = {
     "devcontainer": "true",
     "agents": "true",
 }
+# Every starter feature of the built-in template (`starter = true` in its manifest).
+STARTERS = [
+    var["name"]
+    for var in tomllib.loads((REPO / "template" / "mlops" / "template.toml").read_text())["variables"]
+    if var.get("starter")
+]
 # Together these use every value of every option at least once, and run both training loops with and
 # without wandb and Hydra. Every kind of data with every framework that fits it is served by the API
 # in one of them, and every kind is trained with both loops:
@@ -123,18 +129,6 @@ COMBOS: dict[str, dict[str, str]] = {
     },
     "lightning": {"training": "lightning", "project_name": "TopicLab", "data_kind": "text"},
     "tabular": {"training": "lightning", "data_kind": "tabular"},
-    # The cloud starters: data and model-registry workflows, Cloud Run and Vertex AI.
-    "starters-cloud": {
-        "data_kind": "image",
-        "dependency_manager": "uv",
-        "api": "true",
-        "dvc": "gcs",
-        "gcp": "true",
-        "data_workflow": "true",
-        "registry_workflow": "true",
-        "cloud_run": "true",
-        "vertex": "true",
-    },
     # The training starters (profiling, sweep, distributed) on a Hydra project on graphs, with pip.
     "starters-training": {
         "data_kind": "graph",
@@ -153,6 +147,8 @@ COMBOS: dict[str, dict[str, str]] = {
         "monitoring": "true",
     },
     "starters-model": {"training": "lightning", "data_kind": "tabular", "onnx": "true", "quantize": "true"},
+    # Every option on and every starter with it (the cloud ones are checked only here), on images.
+    "everything": {**ON, **{name: "true" for name in STARTERS}, "data_kind": "image"},
 }
 # Made with these features off, committed, then turned on with `dayone add`: the project must
 # pass the same checks as one made with them on.
