@@ -159,8 +159,21 @@ COMBOS["added-later"] = {
     "python_version": "3.12",
     "training": "lightning",
     "framework": "timm",
+    "profiling": "true",
+    "quantize": "true",
+    "registry_workflow": "true",
 }
-ADDED_LATER = {"added-later": {"api": "false", "dvc": "none", "hydra": "false", "framework": "none"}}
+ADDED_LATER = {
+    "added-later": {
+        "api": "false",
+        "dvc": "none",
+        "hydra": "false",
+        "framework": "none",
+        "profiling": "false",
+        "quantize": "false",
+        "registry_workflow": "false",
+    }
+}
 for _name, _answers in COMBOS.items():
     _answers.setdefault("project_name", f"verify-{_name}")
 

@@ -73,9 +73,10 @@ def visualize(ctx: Context) -> None:
 
 
 @task
-def profile(ctx: Context, epochs: int = 1) -> None:
+def profile(ctx: Context, epochs: int = 1, with_stack: bool = False) -> None:
     """Profile EPOCHS epochs of training with cProfile and torch.profiler into reports/profiling/."""
-    ctx.run(f"{RUN}python -m {PACKAGE}.profiling --epochs {epochs}", echo=True, pty=PTY)
+    stack = " --with-stack" if with_stack else ""
+    ctx.run(f"{RUN}python -m {PACKAGE}.profiling --epochs {epochs}{stack}", echo=True, pty=PTY)
 {%- endif %}
 {%- if sweep %}
 

@@ -16,7 +16,7 @@ import typer
 {%- if hydra %}
 from hydra import compose, initialize_config_dir
 {%- endif %}
-from torch.profiler import ProfilerActivity, profile
+from torch.profiler import ProfilerActivity, profile, record_function
 
 from {{ package_name }} import configure_logging
 from {{ package_name }}.data import PROCESSED_DIR
@@ -30,6 +30,8 @@ from {{ package_name }}.train import main as train_main
 logger = logging.getLogger(__name__)
 
 OUTPUT_DIR = Path("reports/profiling")
+# The range in the trace that holds the profiled training run.
+TRACE_RANGE = "training run"
 {%- if hydra %}
 CONFIG_DIR = Path("configs")
 {%- endif %}
@@ -59,9 +61,17 @@ def train_once(processed_dir: Path, model_path: Path, epochs: int) -> None:
 
 
 def profile_training(
-    output_dir: Path = OUTPUT_DIR, processed_dir: Path = PROCESSED_DIR, epochs: int = 1, rows: int = 30
+    output_dir: Path = OUTPUT_DIR,
+    processed_dir: Path = PROCESSED_DIR,
+    epochs: int = 1,
+    rows: int = 30,
+    with_stack: bool = False,
 ) -> list[Path]:
-    """Train twice, once under each profiler, and return the files written to ``output_dir``."""
+    """Train twice, once under each profiler, and return the files written to ``output_dir``.
+
+    ``with_stack`` records the Python call stack of every operator in the trace: far more detail,
+    but one epoch then takes minutes, gigabytes of memory and a trace of hundreds of megabytes.
+    """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -78,7 +88,10 @@ def profile_training(
     stats.print_stats(r"{{ package_name }}[/\\]")
     (output_dir / "train.txt").write_text(summary.getvalue())
 
-    with profile(activities=[ProfilerActivity.CPU], with_stack=True) as torch_profiler:
+    with (
+        profile(activities=[ProfilerActivity.CPU], with_stack=with_stack) as torch_profiler,
+        record_function(TRACE_RANGE),
+    ):
         train_once(processed_dir, model_path, epochs)
     torch_profiler.export_chrome_trace(str(output_dir / "trace.json"))
     table = torch_profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=rows)
@@ -89,10 +102,12 @@ def profile_training(
     return written
 
 
-def main(output_dir: Path = OUTPUT_DIR, processed_dir: Path = PROCESSED_DIR, epochs: int = 1) -> None:
+def main(
+    output_dir: Path = OUTPUT_DIR, processed_dir: Path = PROCESSED_DIR, epochs: int = 1, with_stack: bool = False
+) -> None:
     """Profile EPOCHS epochs of training on PROCESSED_DIR and write the results to OUTPUT_DIR."""
     configure_logging()
-    profile_training(output_dir, processed_dir, epochs)
+    profile_training(output_dir, processed_dir, epochs, with_stack=with_stack)
 
 
 if __name__ == "__main__":
