@@ -58,15 +58,45 @@ def fetch(url: str) -> tuple[int, str]:
         return response.status, response.read().decode(errors="replace")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop invoke and the streamlit it started: they share the session started for them."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
+def process_tree(pid: int) -> list[tuple[int, str]]:
+    """Every process below ``pid``, each with its start time (so a reused number is not taken for it),
+    read from /proc."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            process.wait(timeout=15)
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append((int(stat.parent.name), fields[19]))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child[0])
+    return found
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop invoke and the streamlit it started.
+
+    invoke runs streamlit in a pseudo-terminal, a session of its own, so a signal to invoke's group
+    does not reach it: an interrupt makes invoke pass Ctrl-C on, as in a terminal. Whatever is still
+    up after that is killed.
+    """
+    tree = process_tree(process.pid)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
+    for pid, started in tree:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19] == started:
+                os.kill(pid, signal.SIGKILL)
+        except (OSError, IndexError):
+            pass  # already gone
 
 
 def check_frontend(project: Path, bin_dir: Path, answers: dict[str, str], tools: Path) -> str:
