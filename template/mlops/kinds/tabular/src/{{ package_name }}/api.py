@@ -67,7 +67,7 @@ def health() -> dict[str, str]:
 
 
 @app.get("/features")
-def features(request: Request) -> dict[str, list]:
+def list_features(request: Request) -> dict[str, list]:
     """The features ``/predict`` needs, as the model was trained on them: each number with its mean and
     standard deviation, each category with every value it takes."""
     return request.app.state.checkpoint["features"]
