@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import verify_cloud
+import verify_frontend
 import verify_monitoring
 from verify_kinds import FOREIGN, Request, api_requests
 from verify_training import starter_tests
@@ -226,6 +227,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
     wanted += verify_cloud.test_modules(answers)
     wanted += starter_tests(answers)
     wanted += verify_monitoring.starter_tests(answers)
+    wanted += verify_frontend.starter_tests(answers)
     wanted += [TEST_MODULES[name] for name in starters_on(answers)]
     missing = [module for module in wanted if counts.get(module, 0) == 0]
     if bad or missing:

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import verify_cloud
+import verify_frontend
 from verify_shell import CPU_INDEX, CheckError, run
 
 
@@ -43,6 +44,7 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         ".dockerignore": True,
         f"src/{pkg}/train.py": True,
         **verify_cloud.expected_files(opt),
+        **verify_frontend.expected_files(opt),
         f"src/{pkg}/batches.py": "true" in (opt.get("onnx"), opt.get("quantize")),
         f"src/{pkg}/onnx_model.py": opt.get("onnx") == "true",
         "tests/test_onnx.py": opt.get("onnx") == "true",
@@ -133,7 +135,10 @@ def check_torch_source(project: Path, manager: str, framework: str) -> str:
         # setuptools reads requirements.txt as a plain list and fails on pip options.
         if any(line.startswith("-") for line in (project / "requirements.txt").read_text().splitlines()):
             problems.append("requirements.txt holds a pip option, which setuptools cannot read")
+        # The frontend image installs Streamlit only (requirements-frontend.txt): it has no torch.
         for dockerfile in sorted((project / "dockerfiles").glob("*")):
+            if dockerfile.name == "frontend.dockerfile":
+                continue
             if "pip install -r requirements-torch.txt -r requirements.txt" not in dockerfile.read_text():
                 problems.append(f"{dockerfile.name} does not install torch through requirements-torch.txt")
         switch = "delete the `--extra-index-url` line in `requirements-torch.txt`"

@@ -68,6 +68,7 @@ from verify_runtime import (
 )
 import local_tools
 import verify_cloud
+import verify_frontend
 import verify_monitoring
 from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
@@ -146,7 +147,14 @@ COMBOS: dict[str, dict[str, str]] = {
         "drift": "true",
         "monitoring": "true",
     },
-    "starters-model": {"training": "lightning", "data_kind": "tabular", "onnx": "true", "quantize": "true"},
+    # The model starters (ONNX, int8) and the Streamlit frontend, whose form follows the table's features.
+    "starters-model": {
+        "training": "lightning",
+        "data_kind": "tabular",
+        "onnx": "true",
+        "quantize": "true",
+        "frontend": "true",
+    },
     # Every option on and every starter with it (the cloud ones are checked only here), on images.
     "everything": {**ON, **{name: "true" for name in STARTERS}, "data_kind": "image"},
 }
@@ -332,6 +340,9 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                     step("model starters (invoke tasks)", check_model_starters, project, bin_dir, answers, tools)
                 if answers["api"] == "true":
                     step("API under uvicorn", check_api, project, bin_dir, answers["package_name"], kind)
+                if verify_frontend.enabled(answers):
+                    label = "frontend (invoke frontend, Streamlit health check)"
+                    step(label, verify_frontend.check_frontend, project, bin_dir, answers, tools)
                 if verify_monitoring.enabled(answers):
                     label = "monitoring starters (drift report, gcloud commands)"
                     step(label, verify_monitoring.check_monitoring_starters, project, bin_dir, answers, tools)

@@ -10,6 +10,7 @@ mod report;
 mod report_html;
 mod starters;
 mod starters_cloud;
+mod starters_frontend;
 mod starters_model;
 mod starters_monitoring;
 mod starters_training;

@@ -141,6 +141,16 @@ def lint(ctx: Context) -> None:
 def serve_api(ctx: Context, port: int = 8000) -> None:
     """Serve the API on http://127.0.0.1:PORT with auto-reload."""
     ctx.run(f"{RUN}uvicorn {PACKAGE}.api:app --reload --host 127.0.0.1 --port {port}", echo=True, pty=PTY)
+{%- if frontend %}
+
+
+@task
+def frontend(ctx: Context, port: int = 8501, api_url: str = "") -> None:
+    """Serve the Streamlit frontend on http://127.0.0.1:PORT; it calls the API at --api-url (or $API_URL)."""
+    command = f"{RUN}streamlit run frontend/app.py --server.headless true --server.address 127.0.0.1"
+    command += f" --server.port {port} --browser.gatherUsageStats false"
+    ctx.run(command, env={"API_URL": api_url} if api_url else {}, echo=True, pty=PTY)
+{%- endif %}
 {%- if drift %}
 
 
@@ -187,7 +197,7 @@ def monitoring(ctx: Context, project: str = "", email: str = "", apply: bool = F
 @task
 def docker_build(ctx: Context, progress: str = "plain") -> None:
     """Build the Docker image{% if api %}s{% endif %} from dockerfiles/."""
-    images = ["train"{% if api %}, "api"{% endif %}]
+    images = ["train"{% if api %}, "api"{% endif %}{% if frontend and api %}, "frontend"{% endif %}]
 {%- if dependency_manager == "uv" %}
     if not Path("uv.lock").exists():
         # The images install exactly what uv.lock pins; write it if `uv sync` has not yet.

@@ -63,6 +63,15 @@ app.include_router(drift_service.router)
 def health() -> dict[str, str]:
     """Report that the server is up and has a model."""
     return {"status": "ok"}
+{%- if frontend %}
+
+
+@app.get("/features")
+def list_features(request: Request) -> dict[str, list]:
+    """The features ``/predict`` needs, as the model was trained on them: each number with its mean and
+    standard deviation, each category with every value it takes."""
+    return request.app.state.checkpoint["features"]
+{%- endif %}
 
 
 @app.post("/predict")
