@@ -140,6 +140,21 @@ def lint(ctx: Context) -> None:
 def serve_api(ctx: Context, port: int = 8000) -> None:
     """Serve the API on http://127.0.0.1:PORT with auto-reload."""
     ctx.run(f"{RUN}uvicorn {PACKAGE}.api:app --reload --host 127.0.0.1 --port {port}", echo=True, pty=PTY)
+{%- if load_test %}
+
+
+@task
+def load_test(
+    ctx: Context, host: str = "http://127.0.0.1:8000", users: int = 10, spawn_rate: int = 2, run_time: str = "30s"
+) -> None:
+    """Load-test the API at HOST with locust (tests/load/locustfile.py); the report goes to reports/load_test/."""
+    ctx.run(
+        f"{RUN}locust -f tests/load/locustfile.py --headless --host {host} --users {users} --spawn-rate {spawn_rate} "
+        f"--run-time {run_time} --csv reports/load_test/load --html reports/load_test/report.html",
+        echo=True,
+        pty=PTY,
+    )
+{%- endif %}
 {%- if drift %}
 
 
