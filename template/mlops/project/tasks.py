@@ -143,7 +143,14 @@ def serve_api(ctx: Context, port: int = 8000) -> None:
 {%- if load_test %}
 
 
-@task
+@task(
+    help={
+        "host": "the API's base URL: the local server, or a deployed service",
+        "users": "how many simulated users at the peak",
+        "spawn-rate": "users started per second",
+        "run-time": "how long to run, e.g. 30s, 5m",
+    }
+)
 def load_test(
     ctx: Context, host: str = "http://127.0.0.1:8000", users: int = 10, spawn_rate: int = 2, run_time: str = "30s"
 ) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+APP = "{{ package_name }}.api:app"
 LOCUSTFILE = Path(__file__).parent / "load" / "locustfile.py"
 # Two users for three seconds: enough requests to exercise both endpoints, few enough to be quick.
 USERS, RUN_TIME = 2, "3s"
@@ -50,7 +51,7 @@ def served_api(checkpoint_path: Path, tmp_path: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "uvicorn.log"
     env = {**os.environ, "MODEL_PATH": str(checkpoint_path)}
-    command = [sys.executable, "-m", "uvicorn", "{{ package_name }}.api:app", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "uvicorn", APP, "--host", "127.0.0.1", "--port", str(port)]
     with log.open("w") as output:
         server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
