@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import verify_cloud
+import verify_serving
 from verify_shell import CPU_INDEX, CheckError, run
 
 
@@ -43,6 +44,7 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         ".dockerignore": True,
         f"src/{pkg}/train.py": True,
         **verify_cloud.expected_files(opt),
+        **verify_serving.expected_files(opt),
         f"src/{pkg}/batches.py": "true" in (opt.get("onnx"), opt.get("quantize")),
         f"src/{pkg}/onnx_model.py": opt.get("onnx") == "true",
         "tests/test_onnx.py": opt.get("onnx") == "true",
