@@ -12,6 +12,7 @@ mod starters;
 mod starters_cloud;
 mod starters_model;
 mod starters_monitoring;
+mod starters_serving;
 mod starters_training;
 mod support;
 mod update;
