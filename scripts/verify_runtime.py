@@ -4,24 +4,20 @@ ruff, pytest, refused data, the pipeline, the API, the docs site and DVC."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import verify_cloud
 import verify_frontend
 import verify_monitoring
-from verify_kinds import FOREIGN, Request, api_requests
+import verify_serving
+from api_server import post, served_api
+from verify_kinds import FOREIGN, api_requests
 from verify_training import starter_tests
 from verify_starters_model import TEST_MODULES, starters_on
 from verify_shell import (
@@ -228,6 +224,7 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
     wanted += starter_tests(answers)
     wanted += verify_monitoring.starter_tests(answers)
     wanted += verify_frontend.starter_tests(answers)
+    wanted += verify_serving.starter_tests(answers)
     wanted += [TEST_MODULES[name] for name in starters_on(answers)]
     missing = [module for module in wanted if counts.get(module, 0) == 0]
     if bad or missing:
@@ -272,72 +269,17 @@ def check_pipeline(project: Path, bin_dir: Path, answers: dict[str, str], tools:
     return f"accuracy {accuracy}; " + ", ".join(seconds)
 
 
-def post(url: str, request: Request) -> tuple[int, dict]:
-    """POST ``request`` to ``url``; return the status and the JSON answer."""
-    if request.upload is not None:
-        filename, content_type, data = request.upload
-        boundary = uuid.uuid4().hex
-        body = (
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n"
-            ).encode()
-            + data
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-    else:
-        body, headers = json.dumps(request.json_body).encode(), {"Content-Type": "application/json"}
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
-
-
 def check_api(project: Path, bin_dir: Path, package: str, kind: str) -> str:
     """The API under uvicorn answers /health, a real /predict of this kind of data, and refuses a bad one."""
     good, bad, reason = api_requests(project, kind)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile(mode="w+") as server_log:
-        server = subprocess.Popen(
-            [str(bin_dir / "uvicorn"), f"{package}.api:app", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=project,
-            env=project_env(bin_dir),
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
-                        health = json.loads(response.read())
-                    break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        server_log.seek(0)
-                        raise CheckError(f"the API did not come up:\n{server_log.read()[-3000:]}") from None
-                    time.sleep(0.5)
-            if health.get("status") != "ok":
-                raise CheckError(f"/health answered {health}")
-            status, body = post(f"{base}/predict", good)
-            probabilities = body.get("probabilities", {})
-            if status != 200 or body.get("label") not in probabilities or abs(sum(probabilities.values()) - 1) > 1e-3:
-                raise CheckError(f"/predict of {good.what} answered {status} {body}")
-            bad_status, bad_body = post(f"{base}/predict", bad)
-            if bad_status != 400 or reason not in str(bad_body.get("detail", "")):
-                raise CheckError(f"/predict of {bad.what} answered {bad_status} {bad_body}")
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with served_api(project, bin_dir, package) as base:
+        status, body = post(f"{base}/predict", good)
+        probabilities = body.get("probabilities", {})
+        if status != 200 or body.get("label") not in probabilities or abs(sum(probabilities.values()) - 1) > 1e-3:
+            raise CheckError(f"/predict of {good.what} answered {status} {body}")
+        bad_status, bad_body = post(f"{base}/predict", bad)
+        if bad_status != 400 or reason not in str(bad_body.get("detail", "")):
+            raise CheckError(f"/predict of {bad.what} answered {bad_status} {bad_body}")
     return f"predicted {body['label']} for {good.what[:60]}; refused {bad.what}"
 
 

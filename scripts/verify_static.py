@@ -10,6 +10,7 @@ from pathlib import Path
 
 import verify_cloud
 import verify_frontend
+import verify_serving
 from verify_shell import CPU_INDEX, CheckError, run
 
 
@@ -45,6 +46,7 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         f"src/{pkg}/train.py": True,
         **verify_cloud.expected_files(opt),
         **verify_frontend.expected_files(opt),
+        **verify_serving.expected_files(opt),
         f"src/{pkg}/batches.py": "true" in (opt.get("onnx"), opt.get("quantize")),
         f"src/{pkg}/onnx_model.py": opt.get("onnx") == "true",
         "tests/test_onnx.py": opt.get("onnx") == "true",

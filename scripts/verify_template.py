@@ -14,7 +14,9 @@ For every combination it runs `dayone new DIR --yes --set ...` and then checks, 
      data/raw/ that the loader cannot read stops preprocessing with an error instead of being
      topped up with synthetic data;
   5. the API starts with uvicorn on 127.0.0.1 and answers /health and a real /predict of the
-     project's kind of data (an image upload, a text, a row of features or a graph as JSON);
+     project's kind of data (an image upload, a text, a row of features or a graph as JSON); with
+     the serving starters, `invoke load-test` runs locust against it for a few seconds (requests to
+     both endpoints, none failed) and /metrics counts a /predict;
   6. actionlint, hadolint (errors fail), `pre-commit validate-config`, `mkdocs build --strict`;
   7. one Python version in .python-version, pyproject.toml, the CI workflows and the Docker images;
   8. DVC: with a remote, `dvc add data/raw` + `dvc push`; without, that `dvc init` + `dvc add data/raw`
@@ -70,6 +72,7 @@ import local_tools
 import verify_cloud
 import verify_frontend
 import verify_monitoring
+import verify_serving
 from verify_kinds import check_kind_files
 from verify_shell import REPO, CheckError, log, run, uv_env
 from verify_training import STARTER_TESTS, check_training_starters
@@ -140,12 +143,15 @@ COMBOS: dict[str, dict[str, str]] = {
         "sweep": "true",
         "distributed": "true",
     },
-    # The monitoring starters (drift with recorded inputs and /drift, alert policies) on text.
+    # The monitoring starters (drift with recorded inputs and /drift, alert policies) on text, with
+    # the serving starters (a locust load test, Prometheus metrics) on the same API.
     "starters-monitoring": {
         "data_kind": "text",
         "api": "true",
         "drift": "true",
         "monitoring": "true",
+        "load_test": "true",
+        "metrics": "true",
     },
     # The model starters (ONNX, int8) and the Streamlit frontend, whose form follows the table's features.
     "starters-model": {
@@ -343,6 +349,9 @@ def verify(name: str, dayone: Path, template: str | None, workdir: Path, tools: 
                 if verify_frontend.enabled(answers):
                     label = "frontend (invoke frontend, Streamlit health check)"
                     step(label, verify_frontend.check_frontend, project, bin_dir, answers, tools)
+                if verify_serving.enabled(answers):
+                    label = "serving starters (invoke load-test, /metrics)"
+                    step(label, verify_serving.check_serving_starters, project, bin_dir, answers, tools)
                 if verify_monitoring.enabled(answers):
                     label = "monitoring starters (drift report, gcloud commands)"
                     step(label, verify_monitoring.check_monitoring_starters, project, bin_dir, answers, tools)

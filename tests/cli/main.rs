@@ -13,6 +13,7 @@ mod starters_cloud;
 mod starters_frontend;
 mod starters_model;
 mod starters_monitoring;
+mod starters_serving;
 mod starters_training;
 mod support;
 mod update;

@@ -151,6 +151,28 @@ def frontend(ctx: Context, port: int = 8501, api_url: str = "") -> None:
     command += f" --server.port {port} --browser.gatherUsageStats false"
     ctx.run(command, env={"API_URL": api_url} if api_url else {}, echo=True, pty=PTY)
 {%- endif %}
+{%- if load_test %}
+
+
+@task(
+    help={
+        "host": "the API's base URL: the local server, or a deployed service",
+        "users": "how many simulated users at the peak",
+        "spawn-rate": "users started per second",
+        "run-time": "how long to run, e.g. 30s, 5m",
+    }
+)
+def load_test(
+    ctx: Context, host: str = "http://127.0.0.1:8000", users: int = 10, spawn_rate: int = 2, run_time: str = "30s"
+) -> None:
+    """Load-test the API at HOST with locust (tests/load/locustfile.py); the report goes to reports/load_test/."""
+    ctx.run(
+        f"{RUN}locust -f tests/load/locustfile.py --headless --host {host} --users {users} --spawn-rate {spawn_rate} "
+        f"--run-time {run_time} --csv reports/load_test/load --html reports/load_test/report.html",
+        echo=True,
+        pty=PTY,
+    )
+{%- endif %}
 {%- if drift %}
 
 

@@ -17,6 +17,9 @@ from pydantic import BaseModel
 
 {% if drift %}from {{ package_name }} import drift_service
 {% endif %}from {{ package_name }}.data import load_image, normalize
+{%- if metrics %}
+from {{ package_name }}.metrics import instrument, record_prediction
+{%- endif %}
 from {{ package_name }}.model import load_checkpoint
 {%- if onnx %}
 from {{ package_name }}.onnx_model import OnnxClassifier
@@ -50,6 +53,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+{%- if metrics %}
+instrument(app)
+{%- endif %}
 {%- if drift %}
 app.include_router(drift_service.router)
 {%- endif %}
@@ -82,5 +88,8 @@ async def predict(request: Request, file: UploadFile) -> Prediction:
     best = max(range(len(classes)), key=probabilities.__getitem__)
 {%- if drift %}
     drift_service.record(request, image, classes[best], probabilities[best])
+{%- endif %}
+{%- if metrics %}
+    record_prediction(classes[best], probabilities[best])
 {%- endif %}
     return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))

@@ -15,6 +15,9 @@ from pydantic import BaseModel
 
 {% if drift %}from {{ package_name }} import drift_service
 {% endif %}from {{ package_name }}.data import encode, load_tokenizer
+{%- if metrics %}
+from {{ package_name }}.metrics import instrument, record_prediction
+{%- endif %}
 from {{ package_name }}.model import load_checkpoint
 {%- if onnx %}
 from {{ package_name }}.onnx_model import OnnxClassifier
@@ -55,6 +58,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(title="{{ project_name }}", lifespan=lifespan)
+{%- if metrics %}
+instrument(app)
+{%- endif %}
 {%- if drift %}
 app.include_router(drift_service.router)
 {%- endif %}
@@ -79,5 +85,8 @@ def predict(request: Request, message: Message) -> Prediction:
     best = max(range(len(classes)), key=probabilities.__getitem__)
 {%- if drift %}
     drift_service.record(request, message.text, classes[best], probabilities[best])
+{%- endif %}
+{%- if metrics %}
+    record_prediction(classes[best], probabilities[best])
 {%- endif %}
     return Prediction(label=classes[best], probabilities=dict(zip(classes, probabilities, strict=True)))
