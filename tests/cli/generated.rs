@@ -375,3 +375,24 @@ pub(crate) fn changed_files(env: &TestEnv, plain: &str, with: &str, skip: &[&str
     }
     changed
 }
+
+/// What turning on `features` changes in a project, for each kind of data: `(kind, files)` as
+/// `changed_files` gives them. Both projects have one project and package name, so the names
+/// of their folders do not show.
+pub(crate) fn changes_per_kind(env: &TestEnv, features: &[&str]) -> Vec<(&'static str, String)> {
+    let names = ["project_name=demo", "package_name=demo"];
+    let label = features.join("+");
+    ["image", "text", "tabular", "graph"]
+        .into_iter()
+        .map(|kind| {
+            let kind_set = format!("data_kind={kind}");
+            let plain = format!("{kind}-plain-{label}");
+            let with = format!("{kind}-with-{label}");
+            let base = [kind_set.as_str(), names[0], names[1]];
+            generate(env, &plain, &base, &["--no-git"]);
+            let all: Vec<&str> = base.iter().chain(features).copied().collect();
+            generate(env, &with, &all, &["--no-git"]);
+            (kind, changed_files(env, &plain, &with, &[]))
+        })
+        .collect()
+}

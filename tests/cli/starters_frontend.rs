@@ -2,26 +2,13 @@
 //! changes when it is on. (Running the page against the API — its AppTest tests and
 //! `invoke frontend` — is scripts/verify_template.py's job.)
 
-use crate::generated::changed_files;
-use crate::generated::generate;
+use crate::generated::{changes_per_kind, generate};
 use crate::support::TestEnv;
 
 #[test]
 fn frontend_changes_these_files() {
     let env = TestEnv::new();
-    for kind in ["image", "text", "tabular", "graph"] {
-        let kind_set = format!("data_kind={kind}");
-        let plain = format!("{kind}-plain");
-        let with = format!("{kind}-frontend");
-        generate(
-            &env,
-            &plain,
-            &[&kind_set, "package_name=demo"],
-            &["--no-git"],
-        );
-        let sets = [kind_set.as_str(), "frontend=true", "package_name=demo"];
-        generate(&env, &with, &sets, &["--no-git"]);
-        let changed = changed_files(&env, &plain, &with, &[]);
+    for (kind, changed) in changes_per_kind(&env, &["frontend=true"]) {
         insta::assert_snapshot!(format!("{kind}_frontend_files"), changed);
     }
 }
