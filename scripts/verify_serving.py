@@ -49,8 +49,11 @@ def check_load_test(project: Path, bin_dir: Path, answers: dict[str, str], tools
     report = project / "reports" / "load_test"
     shutil.rmtree(report, ignore_errors=True)
     invoke = invoke_command(bin_dir, answers["dependency_manager"], tools)
-    options = ["--host", base, "--users", "3", "--spawn-rate", "3", "--run-time", "5s"]
-    run([*invoke, "load-test", *options], cwd=project, env=project_env(bin_dir), timeout=300)
+    # 60 requests, with the run time as the upper bound only (a short one can end before the
+    # first request on a busy machine, locust's clock having counted its own start).
+    options = ["--host", base, "--users", "3", "--spawn-rate", "3", "--run-time", "60s"]
+    env = {**project_env(bin_dir), "LOAD_TEST_MAX_REQUESTS": "60"}
+    run([*invoke, "load-test", *options], cwd=project, env=env, timeout=300)
     stats = report / "load_stats.csv"
     if not stats.is_file() or not (report / "report.html").is_file():
         raise CheckError(f"invoke load-test wrote no load_stats.csv and report.html in {report}")

@@ -4,18 +4,24 @@
 Run it against a served API with ``{% if dependency_manager == "uv" %}uv run {% endif %}invoke load-test`` (headless, report in reports/load_test/), or
 with locust's web UI: ``{% if dependency_manager == "uv" %}uv run {% endif %}locust -f tests/load/locustfile.py --host http://127.0.0.1:8000``.
 The {{ examples }} are made once, by the same code that writes the synthetic dataset; to load-test
-with your own data, fill ``EXAMPLES`` from it instead.
+with your own data, fill ``EXAMPLES`` from it instead. With ``LOAD_TEST_MAX_REQUESTS`` set, the run
+ends after that many requests, or at ``--run-time``, whichever comes first.
 """
 
 {% if data_kind == "image" %}import io
-{% endif %}import random
+{% endif %}import os
+import random
 
+import gevent
 import numpy as np
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
+from locust.env import Environment
 
 from {{ package_name }}.data import {% if data_kind == "image" %}SHAPES, draw_shape{% elif data_kind == "text" %}TOPICS, make_message{% elif data_kind == "tabular" %}FAULTS, LABEL, make_reading{% else %}SHAPES, make_graph{% endif %}
 
 PER_CLASS = 5
+# Stop the run after this many requests in all (0: no limit but --run-time).
+MAX_REQUESTS = int(os.environ.get("LOAD_TEST_MAX_REQUESTS", "0"))
 
 {%- if data_kind == "image" %}
 
@@ -57,6 +63,22 @@ def make_examples(seed: int = 0) -> list[dict]:
 
 
 EXAMPLES = make_examples()
+
+
+@events.init.add_listener
+def stop_after_max_requests(environment: Environment, **_kwargs: object) -> None:
+    """End the run once MAX_REQUESTS requests were made, when it is set."""
+    if MAX_REQUESTS <= 0:
+        return
+    stopping = []
+
+    def count(**_request: object) -> None:
+        if not stopping and environment.runner is not None and environment.stats.total.num_requests >= MAX_REQUESTS:
+            stopping.append(True)
+            # From its own greenlet: quitting stops every user, the one making this request too.
+            gevent.spawn(environment.runner.quit)
+
+    environment.events.request.add_listener(count)
 
 
 class ApiUser(HttpUser):
