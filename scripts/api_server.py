@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,15 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from verify_kinds import Request
-from verify_shell import CheckError, project_env
+from verify_shell import CheckError, free_port, project_env
 
 
 @contextlib.contextmanager
 def served_api(project: Path, bin_dir: Path, package: str) -> Iterator[str]:
     """Serve the project's API with its venv's uvicorn until /health says ok; yield its base URL; stop it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile(mode="w+") as server_log:
         server = subprocess.Popen(

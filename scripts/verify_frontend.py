@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,40 +16,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from verify_shell import CheckError, invoke_command, project_env
+from verify_shell import CheckError, Project, free_port
 
-# The test module the starter ships; check_tests requires a passing test in it.
-STARTER_TESTS = {"frontend": "test_frontend"}
 # Seconds Streamlit may take to answer its health check (its first start imports a lot).
 STARTUP_TIMEOUT = 90
-
-
-def enabled(answers: dict[str, str]) -> bool:
-    # `when = "api"`: without the API the frontend has nothing to call, and the template adds nothing.
-    return answers.get("frontend") == "true" and answers.get("api") == "true"
-
-
-def starter_tests(answers: dict[str, str]) -> list[str]:
-    """The starter's test modules that must pass in a project with these answers."""
-    return list(STARTER_TESTS.values()) if enabled(answers) else []
-
-
-def expected_files(opt: dict[str, str]) -> dict[str, bool]:
-    """The starter's files: each must exist exactly when the starter is on."""
-    on = enabled(opt)
-    return {
-        "frontend/app.py": on,
-        "frontend/api_client.py": on,
-        "tests/test_frontend.py": on,
-        "dockerfiles/frontend.dockerfile": on,
-        "requirements-frontend.txt": on and opt["dependency_manager"] == "pip",
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -99,15 +68,14 @@ def stop(process: subprocess.Popen) -> None:
             pass  # already gone
 
 
-def check_frontend(project: Path, bin_dir: Path, answers: dict[str, str], tools: Path) -> str:
+def check_frontend(p: Project) -> str:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    invoke = invoke_command(bin_dir, answers["dependency_manager"], tools)
     with tempfile.TemporaryFile(mode="w+") as server_log:
         server = subprocess.Popen(
-            [*invoke, "frontend", "--port", str(port)],
-            cwd=project,
-            env=project_env(bin_dir),
+            [*p.invoke, "frontend", "--port", str(port)],
+            cwd=p.root,
+            env=p.env,
             stdout=server_log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -12,24 +12,10 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import verify_cloud
-import verify_frontend
-import verify_monitoring
-import verify_serving
-from api_server import post, served_api
+from api_server import post
 from verify_kinds import FOREIGN, api_requests
-from verify_training import starter_tests
-from verify_starters_model import TEST_MODULES, starters_on
-from verify_shell import (
-    CPU_INDEX,
-    PYPI,
-    STEP_TIMEOUT,
-    CheckError,
-    invoke_command,
-    project_env,
-    run,
-    uv_env,
-)
+from verify_manifest import starter_tests
+from verify_shell import CPU_INDEX, PYPI, STEP_TIMEOUT, CheckError, Project, run, uv_env
 
 EXPECTED_TASKS = ["preprocess-data", "train", "evaluate", "visualize", "test", "lint", "docker-build"]
 OPTION_TASKS = {
@@ -149,26 +135,26 @@ def check_ci_install(project: Path, python: Path, tools: Path) -> str:
     return f"`{command}`: no lock ok, fresh lock ok, stale lock refused"
 
 
-def check_lint(project: Path, bin_dir: Path) -> None:
-    """ruff as CI runs it; without its cache, which would hide a change of what counts as first-party."""
-    env = project_env(bin_dir)
-    run([str(bin_dir / "ruff"), "check", "--no-cache", "."], cwd=project, env=env)
-    run([str(bin_dir / "ruff"), "format", "--check", "--no-cache", "."], cwd=project, env=env)
+def check_lint(p: Project) -> None:
+    """The project's own ruff as CI runs it; without its cache, which would hide a change of what
+    counts as first-party (e.g. after a run wrote folders)."""
+    p.run([str(p.bin_dir / "ruff"), "check", "--no-cache", "."])
+    p.run([str(p.bin_dir / "ruff"), "format", "--check", "--no-cache", "."])
 
 
-def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path, kind: str) -> str:
+def check_foreign_data(p: Project) -> str:
     """A group's file in data/raw/ that the loader cannot read stops preprocessing; nothing is added to it."""
-    foreign = FOREIGN[kind]
+    project, foreign = p.root, FOREIGN[p.answers["data_kind"]]
     data, raw = project / "data", project / "data" / "raw"
     before = set(data.rglob("*")) if data.exists() else set()
     raw.mkdir(parents=True, exist_ok=True)
     (raw / foreign.name).write_text(foreign.text)
     try:
         proc = subprocess.run(
-            [*invoke_command(bin_dir, manager, tools), "preprocess-data"],
+            [*p.invoke, "preprocess-data"],
             check=False,
             cwd=project,
-            env=project_env(bin_dir),
+            env=p.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -203,12 +189,10 @@ def check_foreign_data(project: Path, bin_dir: Path, manager: str, tools: Path, 
     return f"exit {proc.returncode}: {message[:90]}..."
 
 
-def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Path) -> str:
-    run(
-        [str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"],
-        cwd=project,
-        env=project_env(bin_dir),
-    )
+def check_tests(p: Project, junit: Path) -> str:
+    """pytest passes with nothing skipped, every test module in tests/ has a passing test, and the
+    modules the project must have (the pipeline's, the API's, each starter's) are among them."""
+    p.run([str(p.bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"])
     counts: dict[str, int] = {}
     bad = []
     for case in ET.parse(junit).getroot().iter("testcase"):
@@ -218,25 +202,19 @@ def check_tests(project: Path, bin_dir: Path, answers: dict[str, str], junit: Pa
         else:
             counts[module] = counts.get(module, 0) + 1
     wanted = ["test_data", "test_model", "test_train", "test_evaluate"]
-    if answers["api"] == "true":
-        wanted.append("test_api")
-    wanted += verify_cloud.test_modules(answers)
-    wanted += starter_tests(answers)
-    wanted += verify_monitoring.starter_tests(answers)
-    wanted += verify_frontend.starter_tests(answers)
-    wanted += verify_serving.starter_tests(answers)
-    wanted += [TEST_MODULES[name] for name in starters_on(answers)]
-    missing = [module for module in wanted if counts.get(module, 0) == 0]
+    wanted += ["test_api"] if p.answers["api"] == "true" else []
+    wanted += starter_tests(p.answers)
+    present = sorted(path.stem for path in (p.root / "tests").rglob("test_*.py"))
+    missing = [module for module in sorted(set(wanted) | set(present)) if counts.get(module, 0) == 0]
     if bad or missing:
         raise CheckError(f"tests not passed: {bad}; modules with no passing test: {missing}")
-    return ", ".join(f"{module} {counts[module]}" for module in wanted)
+    return ", ".join(f"{module} {counts[module]}" for module in present)
 
 
-def check_pipeline(project: Path, bin_dir: Path, answers: dict[str, str], tools: Path) -> str:
+def check_pipeline(p: Project) -> str:
+    project, answers = p.root, p.answers
     manager, hydra = answers["dependency_manager"], answers["hydra"] == "true"
-    env = project_env(bin_dir)
-    invoke = invoke_command(bin_dir, manager, tools)
-    listing = run([*invoke, "--list"], cwd=project, env=env)
+    listing = p.run([*p.invoke, "--list"])
     expected = [*EXPECTED_TASKS, *OPTION_TASKS["api" if answers["api"] == "true" else ""]]
     expected += OPTION_TASKS["docs" if answers["docs"] == "true" else ""]
     expected += OPTION_TASKS["pip" if manager == "pip" else ""]
@@ -248,7 +226,7 @@ def check_pipeline(project: Path, bin_dir: Path, answers: dict[str, str], tools:
     seconds = []
     for task in ("preprocess-data", "train", "evaluate", "visualize"):
         begin = time.monotonic()
-        output = run([*invoke, task, *(["--args", override] if task == "train" else [])], cwd=project, env=env)
+        output = p.task(task, *(["--args", override] if task == "train" else []))
         seconds.append(f"{task} {time.monotonic() - begin:.0f}s")
         if task == "train" and "'epochs': 2" not in output:
             raise CheckError(f"the override `{override}` did not reach training:\n{output[-2000:]}")
@@ -269,38 +247,38 @@ def check_pipeline(project: Path, bin_dir: Path, answers: dict[str, str], tools:
     return f"accuracy {accuracy}; " + ", ".join(seconds)
 
 
-def check_api(project: Path, bin_dir: Path, package: str, kind: str) -> str:
-    """The API under uvicorn answers /health, a real /predict of this kind of data, and refuses a bad one."""
-    good, bad, reason = api_requests(project, kind)
-    with served_api(project, bin_dir, package) as base:
-        status, body = post(f"{base}/predict", good)
-        probabilities = body.get("probabilities", {})
-        if status != 200 or body.get("label") not in probabilities or abs(sum(probabilities.values()) - 1) > 1e-3:
-            raise CheckError(f"/predict of {good.what} answered {status} {body}")
-        bad_status, bad_body = post(f"{base}/predict", bad)
-        if bad_status != 400 or reason not in str(bad_body.get("detail", "")):
-            raise CheckError(f"/predict of {bad.what} answered {bad_status} {bad_body}")
+def check_api(p: Project) -> str:
+    """The API served under uvicorn (``p.api``; /health answered ok to come up) answers a real
+    /predict of this kind of data, and refuses a bad one."""
+    good, bad, reason = api_requests(p.root, p.answers["data_kind"])
+    status, body = post(f"{p.api}/predict", good)
+    probabilities = body.get("probabilities", {})
+    if status != 200 or body.get("label") not in probabilities or abs(sum(probabilities.values()) - 1) > 1e-3:
+        raise CheckError(f"/predict of {good.what} answered {status} {body}")
+    bad_status, bad_body = post(f"{p.api}/predict", bad)
+    if bad_status != 400 or reason not in str(bad_body.get("detail", "")):
+        raise CheckError(f"/predict of {bad.what} answered {bad_status} {bad_body}")
     return f"predicted {body['label']} for {good.what[:60]}; refused {bad.what}"
 
 
-def check_docs(project: Path, bin_dir: Path) -> None:
-    env = project_env(bin_dir)
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    run([str(bin_dir / "mkdocs"), "build", "--strict", "--config-file", "docs/mkdocs.yaml"], cwd=project, env=env)
-    page = project / "docs" / "build" / "api" / "index.html"
+def check_docs(p: Project) -> None:
+    p.run(
+        [str(p.bin_dir / "mkdocs"), "build", "--strict", "--config-file", "docs/mkdocs.yaml"], NO_MKDOCS_2_WARNING="1"
+    )
+    page = p.root / "docs" / "build" / "api" / "index.html"
     if not page.is_file() or "load_checkpoint" not in page.read_text():
         raise CheckError("the API reference page did not render the package's docstrings")
 
 
-def check_dvc(project: Path, bin_dir: Path, answers: dict[str, str]) -> str:
-    env = project_env(bin_dir)
-    remotes = run([str(bin_dir / "dvc"), "remote", "list"], cwd=project, env=env)
+def check_dvc(p: Project) -> str:
+    project, answers, dvc = p.root, p.answers, str(p.bin_dir / "dvc")
+    remotes = p.run([dvc, "remote", "list"])
     if answers["dvc"] == "gcs":
         if "gs://" not in remotes:
             raise CheckError(f"dvc remote is not on GCS: {remotes}")
         return "remote " + re.search(r"gs://\S+", remotes).group(0)
-    run([str(bin_dir / "dvc"), "add", "data/raw"], cwd=project, env=env)
-    run([str(bin_dir / "dvc"), "push"], cwd=project, env=env)
+    p.run([dvc, "add", "data/raw"])
+    p.run([dvc, "push"])
     storage = project.parent / f"{answers['project_name']}-dvc-storage"
     if not storage.is_dir() or not any(storage.rglob("*")):
         raise CheckError(f"dvc push left nothing in {storage}")

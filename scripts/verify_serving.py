@@ -1,8 +1,8 @@
-"""Run the serving starters for real against the project's API under uvicorn: `invoke load-test` for a
-few seconds (its CSV report must show requests to both endpoints and no failure), and /metrics after
-a /predict (the counters and the predicted label must be there).
+"""Run the serving starters for real against the project's API under uvicorn: `invoke load-test`
+(its CSV report must show requests to both endpoints and no failure), and /metrics after a
+/predict (the counters and the predicted label must be there).
 
-Called after the pipeline, so the trained model and data/raw/ exist.
+Called after the pipeline, with the API served (``Project.api``).
 """
 
 from __future__ import annotations
@@ -11,49 +11,19 @@ import csv
 import re
 import shutil
 import urllib.request
-from pathlib import Path
 
-from api_server import post, served_api
+from api_server import post
 from verify_kinds import api_requests
-from verify_shell import CheckError, invoke_command, project_env, run
-
-# The test module each serving starter ships; check_tests requires a passing test in each.
-STARTER_TESTS = {"load_test": "test_load", "metrics": "test_metrics"}
+from verify_shell import CheckError, Project
 
 
-def on(answers: dict[str, str], starter: str) -> bool:
-    """Whether a serving starter is in the project: it is asked, and has files, only with the API."""
-    return answers.get("api") == "true" and answers.get(starter) == "true"
-
-
-def enabled(answers: dict[str, str]) -> bool:
-    return any(on(answers, name) for name in STARTER_TESTS)
-
-
-def starter_tests(answers: dict[str, str]) -> list[str]:
-    """The starters' test modules that must pass in a project with these answers."""
-    return [module for starter, module in STARTER_TESTS.items() if on(answers, starter)]
-
-
-def expected_files(opt: dict[str, str]) -> dict[str, bool]:
-    """The files only the serving starters put in place, and whether this project must have each."""
-    return {
-        "tests/load/locustfile.py": on(opt, "load_test"),
-        "tests/test_load.py": on(opt, "load_test"),
-        f"src/{opt['package_name']}/metrics.py": on(opt, "metrics"),
-        "tests/test_metrics.py": on(opt, "metrics"),
-    }
-
-
-def check_load_test(project: Path, bin_dir: Path, answers: dict[str, str], tools: Path, base: str) -> str:
-    report = project / "reports" / "load_test"
+def check_load_test(p: Project) -> str:
+    report = p.root / "reports" / "load_test"
     shutil.rmtree(report, ignore_errors=True)
-    invoke = invoke_command(bin_dir, answers["dependency_manager"], tools)
     # 60 requests, with the run time as the upper bound only (a short one can end before the
     # first request on a busy machine, locust's clock having counted its own start).
-    options = ["--host", base, "--users", "3", "--spawn-rate", "3", "--run-time", "60s"]
-    env = {**project_env(bin_dir), "LOAD_TEST_MAX_REQUESTS": "60"}
-    run([*invoke, "load-test", *options], cwd=project, env=env, timeout=300)
+    options = ["--host", p.api, "--users", "3", "--spawn-rate", "3", "--run-time", "60s"]
+    p.task("load-test", *options, timeout=300, LOAD_TEST_MAX_REQUESTS="60")
     stats = report / "load_stats.csv"
     if not stats.is_file() or not (report / "report.html").is_file():
         raise CheckError(f"invoke load-test wrote no load_stats.csv and report.html in {report}")
@@ -79,14 +49,14 @@ def scrape(base: str) -> tuple[str, str]:
         return response.headers.get("Content-Type", ""), response.read().decode()
 
 
-def check_metrics(project: Path, answers: dict[str, str], base: str) -> str:
+def check_metrics(p: Project) -> str:
     """One /predict moves the request counter of POST /predict and the predictions of its label by exactly 1."""
-    good, _, _ = api_requests(project, answers["data_kind"])
-    _, before = scrape(base)
-    status, body = post(f"{base}/predict", good)
+    good, _, _ = api_requests(p.root, p.answers["data_kind"])
+    _, before = scrape(p.api)
+    status, body = post(f"{p.api}/predict", good)
     if status != 200:
         raise CheckError(f"/predict of {good.what} answered {status} {body}")
-    kind, after = scrape(base)
+    kind, after = scrape(p.api)
     label = f'label="{body["label"]}"'
     route = 'method="POST",route="/predict",status="200"'
     predicted = sample(after, "predictions_total", label) - sample(before, "predictions_total", label)
@@ -98,13 +68,3 @@ def check_metrics(project: Path, answers: dict[str, str], base: str) -> str:
         )
     total = sample(after, "http_requests_total", route)
     return f"/metrics: one /predict ({body['label']}) counted once; {total:.0f} POST /predict answered in all"
-
-
-def check_serving_starters(project: Path, bin_dir: Path, answers: dict[str, str], tools: Path) -> str:
-    done = []
-    with served_api(project, bin_dir, answers["package_name"]) as base:
-        if on(answers, "load_test"):
-            done.append(check_load_test(project, bin_dir, answers, tools, base))
-        if on(answers, "metrics"):
-            done.append(check_metrics(project, answers, base))
-    return "; ".join(done)

@@ -4,11 +4,16 @@ uv and a generated project's venv run in."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
+import local_tools
+
 REPO = Path(__file__).resolve().parent.parent
-TOOLS = REPO / ".tools"
+# The checking tools' bin folder (uv among them), as local_tools.install_all() makes it.
+TOOLS_BIN = local_tools.bin_of(local_tools.venv_for(local_tools.ALL))
 STEP_TIMEOUT = 900
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 PYPI = "https://pypi.org/simple"
@@ -53,6 +58,13 @@ def run(
     return proc.stdout
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now (each concurrent check asks for its own)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def uv_env(python: Path | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_PROJECT"))}
     env["UV_PYTHON_DOWNLOADS"] = "never"
@@ -66,8 +78,7 @@ def uv_env(python: Path | None) -> dict[str, str]:
 def project_env(bin_dir: Path) -> dict[str, str]:
     """The project's venv first on PATH, then the checking tools (uv), as a user's shell would have them."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "WANDB_MODE", "MODEL_PATH")}
-    tools_bin = TOOLS / "venv" / "bin"
-    env["PATH"] = os.pathsep.join([str(bin_dir), str(tools_bin), env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join([str(bin_dir), str(TOOLS_BIN), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(bin_dir.parent)
     env["UV_PYTHON_DOWNLOADS"] = "never"
     env["UV_INDEX"] = UV_TORCH_INDEX
@@ -76,3 +87,37 @@ def project_env(bin_dir: Path) -> dict[str, str]:
 
 def invoke_command(bin_dir: Path, manager: str, tools: Path) -> list[str]:
     return [str(tools / "uv"), "run", "invoke"] if manager == "uv" else [str(bin_dir / "invoke")]
+
+
+@dataclass
+class Project:
+    """A generated project being checked at runtime: where it is, its answers as recorded, its venv's
+    bin folder and the checking tools' bin folder; ``api`` is the served API's base URL while a
+    check runs against it."""
+
+    root: Path
+    answers: dict[str, str]
+    bin_dir: Path
+    tools: Path
+    api: str | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        return project_env(self.bin_dir)
+
+    @property
+    def invoke(self) -> list[str]:
+        return invoke_command(self.bin_dir, self.answers["dependency_manager"], self.tools)
+
+    def run(self, args: list[str], timeout: float = STEP_TIMEOUT, **env: str) -> str:
+        """Run a command in the project with its venv's environment (plus ``env``)."""
+        return run(args, cwd=self.root, env={**self.env, **env}, timeout=timeout)
+
+    def task(self, name: str, *args: str, timeout: float = STEP_TIMEOUT, **env: str) -> str:
+        """Run one of the project's invoke tasks."""
+        return self.run([*self.invoke, name, *args], timeout=timeout, **env)
+
+    def untracked_outputs(self, prefixes: tuple[str, ...]) -> list[str]:
+        """Lines of `git status` under the given paths: what a task wrote that git would commit."""
+        status = run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=self.root)
+        return [line for line in status.splitlines() if any(p in line for p in prefixes)]

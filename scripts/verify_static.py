@@ -4,18 +4,21 @@ the workflow, Dockerfile and pre-commit linters, and where torch comes from."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
-import verify_cloud
-import verify_frontend
-import verify_serving
+from verify_manifest import layer_files, starter_on
 from verify_shell import CPU_INDEX, CheckError, run
 
 
+CLOUD_STARTERS = ("data_workflow", "registry_workflow", "cloud_run", "vertex")
+
+
 def check_files(project: Path, opt: dict[str, str]) -> None:
-    """Each option's files exist exactly when it is on; no template syntax is left."""
+    """Each option's and each starter's files exist exactly when it is on; no template syntax is left."""
     pkg = opt["package_name"]
     expect = {
         "LICENSE": opt["license"] != "none",
@@ -44,14 +47,10 @@ def check_files(project: Path, opt: dict[str, str]) -> None:
         "dockerfiles/train.dockerfile": True,
         ".dockerignore": True,
         f"src/{pkg}/train.py": True,
-        **verify_cloud.expected_files(opt),
-        **verify_frontend.expected_files(opt),
-        **verify_serving.expected_files(opt),
-        f"src/{pkg}/batches.py": "true" in (opt.get("onnx"), opt.get("quantize")),
-        f"src/{pkg}/onnx_model.py": opt.get("onnx") == "true",
-        "tests/test_onnx.py": opt.get("onnx") == "true",
-        f"src/{pkg}/quantize.py": opt.get("quantize") == "true",
-        "tests/test_quantize.py": opt.get("quantize") == "true",
+        # The cloud starters' shared guide.
+        "docs/cloud.md": any(starter_on(opt, name) for name in CLOUD_STARTERS),
+        # Every file of every starter's layer, from the template's own folders and conditions.
+        **layer_files(opt),
     }
     wrong = [
         f"{path} {'missing' if want else 'should not exist'}"
@@ -102,12 +101,45 @@ def check_python_version(project: Path, version: str) -> None:
         raise CheckError(f"not Python {version}: " + ", ".join(problems))
 
 
-def check_static(project: Path, tools: Path) -> None:
-    workflows = sorted(str(p) for p in (project / ".github" / "workflows").glob("*.yaml"))
-    run([str(tools / "actionlint"), *workflows], cwd=project)
-    dockerfiles = sorted(str(p) for p in (project / "dockerfiles").glob("*"))
-    run([str(tools / "hadolint"), "--failure-threshold", "error", *dockerfiles], cwd=project)
-    run([str(tools / "pre-commit"), "validate-config", ".pre-commit-config.yaml"], cwd=project)
+def linters(tools: Path) -> dict[str, Callable[[list[Path]], list[str]]]:
+    """The linters of the static tier, each as: projects → the command that lints them all at once.
+
+    Workflows pass actionlint (with shellcheck over their `run:` scripts), Dockerfiles hadolint
+    (errors fail), the pre-commit config pre-commit's own validation, and the code ruff's check
+    and format check, without ruff's cache (a warm cache could hide what a fresh clone shows).
+    """
+
+    def files(projects: list[Path], pattern: str) -> list[str]:
+        return sorted(str(path) for project in projects for path in project.glob(pattern))
+
+    return {
+        "actionlint": lambda ps: [str(tools / "actionlint"), *files(ps, ".github/workflows/*.yaml")],
+        "hadolint": lambda ps: [str(tools / "hadolint"), "--failure-threshold", "error", *files(ps, "dockerfiles/*")],
+        "pre-commit validate-config": lambda ps: [
+            str(tools / "pre-commit"),
+            "validate-config",
+            *files(ps, ".pre-commit-config.yaml"),
+        ],
+        "ruff check": lambda ps: [str(tools / "ruff"), "check", "--no-cache", *map(str, ps)],
+        "ruff format --check": lambda ps: [str(tools / "ruff"), "format", "--check", "--no-cache", *map(str, ps)],
+    }
+
+
+def lint_all(projects: dict[str, Path], tools: Path, cwd: Path) -> dict[str, list[str]]:
+    """Run every linter once over all the projects; for a linter that fails, run it again on each
+    project alone to say which ones. Returns project name → the linters' complaints."""
+    env = {**os.environ, "PATH": os.pathsep.join([str(tools), os.environ.get("PATH", "")])}
+    complaints: dict[str, list[str]] = {}
+    for label, command in linters(tools).items():
+        try:
+            run(command(list(projects.values())), cwd=cwd, env=env)
+        except CheckError:
+            for name, project in projects.items():
+                try:
+                    run(command([project]), cwd=project, env=env)
+                except CheckError as error:
+                    complaints.setdefault(name, []).append(f"{label}: {error}")
+    return complaints
 
 
 def check_torch_source(project: Path, manager: str, framework: str) -> str:
