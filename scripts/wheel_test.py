@@ -3,7 +3,8 @@
 
 Usage: python3 scripts/wheel_test.py [--wheel FILE] [--archive FILE] [--workdir DIR]
 
-1. `maturin build --release --locked` (maturin from PyPI into .tools/) gives one wheel whose name,
+1. `maturin build --profile PROFILE --locked` (maturin from PyPI, see local_tools.py) packs the binary
+   cargo built with that profile (release, or ci in scripts/test) into one wheel whose name,
    version and summary are Cargo.toml's and whose description is our README;
 2. `pip install` of that wheel into a fresh venv, from the file alone (`--no-index`), puts `dayone`
    on the venv's PATH, and it is the binary cargo just built;
@@ -22,6 +23,7 @@ maturin and uv are installed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -85,9 +87,8 @@ def user_env(home: Path, path_first: Path | None = None) -> dict[str, str]:
     return env
 
 
-def build_wheel(out: Path) -> Path:
-    maturin = local_tools.BIN / f"maturin{EXE}"
-    run([str(maturin), "build", "--release", "--locked", "--out", str(out)], cwd=REPO)
+def build_wheel(out: Path, tools: Path, profile: str) -> Path:
+    run([str(tools / f"maturin{EXE}"), "build", "--profile", profile, "--locked", "--out", str(out)], cwd=REPO)
     wheels = sorted(out.glob("*.whl"))
     if len(wheels) != 1:
         raise CheckError(f"maturin left {len(wheels)} wheels in {out}, not one")
@@ -173,13 +174,20 @@ def new_from_venv(dayone: Path, workdir: Path) -> str:
     return check_project(home / "demo", output)
 
 
-def new_with_uvx(wheel: Path, workdir: Path) -> str:
+def new_with_uvx(wheel: Path, workdir: Path, tools: Path) -> str:
     home = workdir / "uvx-user"
     env = user_env(home)
     env.update(UV_CACHE_DIR=str(workdir / "uv-cache"), UV_OFFLINE="1", UV_PYTHON_DOWNLOADS="never")
-    uvx = local_tools.BIN / f"uvx{EXE}"
+    uvx = tools / f"uvx{EXE}"
     output = run([str(uvx), "--from", str(wheel), "dayone", "new", "demo", "--yes"], cwd=home, env=env)
     return check_project(home / "demo", output)
+
+
+def target_dir() -> Path:
+    """Where cargo builds (CARGO_TARGET_DIR or the workspace's target/)."""
+    # `run` gives stdout then stderr: the JSON is stdout's one line.
+    metadata = run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--locked"], cwd=REPO)
+    return Path(json.loads(metadata.splitlines()[0])["target_directory"])
 
 
 def host_target() -> str:
@@ -224,11 +232,16 @@ def main() -> int:
     parser.add_argument(
         "--workdir", type=Path, help="where to build and install (default: a temporary folder, removed)"
     )
+    parser.add_argument(
+        "--profile",
+        default="release",
+        help="the cargo profile whose binary the wheel packs (default: release; scripts/test uses ci)",
+    )
     args = parser.parse_args()
-    local_tools.install("uv", *([] if args.wheel else ["maturin"]))
+    tools = local_tools.install("uv") if args.wheel else local_tools.install_all()
     workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="dayone-wheel-"))).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    built = None if args.wheel else REPO / "target" / "release" / f"dayone{EXE}"
+    built = None if args.wheel else target_dir() / args.profile / f"dayone{EXE}"
     passed, failed = 0, 0
     state: dict[str, Path] = {}
 
@@ -246,7 +259,7 @@ def main() -> int:
         return True
 
     def build() -> str:
-        state["wheel"] = args.wheel.resolve() if args.wheel else build_wheel(workdir / "dist")
+        state["wheel"] = args.wheel.resolve() if args.wheel else build_wheel(workdir / "dist", tools, args.profile)
         return check_wheel(state["wheel"])
 
     def install() -> str:
@@ -262,7 +275,7 @@ def main() -> int:
             if step("pip install (no index)", install):
                 step("dayone --version", lambda: check_version(state["dayone"], workdir / "pip-user"))
                 step("dayone new demo --yes (pip venv)", lambda: new_from_venv(state["dayone"], workdir))
-            step("uvx --from WHEEL dayone new demo --yes", lambda: new_with_uvx(state["wheel"], workdir))
+            step("uvx --from WHEEL dayone new demo --yes", lambda: new_with_uvx(state["wheel"], workdir, tools))
             step("release archive", archive)
     finally:
         if args.workdir is None:
