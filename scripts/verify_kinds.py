@@ -97,7 +97,10 @@ def api_requests(project: Path, kind: str) -> tuple[Request, Request, str]:
     if kind == "tabular":
         row = {name: value for name, value in first_row(raw / "machines.csv").items() if name != "label"}
         short = dict(list(row.items())[1:])
-        good, bad = Request("the first row", {"features": row}), Request("a row short of a feature", {"features": short})
+        good, bad = (
+            Request("the first row", {"features": row}),
+            Request("a row short of a feature", {"features": short}),
+        )
         return good, bad, "missing the feature"
     graph = json.loads(first_line(raw / "graphs.jsonl"))
     good = {"nodes": graph["nodes"], "edges": graph["edges"]}

@@ -1,7 +1,8 @@
 //! The training starters (profiling, sweep, distributed), seen from dayone's side: the files each
 //! combination of them adds or changes, as snapshots, for a Hydra project on graphs with pip and
 //! PyTorch's loop and for a plain-settings image project with Lightning and wandb. (Running them is
-//! scripts/verify_template.py's job, combination `starters-training`.)
+//! scripts/verify_template.py's job: the runtime combinations `graph-starters`, `tabular-pip-full` and
+//! `everything`.)
 
 use crate::generated::changed_files;
 use crate::generated::generate;
