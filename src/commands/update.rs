@@ -171,6 +171,7 @@ fn new_answers(
             .filter_map(|key| git::config_value(&key).map(|value| (key, value)))
             .collect(),
         directory_hint: None,
+        earlier: None,
     };
     let mut prompter = prompt::for_run(yes, printer.stderr_color());
     let resolution = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;

@@ -683,3 +683,21 @@ fn a_dry_run_over_an_existing_project_marks_what_differs_instead_of_refusing() {
     assert!(listing.contains("a real run needs --force"), "{listing}");
     assert_eq!(tree(&proj), before);
 }
+
+/// A long project name still gives a GCS bucket default within GCS's 63 characters.
+#[test]
+fn a_long_project_name_gives_a_bucket_name_that_passes() {
+    let env = TestEnv::new();
+    let name = format!("a{}", "b".repeat(69));
+    env.dayone(["new", "--yes", "--no-git", "--set", "dvc=gcs", "--set"])
+        .arg(format!("project_name={name}"))
+        .assert()
+        .success();
+    let recorded = std::fs::read_to_string(env.work().join(&name).join(".dayone.toml")).unwrap();
+    let bucket = recorded
+        .lines()
+        .find_map(|l| l.strip_prefix("gcs_bucket = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    assert!(bucket.len() <= 63 && bucket.ends_with("-data"), "{bucket}");
+}
