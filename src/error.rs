@@ -40,7 +40,7 @@ impl Exit {
         match self {
             Exit::Success => "success",
             Exit::Findings => {
-                "findings: `report check` found answers to fix, `report html` an image it cannot show,\n     `check --strict` a ticked box without evidence"
+                "findings: `report check` found answers to fix, `report html` an image it cannot show,\n       `check --strict` a ticked box without evidence, `update`/`add` left conflicts to resolve"
             }
             Exit::BadInput => {
                 "bad input: arguments, answers, template manifest, destination conflict"

@@ -7,7 +7,7 @@ use console::Style;
 use super::Outcome;
 use crate::cli::{ReportCheckArgs, ReportCommand, ReportHtmlArgs};
 use crate::error::{Error, Result};
-use crate::printer::Printer;
+use crate::printer::{Level, Printer};
 use crate::report::check::{self, AnswerState, Checked, Question};
 use crate::report::images::Figures;
 use crate::report::{self as report_file, html, limits};
@@ -57,7 +57,7 @@ fn run_check(args: &ReportCheckArgs, printer: &Printer) -> Result<Outcome> {
     if args.json {
         let json = serde_json::to_string_pretty(&checked).expect("check results serialise");
         printer.data(format!("{json}\n"));
-    } else {
+    } else if printer.level() > Level::Quiet {
         print_text(&path, &checked, printer);
     }
     Ok(if checked.clean() {
