@@ -317,7 +317,10 @@ pub fn suggest_subcommand(err: &mut clap::Error) {
         .filter(|name| name.len() > 2 && one_typo_apart(&typed, name))
         .collect();
     if !near.is_empty() {
-        err.insert(ContextKind::SuggestedSubcommand, ContextValue::Strings(near));
+        err.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(near),
+        );
     }
 }
 
@@ -344,10 +347,21 @@ mod tests {
 
     #[test]
     fn one_typo_is_a_swap_a_change_an_addition_or_a_removal() {
-        for (typed, meant) in [("nwe", "new"), ("nw", "new"), ("neww", "new"), ("chekc", "check"), ("mew", "new")] {
+        for (typed, meant) in [
+            ("nwe", "new"),
+            ("nw", "new"),
+            ("neww", "new"),
+            ("chekc", "check"),
+            ("mew", "new"),
+        ] {
             assert!(one_typo_apart(typed, meant), "{typed}");
         }
-        for (typed, meant) in [("new", "new"), ("wen", "new"), ("report", "new"), ("ad", "man")] {
+        for (typed, meant) in [
+            ("new", "new"),
+            ("wen", "new"),
+            ("report", "new"),
+            ("ad", "man"),
+        ] {
             assert!(!one_typo_apart(typed, meant), "{typed}");
         }
     }

@@ -153,8 +153,8 @@ fn shell_word(word: &str) -> String {
 pub(super) fn say_defaults_taken(printer: &Printer, taken: &[String]) {
     if !taken.is_empty() {
         printer.info(format!(
-            "--yes: took the defaults for {} question(s): {}",
-            taken.len(),
+            "--yes: took the defaults for {}: {}",
+            crate::plural::count(taken.len(), "question", "questions"),
             taken.join(", ")
         ));
     }

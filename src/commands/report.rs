@@ -114,7 +114,10 @@ fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
     }
     let findings = checked.finding_count();
     if findings > 0 {
-        printer.line(format!("{findings} finding(s) to fix: the lines marked !"));
+        printer.line(format!(
+            "{} to fix: the lines marked !",
+            crate::plural::count(findings, "finding", "findings")
+        ));
     }
 }
 

@@ -116,8 +116,8 @@ mod tests {
             review_lines(&answers, 40),
             [
                 "  Project name · leaf",
-                "  One-line description · Finds",
-                "      diseases on leaves"
+                "  One-line description · Finds diseases",
+                "      on leaves"
             ]
         );
     }

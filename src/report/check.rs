@@ -307,7 +307,7 @@ mod tests {
         let line = raw.lines().position(|l| l == "### Details").unwrap() + 1;
         assert_eq!(q11.findings[0].line, line);
         assert!(q11.findings[0].message.contains("`### Details`"));
-        assert!(q11.findings[0].message.contains("102 word(s)"));
+        assert!(q11.findings[0].message.contains("102 words"));
         assert_eq!(checked.finding_count(), 1);
     }
 
@@ -323,7 +323,7 @@ mod tests {
         assert!(!q7.ok);
         assert_eq!(kinds(q7), [Kind::DroppedText]);
         assert!(
-            q7.findings[0].message.contains("drop the "),
+            q7.findings[0].message.contains("drop 60 words before it"),
             "{}",
             q7.findings[0].message
         );

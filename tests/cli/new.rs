@@ -481,6 +481,24 @@ fn templates_lists_and_shows_variables() {
         .stdout(predicate::str::contains("    asked when: api"));
 }
 
+/// The shell asks dayone for candidates: after `--template`, built-in names and folders.
+#[test]
+fn template_completion_offers_names_and_folders() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.work().join("my-template")).unwrap();
+    let ask = |typed: &str| {
+        let out = env
+            .dayone(["--", "dayone", "new", "--template", typed])
+            .env("DAYONE_COMPLETE", "fish")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(ask("./").contains("./my-template/"), "{}", ask("./"));
+    assert!(ask("ml").contains("mlops"), "{}", ask("ml"));
+    assert!(ask("").contains("my-template/"), "{}", ask(""));
+}
+
 #[test]
 fn completions_for_every_shell() {
     let env = TestEnv::new();

@@ -190,7 +190,10 @@ fn every_help_page_has_examples_and_exit_codes_and_the_man_page_is_whole() {
     }
     let man = env.dayone(["man"]).output().unwrap();
     let page = String::from_utf8_lossy(&man.stdout);
-    assert!(!page.contains("(1)"), "no references to other pages:\n{page}");
+    assert!(
+        !page.contains("(1)"),
+        "no references to other pages:\n{page}"
+    );
     for part in [
         ".SS \"dayone new\"",
         ".SS \"dayone report check\"",
@@ -205,13 +208,22 @@ fn every_help_page_has_examples_and_exit_codes_and_the_man_page_is_whole() {
 #[test]
 fn quiet_and_verbose_go_anywhere_on_the_line() {
     let env = TestEnv::new();
-    env.dayone(["new", "p", "--yes", "--no-git"]).assert().success();
+    env.dayone(["new", "p", "--yes", "--no-git"])
+        .assert()
+        .success();
     let quiet = env.dayone(["-q", "check", "p"]).output().unwrap();
-    assert!(quiet.status.success(), "{}", String::from_utf8_lossy(&quiet.stderr));
+    assert!(
+        quiet.status.success(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&quiet.stdout), "");
     let quiet = env.dayone(["report", "check", "-q", "p"]).output().unwrap();
     assert_eq!(quiet.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&quiet.stdout), "");
-    let verbose = env.dayone(["-v", "new", "v", "--yes", "--no-git"]).output().unwrap();
+    let verbose = env
+        .dayone(["-v", "new", "v", "--yes", "--no-git"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&verbose.stderr).contains("wrote README.md"));
 }

@@ -294,7 +294,7 @@ fn text_output_shows_each_question_its_findings_and_the_summary() {
     assert!(stdout.contains("\nDeployment\n"), "{stdout}");
     assert!(
         stdout.ends_with(
-            "\n31/31 questions answered, 23/31 pass\n1 finding(s) to fix: the lines marked !\n"
+            "\n31/31 questions answered, 23/31 pass\n1 finding to fix: the lines marked !\n"
         ),
         "{stdout}"
     );

@@ -140,9 +140,7 @@ fn the_page_has_contents_with_the_graders_counts_and_a_verdict_under_each_questi
     );
     let totals = page.one("p.totals").text();
     assert!(
-        totals.starts_with(
-            "7/31 questions answered · 5/31 pass · 2 finding(s) · 1 image(s) not shown"
-        ),
+        totals.starts_with("7/31 questions answered · 5/31 pass · 2 findings · 1 image not shown"),
         "{totals}"
     );
 }
@@ -215,7 +213,7 @@ fn a_fresh_reports_page_reads_as_unanswered() {
     assert!(
         page.one("p.totals")
             .text()
-            .starts_with("0/31 questions answered · 0/31 pass · 0 finding(s)"),
+            .starts_with("0/31 questions answered · 0/31 pass · 0 findings"),
         "{}",
         page.one("p.totals").text()
     );

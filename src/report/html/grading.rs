@@ -102,7 +102,11 @@ pub fn summary(reading: Reading, headings: &[Heading], boxes: Boxes, images: usi
                 checked.answered, checked.total
             ));
             totals.push(format!("{}/{} pass", checked.passed, checked.total));
-            totals.push(format!("{} finding(s)", checked.finding_count()));
+            totals.push(crate::plural::count(
+                checked.finding_count(),
+                "finding",
+                "findings",
+            ));
         }
         Err(problem) => out.push_str(&format!(
             "<p class=\"problem unreadable\">The graders' tool cannot read this report: {}</p>\n",
@@ -110,7 +114,10 @@ pub fn summary(reading: Reading, headings: &[Heading], boxes: Boxes, images: usi
         )),
     }
     if images > 0 {
-        totals.push(format!("{images} image(s) not shown"));
+        totals.push(format!(
+            "{} not shown",
+            crate::plural::count(images, "image", "images")
+        ));
     }
     if boxes.total > 0 {
         totals.push(format!(
