@@ -702,6 +702,249 @@ fn a_dry_run_over_an_existing_project_marks_what_differs_instead_of_refusing() {
     assert_eq!(tree(&proj), before);
 }
 
+/// A long project name makes the GCS bucket default too long: the run says which default
+/// fails which rule and the flag that answers it, and writes nothing.
+#[test]
+fn a_derived_default_that_fails_its_rule_is_named_with_the_flag() {
+    let env = TestEnv::new();
+    let name = format!("a{}", "b".repeat(69));
+    let out = env
+        .dayone(["new", "--yes", "--no-git", "--set", "dvc=gcs", "--set"])
+        .arg(format!("project_name={name}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("variable `gcs_bucket`: the default")
+            && err.contains("use 3-63 lowercase letters")
+            && err.contains("pass --set gcs_bucket="),
+        "{err}"
+    );
+    assert!(!env.work().join(&name).exists());
+}
+
+/// The shell asks dayone for candidates: after `--template`, built-in names and folders.
+#[test]
+fn template_completion_offers_names_and_folders() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.work().join("my-template")).unwrap();
+    let ask = |typed: &str| {
+        let out = env
+            .dayone(["--", "dayone", "new", "--template", typed])
+            .env("DAYONE_COMPLETE", "fish")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(ask("./").contains("./my-template/"), "{}", ask("./"));
+    assert!(ask("ml").contains("mlops"), "{}", ask("ml"));
+    assert!(ask("").contains("my-template/"), "{}", ask(""));
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        env.dayone(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("dayone"));
+    }
+    env.dayone(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'tcsh'"));
+}
+
+#[test]
+fn help_lists_exit_codes() {
+    let env = TestEnv::new();
+    env.dayone(["--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2  bad input"));
+    env.dayone(["new", "--bogus"]).assert().code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_writing_leaves_nothing_behind() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "huge");
+    // Enough files that writing takes a noticeable while, so the signal lands mid-write.
+    for i in 0..3_000 {
+        env.write(format!("huge/project/many/f{i}.txt"), "x");
+    }
+    let mut child = env
+        .std_command(["new", "out", "--yes", "--template"])
+        .arg(&tpl)
+        .spawn()
+        .unwrap();
+    let staging = loop {
+        let found = entries(&env.work())
+            .into_iter()
+            .find(|e| e.starts_with(".dayone-staging-"));
+        if let Some(found) = found {
+            break found;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("dayone finished ({status}) before it could be interrupted");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "interrupted runs exit 130, as after SIGINT"
+    );
+    assert!(
+        !env.work().join(&staging).exists(),
+        "staging folder {staging} removed"
+    );
+    assert_eq!(entries(&env.work()), ["huge"]);
+}
+
+#[test]
+fn layers_replace_and_add_files_for_the_answers_that_turn_them_on() {
+    let env = TestEnv::new();
+    let tpl = write_fixture_template(&env, "tpl");
+    let manifest = std::fs::read_to_string(tpl.join("template.toml")).unwrap();
+    std::fs::write(
+        tpl.join("template.toml"),
+        format!(
+            "{manifest}\n[[files.layers]]\nwhen = \"flavour == 'fancy'\"\nfolder = \"fancy\"\n\n\
+             [[files.layers]]\nwhen = \"api\"\nfolder = \"with-api\"\n"
+        ),
+    )
+    .unwrap();
+    env.write("tpl/fancy/README.md", "# {{ name }}, the fancy one\n");
+    env.write("tpl/fancy/extra.txt", "only when fancy\n");
+    env.write(
+        "tpl/fancy/src/{{ package }}/api.py",
+        "FANCY_PORT = {{ port }}\n",
+    );
+    env.write("tpl/with-api/extra.txt", "api wins: later layers win\n");
+    let make = |dir: &str, sets: &[&str]| {
+        let mut cmd = env.dayone(["new", dir, "--yes", "--quiet", "--no-git", "--template"]);
+        cmd.arg(&tpl);
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        cmd.assert().success();
+        env.work().join(dir)
+    };
+    let plain = make("plain", &[]);
+    assert_eq!(
+        std::fs::read_to_string(plain.join("README.md")).unwrap(),
+        "# plain\nFlavour: plain\n"
+    );
+    assert!(!plain.join("extra.txt").exists());
+    let fancy = make("fancy-one", &["flavour=fancy"]);
+    assert_eq!(
+        std::fs::read_to_string(fancy.join("README.md")).unwrap(),
+        "# fancy-one, the fancy one\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(fancy.join("extra.txt")).unwrap(),
+        "only when fancy\n"
+    );
+    // The tree's rules apply to a layer's files too: api.py only with the API.
+    assert!(!fancy.join("src/fancy_one/api.py").exists());
+    let both = make("both", &["flavour=fancy", "api=true"]);
+    assert_eq!(
+        std::fs::read_to_string(both.join("src/both/api.py")).unwrap(),
+        "FANCY_PORT = 8000\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(both.join("extra.txt")).unwrap(),
+        "api wins: later layers win\n"
+    );
+    std::fs::remove_dir_all(tpl.join("with-api")).unwrap();
+    let out = env
+        .dayone(["new", "x", "--yes", "--template"])
+        .arg(&tpl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("[[files.layers]] folder `with-api` does not exist"));
+}
+
+#[test]
+fn a_large_copied_file_is_streamed_into_the_project_and_its_commit() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    // More than one zlib block, and not UTF-8, so it is copied as it is.
+    let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8 | 0x80).collect();
+    env.write("tpl/project/assets/big.bin", &big);
+    env.dayone(["new", "proj", "--yes", "--quiet", "--template"])
+        .arg(&template)
+        .assert()
+        .success();
+    let proj = env.work().join("proj");
+    assert_eq!(std::fs::read(proj.join("assets/big.bin")).unwrap(), big);
+    let out = std::process::Command::new("git")
+        .args(["cat-file", "-p", "HEAD:assets/big.bin"])
+        .current_dir(&proj)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, big);
+    let fsck = std::process::Command::new("git")
+        .args(["fsck", "--strict"])
+        .current_dir(&proj)
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}
+
+#[test]
+fn a_dry_run_over_an_existing_project_marks_what_differs_instead_of_refusing() {
+    let env = TestEnv::new();
+    let template = write_fixture_template(&env, "tpl");
+    env.dayone(["new", "proj", "--yes", "--quiet", "--no-git", "--template"])
+        .arg(&template)
+        .assert()
+        .success();
+    let proj = env.work().join("proj");
+    std::fs::write(proj.join("README.md"), "# mine\n").unwrap();
+    let before = tree(&proj);
+    let out = env
+        .dayone([
+            "new",
+            ".",
+            "--yes",
+            "--dry-run",
+            "--answers",
+            ".dayone.toml",
+            "--template",
+        ])
+        .arg(&template)
+        .current_dir(&proj)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listing = stdout(&out);
+    assert!(listing.contains("  differs   README.md"), "{listing}");
+    assert!(listing.contains("  same      run.sh"), "{listing}");
+    assert!(listing.contains("a real run needs --force"), "{listing}");
+    assert_eq!(tree(&proj), before);
+}
+
 /// A long project name still gives a GCS bucket default within GCS's 63 characters.
 #[test]
 fn a_long_project_name_gives_a_bucket_name_that_passes() {
