@@ -62,6 +62,7 @@ struct WeekSummary {
 
 #[derive(Serialize)]
 struct Json<'a> {
+    schema: u32,
     #[serde(flatten)]
     result: &'a CheckResult,
     summary: Vec<WeekSummary>,
@@ -90,6 +91,7 @@ fn ids(result: &CheckResult, pred: fn(&ItemResult) -> bool) -> Vec<&str> {
 
 fn to_json(result: &CheckResult, fixed: &[String]) -> Result<String> {
     let json = Json {
+        schema: super::JSON_SCHEMA,
         result,
         summary: Week::ALL
             .iter()

@@ -29,9 +29,10 @@ fn list(as_json: bool, printer: &Printer) -> Result<()> {
             .iter()
             .map(|t| json!({"name": t.name(), "version": t.manifest.template.version, "description": t.manifest.template.description}))
             .collect();
+        let doc = json!({"schema": super::JSON_SCHEMA, "templates": items});
         printer.data(format!(
             "{}\n",
-            serde_json::to_string_pretty(&items).expect("JSON of plain values")
+            serde_json::to_string_pretty(&doc).expect("JSON of plain values")
         ));
     } else {
         let mut out = String::from("Built-in templates:\n");
@@ -86,7 +87,7 @@ fn show_json(template: &Template, printer: &Printer) {
             })
         })
         .collect();
-    let doc = json!({"name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
+    let doc = json!({"schema": super::JSON_SCHEMA, "name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
     printer.data(format!(
         "{}\n",
         serde_json::to_string_pretty(&doc).expect("JSON of plain values")

@@ -450,7 +450,8 @@ fn templates_lists_and_shows_variables() {
         )));
     let output = env.dayone(["templates", "--json"]).output().unwrap();
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(list[0]["name"], "mlops");
+    assert_eq!(list["schema"], 1);
+    assert_eq!(list["templates"][0]["name"], "mlops");
     let output = env
         .dayone(["templates", "mlops", "--json"])
         .output()

@@ -105,6 +105,14 @@ fn results_go_to_stdout_and_messages_to_stderr() {
             "{args:?}: stdout is JSON only: {}",
             String::from_utf8_lossy(&out.stdout)
         );
+        // update's document gains its schema from its own change; the others carry theirs.
+        if args[0] != "update" {
+            assert_eq!(
+                parsed.unwrap()["schema"],
+                1,
+                "{args:?}: one document with a schema"
+            );
+        }
     }
     let page = env.work().join("page.html");
     let out = env
