@@ -94,6 +94,7 @@ pub enum Command {
     /// Walk the course checklist: what the repository shows as done, what is open.
     #[command(after_help = help_after(
         "  dayone check                      the checklist for the project around this folder
+  dayone check --open --week 2      what is still open in week 2
   dayone check --fix-report         tick the report's boxes that have evidence
   dayone check --strict             exit 1 on a ticked box without evidence (for CI)"
     ))]
@@ -241,6 +242,15 @@ pub struct CheckArgs {
     /// Tick the report's boxes for items that have evidence (never unticks).
     #[arg(long)]
     pub fix_report: bool,
+
+    /// List only the open items (the text; --json always has every item).
+    #[arg(long)]
+    pub open: bool,
+
+    /// List only this week's items: 1, 2, 3 or extra; repeatable (the text; --json always has
+    /// every item).
+    #[arg(long, value_name = "N", value_parser = ["1", "2", "3", "extra"])]
+    pub week: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -371,3 +371,55 @@ fn the_review_can_send_questions_back() {
         "only the chosen question changed: {recorded}"
     );
 }
+
+/// `dayone ARGS` on a terminal `cols` wide; the screen at the end.
+fn screen_of(env: &TestEnv, cols: u16, args: &str) -> String {
+    let dayone = assert_cmd::cargo::cargo_bin("dayone");
+    mlops_like_screen(env, cols, &format!("{} {args}", dayone.display()))
+}
+
+fn mlops_like_screen(env: &TestEnv, cols: u16, command: &str) -> String {
+    let script = format!("stty cols {cols} rows 400 && exec {command}");
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c").arg(&script).current_dir(env.work());
+    let template = env.std_command(["--version"]);
+    sh.envs(template.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    let mut p = spawn_command(sh, Some(30_000)).unwrap();
+    let seen = p.exp_eof().unwrap();
+    let bytes: Vec<u8> = seen.chars().map(|c| c as u32 as u8).collect();
+    let mut screen = vt100::Parser::new(
+        std::num::NonZero::new(400).unwrap(),
+        std::num::NonZero::new(cols).unwrap(),
+        0,
+    );
+    screen.process(&bytes);
+    screen.screen().contents()
+}
+
+/// On a terminal, messages and `check` wrap to its width: no line fills the last column (the
+/// terminal would break it anywhere), commands stay whole, findings say path:line.
+#[test]
+fn messages_and_check_wrap_to_the_terminal() {
+    let env = TestEnv::new();
+    let created = screen_of(&env, 60, "new p --yes");
+    let check = screen_of(&env, 60, "check p");
+    for screen in [&created, &check] {
+        let full: Vec<&str> = screen.lines().filter(|l| l.chars().count() >= 60).collect();
+        assert!(
+            full.is_empty(),
+            "rows that fill the terminal: {full:#?}\n{screen}"
+        );
+    }
+    assert!(
+        created.contains("\n  uv sync\n    # install the project"),
+        "{created}"
+    );
+    assert!(
+        created.contains("warning: git has no user.name"),
+        "{created}"
+    );
+    // The same output to a pipe is left as it is.
+    let piped = env.dayone(["check", "p"]).output().unwrap();
+    let piped = String::from_utf8_lossy(&piped.stdout);
+    assert!(piped.lines().any(|l| l.chars().count() > 100), "{piped}");
+}
