@@ -76,11 +76,13 @@ pub fn fit(text: &str, width: usize) -> String {
         let indent = &line[..line.len() - line.trim_start().len()];
         let deeper = format!("{indent}  ");
         if !indent.is_empty()
-            && let Some((command, comment)) = line.split_once("  # ")
+            && let Some((command, comment)) = line.split_once(" # ")
         {
             out.push_str(command.trim_end());
+            // Each line of the comment stays a comment, so the block can still be pasted.
             let comment = format!("{deeper}# {}", comment.trim());
-            let options = textwrap::Options::new(width - 1).subsequent_indent(&deeper);
+            let hash = format!("{deeper}# ");
+            let options = textwrap::Options::new(width - 1).subsequent_indent(&hash);
             for part in textwrap::wrap(&comment, options) {
                 out.push('\n');
                 out.push_str(&part);
@@ -299,7 +301,7 @@ mod tests {
         assert_eq!(
             fit(text, 40),
             "Created leaf-doctor from template mlops\n  0.2.0 (built-in): 33 files.\n  uv sync\n    \
-             # install the project and its dev\n    tools; this writes uv.lock\nshort"
+             # install the project and its dev\n    # tools; this writes uv.lock\nshort"
         );
         assert_eq!(fit("fits", 40), "fits");
     }

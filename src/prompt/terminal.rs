@@ -94,7 +94,11 @@ impl Terminal {
         self.term.clear_last_lines(rows)?;
         let mut line = String::new();
         let _ = done(self.theme.as_ref(), &mut line);
-        self.term.write_line(&line)?;
+        // Broken between words, under the question, rather than wherever the terminal would.
+        let options = textwrap::Options::new(self.cols() - 1).subsequent_indent("    ");
+        for part in textwrap::wrap(&line, options) {
+            self.term.write_line(&part)?;
+        }
         Ok(())
     }
 
