@@ -16,7 +16,8 @@ pub fn main() -> ExitCode {
     write::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
+        Err(mut err) => {
+            crate::cli::suggest_subcommand(&mut err);
             let printed = err.print();
             let exit = match printed {
                 // --help or --version that could not be written is a failure, not success.
@@ -30,7 +31,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit.code());
         }
     };
-    let verbosity = cli.command.verbosity();
+    let verbosity = cli.verbosity;
     let level = if verbosity.quiet {
         Level::Quiet
     } else if verbosity.verbose {

@@ -15,7 +15,7 @@ fn help_after(examples: &str) -> String {
     }
     text += "Exit codes:";
     for exit in Exit::ALL {
-        text += &format!("\n  {}  {}", exit.code(), exit.meaning());
+        text += &format!("\n  {:>3}  {}", exit.code(), exit.meaning());
     }
     text
 }
@@ -43,35 +43,22 @@ pub struct Cli {
     /// When to colour output: auto (on a terminal), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
-/// How much a command says about what it does, for the commands that do something to say.
+/// How much a command says about what it does: global, so `dayone -q check` and
+/// `dayone check -q` are the same.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Verbosity {
     /// Print only errors (and the result, when it goes to stdout).
-    #[arg(long, short, conflicts_with = "verbose")]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Print every file written, every piece of evidence.
-    #[arg(long, short)]
+    #[arg(long, short, global = true)]
     pub verbose: bool,
-}
-
-impl Command {
-    /// The verbosity the command was given; the commands without the flags print normally.
-    pub fn verbosity(&self) -> Verbosity {
-        let normal = Verbosity {
-            quiet: false,
-            verbose: false,
-        };
-        match self {
-            Command::New(args) => args.verbosity,
-            Command::Update(args) => args.merge.verbosity,
-            Command::Add(args) => args.merge.verbosity,
-            Command::Check(args) => args.verbosity,
-            _ => normal,
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,12 +94,16 @@ pub enum Command {
     /// Walk the course checklist: what the repository shows as done, what is open.
     #[command(after_help = help_after(
         "  dayone check                      the checklist for the project around this folder
+  dayone check --open --week 2      what is still open in week 2
   dayone check --fix-report         tick the report's boxes that have evidence
   dayone check --strict             exit 1 on a ticked box without evidence (for CI)"
     ))]
     Check(CheckArgs),
     /// Work with the exam report (reports/README.md).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help_after(
+        "  dayone report check               every answer against its word and image limits
+  dayone report html -o report.html the report as one page to read or hand in"
+    ))]
     Report(ReportCommand),
     /// Print a shell completion script to stdout.
     #[command(after_help = help_after(
@@ -122,6 +113,10 @@ pub enum Command {
     ))]
     Completions(CompletionsArgs),
     /// Print dayone's manual page (roff) to stdout, e.g. `dayone man | man -l -`.
+    #[command(after_help = help_after(
+        "  dayone man | man -l -             read it now
+  dayone man > ~/.local/share/man/man1/dayone.1   install it for `man dayone`"
+    ))]
     Man,
 }
 
@@ -157,9 +152,6 @@ pub struct NewArgs {
     /// Write into a non-empty folder, replacing the files the template produces (never deletes).
     #[arg(long)]
     pub force: bool,
-
-    #[command(flatten)]
-    pub verbosity: Verbosity,
 }
 
 /// What `update` and `add` share: how to merge, and what may be written.
@@ -189,9 +181,6 @@ pub struct MergeArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-
-    #[command(flatten)]
-    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -254,15 +243,30 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fix_report: bool,
 
-    #[command(flatten)]
-    pub verbosity: Verbosity,
+    /// List only the open items (the text; --json always has every item).
+    #[arg(long)]
+    pub open: bool,
+
+    /// List only this week's items: 1, 2, 3 or extra; repeatable (the text; --json always has
+    /// every item).
+    #[arg(long, value_name = "N", value_parser = ["1", "2", "3", "extra"])]
+    pub week: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Check every answer of reports/README.md against its length and image limits.
+    #[command(after_help = help_after(
+        "  dayone report check                     the report of the project here
+  dayone report check reports/README.md   one report file
+  dayone report check --json              the same as JSON (schema in docs/json.md)"
+    ))]
     Check(ReportCheckArgs),
     /// Render the report as one standalone HTML page.
+    #[command(after_help = help_after(
+        "  dayone report html -o report.html       write the page to a file
+  dayone report html > report.html        the same through stdout"
+    ))]
     Html(ReportHtmlArgs),
 }
 
@@ -301,4 +305,74 @@ pub enum Shell {
     Fish,
     Powershell,
     Elvish,
+}
+
+/// For a mistyped subcommand that clap finds nothing like (`nwe`): the subcommand one typo
+/// away (a letter swapped, missing, extra or wrong), as clap's own tip.
+pub fn suggest_subcommand(err: &mut clap::Error) {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::InvalidSubcommand
+        || err.get(ContextKind::SuggestedSubcommand).is_some()
+    {
+        return;
+    }
+    let Some(ContextValue::String(typed)) = err.get(ContextKind::InvalidSubcommand) else {
+        return;
+    };
+    let typed = typed.clone();
+    let near: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|name| name.len() > 2 && one_typo_apart(&typed, name))
+        .collect();
+    if !near.is_empty() {
+        err.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(near),
+        );
+    }
+}
+
+/// Whether `a` becomes `b` with one edit: a letter changed, added, removed, or two
+/// neighbours swapped.
+fn one_typo_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b {
+        return false;
+    }
+    let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (x, y) = (&a[start..], &b[start..]);
+    match x.len() as isize - y.len() as isize {
+        0 => x[1..] == y[1..] || (x.len() >= 2 && x[0] == y[1] && x[1] == y[0] && x[2..] == y[2..]),
+        1 => x[1..] == *y,
+        -1 => *x == y[1..],
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_typo_apart;
+
+    #[test]
+    fn one_typo_is_a_swap_a_change_an_addition_or_a_removal() {
+        for (typed, meant) in [
+            ("nwe", "new"),
+            ("nw", "new"),
+            ("neww", "new"),
+            ("chekc", "check"),
+            ("mew", "new"),
+        ] {
+            assert!(one_typo_apart(typed, meant), "{typed}");
+        }
+        for (typed, meant) in [
+            ("new", "new"),
+            ("wen", "new"),
+            ("report", "new"),
+            ("ad", "man"),
+        ] {
+            assert!(!one_typo_apart(typed, meant), "{typed}");
+        }
+    }
 }

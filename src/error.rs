@@ -40,7 +40,7 @@ impl Exit {
         match self {
             Exit::Success => "success",
             Exit::Findings => {
-                "findings: `report check` found answers to fix, `report html` an image it cannot show,\n     `check --strict` a ticked box without evidence"
+                "findings: `report check` found answers to fix, `report html` an image it cannot show,\n       `check --strict` a ticked box without evidence, `update`/`add` left conflicts to resolve"
             }
             Exit::BadInput => {
                 "bad input: arguments, answers, template manifest, destination conflict"
@@ -115,7 +115,7 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{file}: {} problem(s) in the template manifest:\n{}", problems.len(), bullets(problems))]
+    #[error("{file}: {} in the template manifest:\n{}", crate::plural::count(problems.len(), "problem", "problems"), bullets(problems))]
     Manifest { file: String, problems: Vec<String> },
 
     #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
@@ -292,7 +292,7 @@ pub enum Error {
     OutputPath { path: PathBuf, problem: String },
 
     // ---- check (exit 2) ------------------------------------------------------------------
-    #[error("{file}: {} problem(s) in the checklist data:\n{}", problems.len(), bullets(problems))]
+    #[error("{file}: {} in the checklist data:\n{}", crate::plural::count(problems.len(), "problem", "problems"), bullets(problems))]
     Checklist { file: String, problems: Vec<String> },
 
     #[error("the checklist names the detector `{name}`, which this build does not have")]

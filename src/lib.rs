@@ -11,6 +11,7 @@ pub mod commands;
 pub mod error;
 pub mod git;
 pub mod plan;
+pub mod plural;
 pub mod printer;
 pub mod project;
 pub mod prompt;

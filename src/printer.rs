@@ -59,11 +59,52 @@ pub fn wants_color(
     }
 }
 
+/// `text` fitted to `width` columns, line by line: a long line wraps under its own indent and
+/// two more; an indented command whose `# comment` does not fit keeps the command whole on its
+/// line (so it can be copied) and puts the comment, wrapped, under it.
+pub fn fit(text: &str, width: usize) -> String {
+    let width = width.max(30);
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if textwrap::core::display_width(line) < width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let deeper = format!("{indent}  ");
+        if !indent.is_empty()
+            && let Some((command, comment)) = line.split_once(" # ")
+        {
+            out.push_str(command.trim_end());
+            // Each line of the comment stays a comment, so the block can still be pasted.
+            let comment = format!("{deeper}# {}", comment.trim());
+            let hash = format!("{deeper}# ");
+            let options = textwrap::Options::new(width - 1).subsequent_indent(&hash);
+            for part in textwrap::wrap(&comment, options) {
+                out.push('\n');
+                out.push_str(&part);
+            }
+            continue;
+        }
+        let options = textwrap::Options::new(width - 1)
+            .initial_indent(indent)
+            .subsequent_indent(&deeper);
+        out.push_str(&textwrap::fill(line.trim_start(), options));
+    }
+    out
+}
+
 #[derive(Debug)]
 pub struct Printer {
     level: Level,
     color_out: bool,
     color_err: bool,
+    /// The terminal's width for each stream that is one; text to a pipe or file is not wrapped.
+    width_out: Option<usize>,
+    width_err: Option<usize>,
     stdout: RefCell<Stdout>,
 }
 
@@ -84,11 +125,30 @@ impl Printer {
         let _ = (console::colors_enabled(), console::colors_enabled_stderr());
         console::set_colors_enabled(color_out);
         console::set_colors_enabled_stderr(color_err);
+        let width = |term: console::Term| term.size_checked().map(|(_, cols)| usize::from(cols));
         Self {
             level,
             color_out,
             color_err,
+            width_out: width(console::Term::stdout()),
+            width_err: width(console::Term::stderr()),
             stdout: RefCell::new(Stdout::Open),
+        }
+    }
+
+    /// `text` for stdout: wrapped to its terminal, as it is for a pipe or file.
+    fn for_out<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match self.width_out {
+            Some(width) => fit(text, width).into(),
+            None => text.into(),
+        }
+    }
+
+    /// `text` for stderr: wrapped to its terminal, as it is for a pipe or file.
+    fn for_err<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match self.width_err {
+            Some(width) => fit(text, width).into(),
+            None => text.into(),
         }
     }
 
@@ -129,9 +189,9 @@ impl Printer {
         }
     }
 
-    /// A line of the command's result, on stdout.
+    /// A line of the command's result, on stdout, wrapped to a terminal.
     pub fn line(&self, text: impl AsRef<str>) {
-        self.out(&format!("{}\n", text.as_ref()));
+        self.out(&format!("{}\n", self.for_out(text.as_ref())));
     }
 
     /// The command's result as it is (JSON, HTML, a script), on stdout.
@@ -142,7 +202,7 @@ impl Printer {
     /// A message on stderr: what was done, what to do next. Not shown with --quiet.
     pub fn info(&self, line: impl AsRef<str>) {
         if self.level >= Level::Normal {
-            let _ = writeln!(std::io::stderr(), "{}", line.as_ref());
+            let _ = writeln!(std::io::stderr(), "{}", self.for_err(line.as_ref()));
         }
     }
 
@@ -156,8 +216,10 @@ impl Printer {
     /// A warning on stderr, shown unless --quiet.
     pub fn warn(&self, line: impl AsRef<str>) {
         if self.level >= Level::Normal {
+            let text = format!("warning: {}", printable(line.as_ref()));
+            let text = self.for_err(&text);
             let label = self.paint_err(Style::new().yellow().bold(), "warning:");
-            let _ = writeln!(std::io::stderr(), "{label} {}", printable(line.as_ref()));
+            let _ = writeln!(std::io::stderr(), "{label}{}", &text["warning:".len()..]);
         }
     }
 
@@ -166,10 +228,12 @@ impl Printer {
         let mut out = std::io::stderr().lock();
         let label = self.paint_err(Style::new().red().bold(), "error:");
         // Messages quote answers and template text: nothing in them may drive the terminal.
-        let _ = writeln!(out, "{label} {}", printable(&err.to_string()));
+        let text = format!("error: {}", printable(&err.to_string()));
+        let _ = writeln!(out, "{label}{}", &self.for_err(&text)["error:".len()..]);
         let mut source = err.source();
         while let Some(cause) = source {
-            let _ = writeln!(out, "  caused by: {}", printable(&cause.to_string()));
+            let text = format!("  caused by: {}", printable(&cause.to_string()));
+            let _ = writeln!(out, "{}", self.for_err(&text));
             source = cause.source();
         }
     }
@@ -228,6 +292,18 @@ mod tests {
         assert!(!wants_color(Auto, true, with(&[("TERM", "dumb")])));
         assert!(wants_color(Always, false, with(&[("NO_COLOR", "1")])));
         assert!(!wants_color(Never, true, with(&[("CLICOLOR_FORCE", "1")])));
+    }
+
+    #[test]
+    fn long_lines_wrap_under_their_indent_and_commands_stay_whole() {
+        let text = "Created leaf-doctor from template mlops 0.2.0 (built-in): 33 files.\n  \
+                    uv sync                       # install the project and its dev tools; this writes uv.lock\nshort";
+        assert_eq!(
+            fit(text, 40),
+            "Created leaf-doctor from template mlops\n  0.2.0 (built-in): 33 files.\n  uv sync\n    \
+             # install the project and its dev\n    # tools; this writes uv.lock\nshort"
+        );
+        assert_eq!(fit("fits", 40), "fits");
     }
 
     #[test]

@@ -223,7 +223,7 @@ detector = "manual"
 "#;
         let err = Checklist::parse(text, "t.toml", |d| d == "manual").unwrap_err();
         let message = err.to_string();
-        assert!(message.contains("4 problem(s)"), "{message}");
+        assert!(message.contains("4 problems"), "{message}");
         assert!(message.contains("`nope`"), "{message}");
         assert!(message.contains("`X1`"), "{message}");
         assert!(message.contains("more than once"), "{message}");

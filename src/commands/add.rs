@@ -26,7 +26,7 @@ pub fn run(args: AddArgs, printer: &Printer) -> Result<Outcome> {
         .iter()
         .map(|feature| feature_answer(&template, &project, feature))
         .collect::<Result<Vec<_>>>()?;
-    update::update(&root, &set, &args.merge, printer)
+    update::update(&root, &set, &args.merge, printer, &args.features)
 }
 
 /// `NAME` or `NAME=VALUE` as the `--set` it stands for, refusing what is not a feature, a

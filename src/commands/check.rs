@@ -35,7 +35,14 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
     if args.json {
         printer.data(to_json(&result, &fixed)?);
     } else if printer.level() > Level::Quiet {
-        print_text(&result, &located, &fixed, args.fix_report, printer);
+        let shown = Shown {
+            open_only: args.open,
+            weeks: Week::ALL
+                .into_iter()
+                .filter(|w| args.week.is_empty() || args.week.iter().any(|a| week_arg(*w) == a))
+                .collect(),
+        };
+        print_text(&result, &located, &fixed, args.fix_report, &shown, printer);
     }
     for note in &result.notes {
         printer.warn(note);
@@ -52,6 +59,28 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<Outcome> {
     })
 }
 
+/// Which items the text lists (`--open`, `--week`); the counts are always of every item.
+struct Shown {
+    open_only: bool,
+    weeks: Vec<Week>,
+}
+
+impl Shown {
+    fn lists(&self, item: &ItemResult) -> bool {
+        self.weeks.contains(&item.week) && (!self.open_only || item.status == Status::Open)
+    }
+}
+
+/// How `--week` names a week.
+fn week_arg(week: Week) -> &'static str {
+    match week {
+        Week::One => "1",
+        Week::Two => "2",
+        Week::Three => "3",
+        Week::Extra => "extra",
+    }
+}
+
 #[derive(Serialize)]
 struct WeekSummary {
     week: Week,
@@ -62,6 +91,7 @@ struct WeekSummary {
 
 #[derive(Serialize)]
 struct Json<'a> {
+    schema: u32,
     #[serde(flatten)]
     result: &'a CheckResult,
     summary: Vec<WeekSummary>,
@@ -90,6 +120,7 @@ fn ids(result: &CheckResult, pred: fn(&ItemResult) -> bool) -> Vec<&str> {
 
 fn to_json(result: &CheckResult, fixed: &[String]) -> Result<String> {
     let json = Json {
+        schema: super::JSON_SCHEMA,
         result,
         summary: Week::ALL
             .iter()
@@ -147,17 +178,26 @@ fn print_text(
     located: &Located,
     fixed: &[String],
     fix_requested: bool,
+    shown: &Shown,
     printer: &Printer,
 ) {
     print_header(result, located, printer);
     let has_report = result.report.is_some();
-    for week in Week::ALL {
+    for &week in &shown.weeks {
         printer.line("");
         printer.line(printer.paint(
             Style::new().bold(),
             &format!("{week}  ({})", counts(result, Some(week))),
         ));
-        for item in result.items.iter().filter(|i| i.week == week) {
+        let items: Vec<&ItemResult> = result
+            .items
+            .iter()
+            .filter(|i| i.week == week && shown.lists(i))
+            .collect();
+        if items.is_empty() && shown.open_only {
+            printer.line("  nothing open");
+        }
+        for item in items {
             print_item(item, has_report, printer);
         }
     }
@@ -291,7 +331,8 @@ fn print_comparison(
         ));
         for item in unsupported {
             printer.line(format!(
-                "  line {}: {} ({})",
+                "  {}:{}: {} ({})",
+                report.path,
                 item.report_line.unwrap_or(0),
                 item.label,
                 item.id
@@ -337,7 +378,8 @@ fn print_unmatched(result: &CheckResult, report: &ReportSummary, printer: &Print
     }
     for unknown in &report.unknown {
         printer.line(format!(
-            "line {}: this {} box{} matches no checklist item: {}",
+            "{}:{}: this {} box{} matches no checklist item: {}",
+            report.path,
             unknown.line,
             unknown.week,
             unknown

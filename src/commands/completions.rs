@@ -3,8 +3,9 @@
 //! template names after `--template`, variables after `--set`, features after `add`.
 
 use clap::CommandFactory;
+use clap_complete::engine::{PathCompleter, ValueCompleter};
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
-use clap_complete::{ArgValueCandidates, CompleteEnv, CompletionCandidate};
+use clap_complete::{ArgValueCandidates, ArgValueCompleter, CompleteEnv, CompletionCandidate};
 
 use super::Outcome;
 use crate::cli::{Cli, CompletionsArgs, Shell};
@@ -40,7 +41,7 @@ pub fn run(args: CompletionsArgs, printer: &Printer) -> Result<Outcome> {
 
 /// The command line with dayone's own candidates attached.
 fn command() -> clap::Command {
-    let templates = || ArgValueCandidates::new(template_names);
+    let templates = || ArgValueCompleter::new(template_or_folder);
     let sets = || ArgValueCandidates::new(set_candidates);
     Cli::command()
         .mut_subcommand("new", |c| {
@@ -58,11 +59,16 @@ fn command() -> clap::Command {
         .mut_subcommand("templates", |c| c.mut_arg("name", |a| a.add(templates())))
 }
 
-fn template_names() -> Vec<CompletionCandidate> {
-    Source::builtin_names()
+/// A template is a built-in name or a folder: both, for what has been typed so far.
+fn template_or_folder(typed: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let text = typed.to_string_lossy();
+    let mut candidates: Vec<CompletionCandidate> = Source::builtin_names()
         .into_iter()
+        .filter(|name| name.starts_with(text.as_ref()))
         .map(CompletionCandidate::new)
-        .collect()
+        .collect();
+    candidates.extend(PathCompleter::dir().complete(typed));
+    candidates
 }
 
 /// `NAME=` for every variable of the default template, and `NAME=VALUE` for its choices.

@@ -14,6 +14,10 @@ use crate::cli::Command;
 use crate::error::{Exit, Result};
 use crate::printer::Printer;
 
+/// The version of every `--json` document's shape (its `schema` key), raised when a field
+/// changes meaning or goes away; `docs/json.md` describes each shape.
+pub const JSON_SCHEMA: u32 = 1;
+
 /// What a command found, when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
-use crate::answers::file::AnswersFile;
-use crate::answers::resolve::{self, Given};
+use crate::answers::file::{AnswersFile, Provenance};
+use crate::answers::resolve::{self, Earlier, Given};
 use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
@@ -13,7 +13,7 @@ use crate::git;
 use crate::plan::{Contents, Plan};
 use crate::printer::{Printer, printable};
 use crate::project;
-use crate::prompt;
+use crate::prompt::{self, Review};
 use crate::render::{DayoneVars, RenderInput, render_text};
 use crate::template::Template;
 use crate::value::Answers;
@@ -25,59 +25,136 @@ pub const DEFAULT_TEMPLATE: &str = "mlops";
 pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     let answers_file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
     let template = find_template(&args, answers_file.as_ref(), printer)?;
-    let given = gather(&args, &template, answers_file)?;
+    let mut given = gather(&args, &template, answers_file)?;
     let mut prompter = prompt::for_run(args.yes, printer.stderr_color());
-    let resolution = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
-    let answers = resolution.answers;
-    let dest = destination(&args, &template, &answers)?;
-    // Before anything looks at the destination: a killed run may have left it half-made.
-    for note in write::recover(&dest) {
-        printer.warn(note);
-    }
-    let git_wanted = !args.no_git && git_note(printer, &dest);
-    let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
-    let input = RenderInput {
-        answers: &answers,
-        dayone: &dayone,
-    };
-    let plan = project::plan(&template, &input)?;
-    // A dry run writes nothing, so a folder with files in it is previewed, not refused.
-    let how = write::inspect(&dest, &plan, args.force || args.dry_run)?;
-
-    if args.dry_run {
-        print_dry_run(printer, &dest, &plan, &how, git_wanted, args.force)?;
+    // The wizard's review may send questions back to be asked again, keeping the other answers.
+    loop {
+        let resolution = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
+        let answers = &resolution.answers;
+        let dest = destination(&args, &template, answers)?;
+        // Before anything looks at the destination: a killed run may have left it half-made.
+        for note in write::recover(&dest) {
+            printer.warn(note);
+        }
+        let git_wanted = !args.no_git && git_note(printer, &dest);
+        let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
+        let input = RenderInput {
+            answers,
+            dayone: &dayone,
+        };
+        let plan = project::plan(&template, &input)?;
+        // A dry run writes nothing, so a folder with files in it is previewed, not refused.
+        let how = write::inspect(&dest, &plan, args.force || args.dry_run)?;
+        if args.dry_run {
+            print_dry_run(printer, &dest, &plan, &how, git_wanted, args.force)?;
+            return Ok(Outcome::Clean);
+        }
+        let fallback = project::author_fallback(&template, answers);
+        if git_wanted {
+            // Before the review, where the user can still stop and set an identity.
+            warn_without_git_identity(printer, &fallback);
+        }
+        match prompter.review(&resolve::review(&template.manifest, answers))? {
+            Review::Write => {}
+            Review::Revisit(names) => {
+                given.earlier = Some(earlier_pass(&resolution, &names));
+                continue;
+            }
+            Review::Cancel => {
+                keep_answers(&args, &template, answers, &dest, printer)?;
+                return Ok(Outcome::Clean);
+            }
+        }
+        say_defaults_taken(printer, &resolution.defaults_taken);
+        let author = write_project(
+            &dest,
+            &template,
+            &plan,
+            &how,
+            git_wanted.then_some(&fallback),
+        )?;
+        print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
+        print_next_steps(printer, &template, &input);
         return Ok(Outcome::Clean);
     }
-    let shown: Vec<(String, String)> = answers
+}
+
+/// The answers of the questions asked, for the next pass: all but `revisit` stand.
+fn earlier_pass(resolution: &resolve::Resolution, revisit: &[String]) -> Earlier {
+    let mut answers = Answers::new();
+    for (name, value) in resolution.answers.iter() {
+        if resolution.asked.iter().any(|a| a == name) {
+            answers.insert(name, value.clone());
+        }
+    }
+    let keep = resolution
+        .asked
         .iter()
-        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .filter(|name| !revisit.contains(name))
+        .cloned()
         .collect();
-    if !prompter.confirm(&shown)? {
-        return Err(Error::Cancelled);
+    Earlier { answers, keep }
+}
+
+/// Cancelled at the review: nothing is written but the answers, beside where the project
+/// would have gone, with the command that picks them up again.
+fn keep_answers(
+    args: &NewArgs,
+    template: &Template,
+    answers: &Answers,
+    dest: &Path,
+    printer: &Printer,
+) -> Result<()> {
+    let name = dest.file_name().map_or_else(
+        || "project".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    // Beside the project, or here when the folder it would go in does not exist either.
+    let parent = dest
+        .parent()
+        .filter(|p| p.as_os_str().is_empty() || p.is_dir())
+        .unwrap_or(Path::new(""));
+    let file = (1..)
+        .map(|n| match n {
+            1 => parent.join(format!("{name}.answers.toml")),
+            n => parent.join(format!("{name}.answers-{n}.toml")),
+        })
+        .find(|p| !p.exists())
+        .expect("some numbered name is free");
+    let meta = &template.manifest.template;
+    let text = AnswersFile::render(&Provenance::current(&meta.name, &meta.version), answers);
+    crate::write::replace_file(&file, text.as_bytes())?;
+    let mut resume = format!("dayone new {}", shell_word(&dest.display().to_string()));
+    if let Some(given) = &args.template {
+        resume += &format!(" --template {}", shell_word(given));
     }
-    say_defaults_taken(printer, &resolution.defaults_taken);
-    let fallback = project::author_fallback(&template, &answers);
-    if git_wanted {
-        warn_without_git_identity(printer, &fallback);
+    resume += &format!(" --answers {}", shell_word(&file.display().to_string()));
+    if args.no_git {
+        resume += " --no-git";
     }
-    let author = write_project(
-        &dest,
-        &template,
-        &plan,
-        &how,
-        git_wanted.then_some(&fallback),
-    )?;
-    print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
-    print_next_steps(printer, &template, &input);
-    Ok(Outcome::Clean)
+    printer.info(format!(
+        "Nothing written. Your answers are in {}; to go on from them: {resume}",
+        file.display()
+    ));
+    Ok(())
+}
+
+/// `word` as one shell word: as it is when it is plain, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// One line saying that `--yes` answered questions with their defaults, and which.
 pub(super) fn say_defaults_taken(printer: &Printer, taken: &[String]) {
     if !taken.is_empty() {
         printer.info(format!(
-            "--yes: took the defaults for {} question(s): {}",
-            taken.len(),
+            "--yes: took the defaults for {}: {}",
+            crate::plural::count(taken.len(), "question", "questions"),
             taken.join(", ")
         ));
     }
@@ -164,6 +241,7 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
             .as_deref()
             .and_then(|d| std::path::absolute(d).ok())
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())),
+        earlier: None,
     })
 }
 

@@ -7,8 +7,9 @@ use console::Style;
 use super::Outcome;
 use crate::cli::{ReportCheckArgs, ReportCommand, ReportHtmlArgs};
 use crate::error::{Error, Result};
-use crate::printer::Printer;
+use crate::printer::{Level, Printer};
 use crate::report::check::{self, AnswerState, Checked, Question};
+use crate::report::findings::{Finding, Kind};
 use crate::report::images::Figures;
 use crate::report::{self as report_file, html, limits};
 
@@ -55,9 +56,19 @@ fn run_check(args: &ReportCheckArgs, printer: &Printer) -> Result<Outcome> {
             }
         })?;
     if args.json {
-        let json = serde_json::to_string_pretty(&checked).expect("check results serialise");
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            schema: u32,
+            #[serde(flatten)]
+            checked: &'a Checked,
+        }
+        let json = Json {
+            schema: super::JSON_SCHEMA,
+            checked: &checked,
+        };
+        let json = serde_json::to_string_pretty(&json).expect("check results serialise");
         printer.data(format!("{json}\n"));
-    } else {
+    } else if printer.level() > Level::Quiet {
         print_text(&path, &checked, printer);
     }
     Ok(if checked.clean() {
@@ -67,8 +78,30 @@ fn run_check(args: &ReportCheckArgs, printer: &Printer) -> Result<Outcome> {
     })
 }
 
+/// A kind of finding in this many answers or more is printed once, after the sections.
+const COLLAPSE_AT: usize = 3;
+
 fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
     printer.line(printer.paint(Style::new().bold(), &path.display().to_string()));
+    let mark = printer.paint(Style::new().yellow(), "!");
+    let mut kinds: Vec<(Kind, Vec<(usize, &Finding)>)> = Vec::new();
+    for question in &checked.questions {
+        for finding in &question.findings {
+            match kinds.iter_mut().find(|(kind, _)| *kind == finding.kind) {
+                Some((_, found)) => found.push((question.number, finding)),
+                None => kinds.push((finding.kind, vec![(question.number, finding)])),
+            }
+        }
+    }
+    let collapsed = |kind: Kind| {
+        kinds.iter().any(|(k, found)| {
+            *k == kind && {
+                let mut numbers: Vec<usize> = found.iter().map(|(n, _)| *n).collect();
+                numbers.dedup();
+                numbers.len() >= COLLAPSE_AT
+            }
+        })
+    };
     for section in &limits::SECTIONS {
         printer.line(format!(
             "\n{}",
@@ -80,14 +113,33 @@ fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
             .filter(|q| section.questions.contains(&q.number))
         {
             printer.line(question_line(question, printer));
-            for finding in &question.findings {
-                let mark = printer.paint(Style::new().yellow(), "!");
+            for finding in question.findings.iter().filter(|f| !collapsed(f.kind)) {
                 printer.line(format!(
-                    "      {mark} line {}: {}",
-                    finding.line, finding.message
+                    "      {mark} {}:{}: {}",
+                    path.display(),
+                    finding.line,
+                    finding.message
                 ));
             }
         }
+    }
+    for (_, found) in kinds.iter().filter(|(kind, _)| collapsed(*kind)) {
+        let mut numbers: Vec<usize> = found.iter().map(|(n, _)| *n).collect();
+        numbers.dedup();
+        let lines: Vec<String> = found.iter().map(|(_, f)| f.line.to_string()).collect();
+        let shown = if lines.len() > 6 {
+            format!("{}, …", lines[..6].join(", "))
+        } else {
+            lines.join(", ")
+        };
+        printer.line(format!(
+            "\n{mark} the same finding in {} ({}; lines {shown}), e.g. {}:{}: {}",
+            crate::plural::count(numbers.len(), "answer", "answers"),
+            question_ranges(&numbers),
+            path.display(),
+            found[0].1.line,
+            found[0].1.message
+        ));
     }
     printer.line(format!(
         "\n{}/{} questions answered, {}/{} pass",
@@ -114,7 +166,18 @@ fn print_text(path: &Path, checked: &Checked, printer: &Printer) {
     }
     let findings = checked.finding_count();
     if findings > 0 {
-        printer.line(format!("{findings} finding(s) to fix: the lines marked !"));
+        printer.line(format!(
+            "{} to fix: the lines marked !",
+            crate::plural::count(findings, "finding", "findings")
+        ));
+    }
+    if checked.within_limits > checked.passed {
+        printer.line(format!(
+            "The course's checker would pass {}/{}: it counts only words and images, so an \
+             answer with findings, the placeholder or nothing passes it wherever the counts fit. \
+             dayone passes only what is written and has nothing to fix.",
+            checked.within_limits, checked.total
+        ));
     }
 }
 

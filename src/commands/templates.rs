@@ -29,9 +29,10 @@ fn list(as_json: bool, printer: &Printer) -> Result<()> {
             .iter()
             .map(|t| json!({"name": t.name(), "version": t.manifest.template.version, "description": t.manifest.template.description}))
             .collect();
+        let doc = json!({"schema": super::JSON_SCHEMA, "templates": items});
         printer.data(format!(
             "{}\n",
-            serde_json::to_string_pretty(&items).expect("JSON of plain values")
+            serde_json::to_string_pretty(&doc).expect("JSON of plain values")
         ));
     } else {
         let mut out = String::from("Built-in templates:\n");
@@ -43,8 +44,8 @@ fn list(as_json: bool, printer: &Printer) -> Result<()> {
                 t.manifest.template.description
             );
         }
-        out += "\nShow one template's variables with: dayone templates NAME\n";
-        printer.data(out);
+        out += "\nShow one template's variables with: dayone templates NAME";
+        printer.line(out);
     }
     Ok(())
 }
@@ -66,7 +67,8 @@ fn show(template: &Template, as_json: bool, printer: &Printer) -> Result<()> {
     for v in &template.manifest.variables {
         out += &describe(v, &checklist);
     }
-    printer.data(out);
+    // Wrapped to a terminal, line by line under each line's indent.
+    printer.line(out.trim_end());
     Ok(())
 }
 
@@ -86,7 +88,7 @@ fn show_json(template: &Template, printer: &Printer) {
             })
         })
         .collect();
-    let doc = json!({"name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
+    let doc = json!({"schema": super::JSON_SCHEMA, "name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
     printer.data(format!(
         "{}\n",
         serde_json::to_string_pretty(&doc).expect("JSON of plain values")
@@ -116,7 +118,11 @@ fn describe(v: &Variable, checklist: &Checklist) -> String {
         let shown = default
             .as_str()
             .map_or_else(|| default.to_string(), String::from);
-        out += &format!("    default: {shown}\n");
+        if shown.contains("{{") || shown.contains("{%") {
+            out += &format!("    default: worked out from earlier answers: {shown}\n");
+        } else {
+            out += &format!("    default: {shown}\n");
+        }
     }
     if let Some(key) = &v.git_config {
         out += &format!("    default from git config: {key}\n");

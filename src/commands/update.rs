@@ -23,15 +23,17 @@ use crate::write;
 
 pub fn run(args: UpdateArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.path.unwrap_or_else(|| PathBuf::from("."));
-    update(&root, &args.set, &args.merge, printer)
+    update(&root, &args.set, &args.merge, printer, &[])
 }
 
-/// The update itself, for `update` and `add`: `set` are `--set KEY=VALUE` answers.
+/// The update itself, for `update` and `add`: `set` are `--set KEY=VALUE` answers; `added`
+/// the features `add` turns on, which its report names.
 pub(super) fn update(
     root: &Path,
     set: &[String],
     options: &MergeArgs,
     printer: &Printer,
+    added: &[String],
 ) -> Result<Outcome> {
     let project = Project::open(root)?;
     for note in write::recover(root) {
@@ -101,7 +103,13 @@ pub(super) fn update(
         )?;
     }
     super::new::say_defaults_taken(printer, &resolution.defaults_taken);
-    report.print(printer, options.json, options.dry_run, repo.is_some());
+    report.print(
+        printer,
+        options.json,
+        options.dry_run,
+        repo.is_some(),
+        added,
+    );
     Ok(if report.conflicts.is_empty() {
         Outcome::Clean
     } else {
@@ -171,6 +179,7 @@ fn new_answers(
             .filter_map(|key| git::config_value(&key).map(|value| (key, value)))
             .collect(),
         directory_hint: None,
+        earlier: None,
     };
     let mut prompter = prompt::for_run(yes, printer.stderr_color());
     let resolution = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
@@ -358,7 +367,7 @@ impl Report {
         }
     }
 
-    fn print(&self, printer: &Printer, json: bool, dry_run: bool, git: bool) {
+    fn print(&self, printer: &Printer, json: bool, dry_run: bool, git: bool, added: &[String]) {
         if json {
             let text = serde_json::to_string_pretty(self).expect("plain values serialise");
             printer.data(format!("{text}\n"));
@@ -370,18 +379,34 @@ impl Report {
             .filter(|f| f.change != Change::Unchanged)
             .collect();
         let from = self.from_version.as_deref().unwrap_or("?");
-        printer.info(format!(
-            "{} template {} {from} → {}: {} of {} files change.",
-            if dry_run {
-                "Dry run, nothing written:"
-            } else {
-                "Updated to"
-            },
-            self.template,
-            self.to_version,
-            changed.len(),
-            self.files.len()
-        ));
+        let what = match (added.is_empty(), dry_run) {
+            (true, false) => format!(
+                "Updated to template {} {from} → {}",
+                self.template, self.to_version
+            ),
+            (true, true) => format!("template {} {from} → {}", self.template, self.to_version),
+            (false, false) => format!(
+                "Turned on {} (template {} {})",
+                added.join(", "),
+                self.template,
+                self.to_version
+            ),
+            (false, true) => format!(
+                "turning on {} (template {} {})",
+                added.join(", "),
+                self.template,
+                self.to_version
+            ),
+        };
+        let files = format!("{} of {} files", changed.len(), self.files.len());
+        if dry_run {
+            // As `new --dry-run`: a preview is the result, on stdout with its file list.
+            printer.line(format!(
+                "Dry run, nothing written: {what}: {files} would change."
+            ));
+        } else {
+            printer.info(format!("{what}: {files} change."));
+        }
         // The file list is the result (stdout); the lines around it are messages.
         for file in &changed {
             let word = serde_json::to_value(file.change).expect("a unit variant");
@@ -402,7 +427,10 @@ impl Report {
             } else {
                 "fix the marked sections in each file"
             };
-            printer.info(format!("{} conflict(s): {how}.", self.conflicts.len()));
+            printer.info(format!(
+                "{}: {how}.",
+                crate::plural::count(self.conflicts.len(), "conflict", "conflicts")
+            ));
         }
         if !dry_run && git {
             printer.info("Nothing is committed: review with `git status` and `git diff --cached`.");

@@ -33,21 +33,53 @@ pub struct Question {
     /// The limits the counts break ("too short", …), as the graders' tool judges them;
     /// empty when the counts are within the limits.
     pub problems: Vec<&'static str>,
-    /// Written, and within the limits. A placeholder is never ok, even where its six words
-    /// happen to fit.
+    /// The counts are within the limits: all the course's checker looks at.
+    pub within_limits: bool,
+    /// Written, within the limits, and nothing found to fix. Stricter than the course's
+    /// checker: a placeholder is never ok, even where its six words happen to fit.
     pub ok: bool,
     pub findings: Vec<Finding>,
 }
 
 impl Question {
-    /// The question's state in a word or two: `ok`, `placeholder`, `empty`, or the limits
-    /// the counts break (`too short, too few images`).
+    /// The question's state in a few words: `ok`, `placeholder`, `empty`, the limits the
+    /// counts break and by how much (`too short by 12 words, 1 image too few`), or how many
+    /// findings stand in the way of an answer within its limits.
     pub fn status(&self) -> String {
+        use crate::plural::count;
         match self.answer {
             AnswerState::Placeholder => "placeholder".to_string(),
             AnswerState::Empty => "empty".to_string(),
-            AnswerState::Written if self.problems.is_empty() => "ok".to_string(),
-            AnswerState::Written => self.problems.join(", "),
+            AnswerState::Written if self.ok => "ok".to_string(),
+            AnswerState::Written if self.within_limits => {
+                format!(
+                    "{} to fix",
+                    count(self.findings.len(), "finding", "findings")
+                )
+            }
+            AnswerState::Written => {
+                let by = |n: usize, more: Option<usize>, less: Option<usize>| match (more, less) {
+                    (Some(min), _) if n < min => min - n,
+                    (_, Some(max)) if n > max => n - max,
+                    _ => 0,
+                };
+                let words = by(self.words, self.min_words, self.max_words);
+                let images = by(self.images, self.min_images, self.max_images);
+                self.problems
+                    .iter()
+                    .map(|problem| match *problem {
+                        "too short" | "too long" => {
+                            format!("{problem} by {}", count(words, "word", "words"))
+                        }
+                        "too few images" => format!("{} too few", count(images, "image", "images")),
+                        "too many images" => {
+                            format!("{} too many", count(images, "image", "images"))
+                        }
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         }
     }
 
@@ -76,6 +108,8 @@ pub struct Checked {
     pub answered: usize,
     /// Questions that are [`Question::ok`].
     pub passed: usize,
+    /// Questions whose counts are within the limits: what the course's checker passes.
+    pub within_limits: usize,
     pub total: usize,
 }
 
@@ -136,6 +170,7 @@ pub fn check(raw: &str, find: &dyn Fn(&str) -> Lookup) -> Result<Checked, String
             let limits = limits::of(number).expect("31 answers, 31 rows of limits");
             let problems = limits::violations(limits, answer.words, answer.images);
             let answer_state = answer_state(&source.text()[answer.span.clone()]);
+            let findings = findings::collect(&cx, index);
             Question {
                 number,
                 words: answer.words,
@@ -145,9 +180,12 @@ pub fn check(raw: &str, find: &dyn Fn(&str) -> Lookup) -> Result<Checked, String
                 min_images: limits.images.map(|i| i.0),
                 max_images: limits.images.map(|i| i.1),
                 answer: answer_state,
-                ok: answer_state == AnswerState::Written && problems.is_empty(),
+                ok: answer_state == AnswerState::Written
+                    && problems.is_empty()
+                    && findings.is_empty(),
+                within_limits: problems.is_empty(),
                 problems,
-                findings: findings::collect(&cx, index),
+                findings,
             }
         })
         .collect();
@@ -157,6 +195,7 @@ pub fn check(raw: &str, find: &dyn Fn(&str) -> Lookup) -> Result<Checked, String
             .filter(|q| q.answer == AnswerState::Written)
             .count(),
         passed: questions.iter().filter(|q| q.ok).count(),
+        within_limits: questions.iter().filter(|q| q.within_limits).count(),
         total: questions.len(),
         questions,
     })
@@ -238,9 +277,15 @@ mod tests {
                 AnswerState::Written
             ]
         );
-        assert_eq!((checked.answered, checked.passed), (29, 29));
+        // A placeholder left in a written answer is a finding: within the limits (the course's
+        // checker passes it) but not ok here.
+        assert_eq!(
+            (checked.answered, checked.passed, checked.within_limits),
+            (29, 28, 31)
+        );
         assert_eq!(kinds(&checked.questions[2]), [Kind::Placeholder]);
-        assert!(checked.questions[2].ok);
+        assert!(!checked.questions[2].ok && checked.questions[2].within_limits);
+        assert_eq!(checked.questions[2].status(), "1 finding to fix");
         assert!(!checked.questions[0].ok && checked.questions[0].problems.is_empty());
     }
 
@@ -274,6 +319,8 @@ mod tests {
         assert_eq!(checked.questions[3].problems, ["too long"]);
         assert_eq!(checked.questions[3].words, 201);
         assert_eq!(checked.questions[4].problems, ["too short"]);
+        assert_eq!(checked.questions[3].status(), "too long by 1 word");
+        assert!(checked.questions[4].status().starts_with("too short by "));
     }
 
     #[test]
@@ -285,7 +332,7 @@ mod tests {
         });
         let checked = check(&raw, &existing(&["figures/plot.png", "figures/anim.gif"])).unwrap();
         let q19 = &checked.questions[18];
-        assert_eq!((q19.images, q19.ok), (2, true));
+        assert_eq!((q19.images, q19.ok, q19.within_limits), (2, false, true));
         assert_eq!(kinds(q19), [Kind::MissingImage, Kind::ImageType]);
         assert!(q19.findings[0].message.contains("figures/gone.png"));
         let q20 = &checked.questions[19];
@@ -307,7 +354,7 @@ mod tests {
         let line = raw.lines().position(|l| l == "### Details").unwrap() + 1;
         assert_eq!(q11.findings[0].line, line);
         assert!(q11.findings[0].message.contains("`### Details`"));
-        assert!(q11.findings[0].message.contains("102 word(s)"));
+        assert!(q11.findings[0].message.contains("102 words"));
         assert_eq!(checked.finding_count(), 1);
     }
 
@@ -323,7 +370,7 @@ mod tests {
         assert!(!q7.ok);
         assert_eq!(kinds(q7), [Kind::DroppedText]);
         assert!(
-            q7.findings[0].message.contains("drop the "),
+            q7.findings[0].message.contains("drop 60 words before it"),
             "{}",
             q7.findings[0].message
         );

@@ -118,8 +118,9 @@ fn placement(cx: &Context, index: usize, out: &mut Vec<Finding>) {
 fn dropped_text(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     let source = cx.source;
     for dropped in &cx.answers[index].dropped {
-        let lost = count_words(&source.text()[dropped.start + ANSWER_TOKEN.len()..dropped.end]);
-        if lost == 0 {
+        let words = count_words(&source.text()[dropped.start + ANSWER_TOKEN.len()..dropped.end]);
+        let lost = crate::plural::count(words, "word", "words");
+        if words == 0 {
             // Nothing is lost: the answer simply repeats the token, as in `Answer: 42`.
             continue;
         }
@@ -127,7 +128,7 @@ fn dropped_text(cx: &Context, index: usize, out: &mut Vec<Finding>) {
             Kind::DroppedText,
             source.line_of(dropped.end),
             format!(
-                "a second `{ANSWER_TOKEN}` here makes the graders' tool drop the {lost} word(s) before it (from line {}); reword it, e.g. `answer:`",
+                "a second `{ANSWER_TOKEN}` here makes the graders' tool drop {lost} before it (from line {}); reword it, e.g. `answer:`",
                 source.line_of(dropped.start)
             ),
         ));
@@ -170,7 +171,9 @@ fn headings(cx: &Context, index: usize, out: &mut Vec<Finding>) {
     if let Some(cut) = answer.cut_at {
         let end = human_end(source, cx.headings, answer.token_at);
         if cut < end && !source.text()[cut..end].trim().is_empty() {
-            let lost = count_words(&source.text()[cut..end]);
+            let words = count_words(&source.text()[cut..end]);
+            let lost = crate::plural::count(words, "word", "words");
+            let are = crate::plural::word(words, "is", "are");
             let line = source.line_at(cut).trim();
             let what = if line.starts_with("##") {
                 format!("the heading `{line}`")
@@ -181,7 +184,7 @@ fn headings(cx: &Context, index: usize, out: &mut Vec<Finding>) {
                 Kind::CutAtHeading,
                 source.line_of(cut),
                 format!(
-                    "the graders' tool ends the answer at {what}, so the {lost} word(s) from here to the next question are not counted; use bold text instead of a heading"
+                    "the graders' tool ends the answer at {what}, so {lost} from here to the next question {are} not counted; use bold text instead of a heading"
                 ),
             ));
         }
@@ -335,7 +338,7 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, Kind::DroppedText);
         assert!(
-            found[0].1.contains("drop the 1 word(s) before it"),
+            found[0].1.contains("drop 1 word before it"),
             "{}",
             found[0].1
         );
@@ -351,9 +354,7 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, Kind::CutAtHeading);
         assert!(
-            found[0]
-                .1
-                .contains("at the `##` in this line, so the 64 word(s)"),
+            found[0].1.contains("at the `##` in this line, so 64 words"),
             "{}",
             found[0].1
         );

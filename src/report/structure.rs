@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Parser, Tag};
 use regex::Regex;
 
+use crate::plural;
 use crate::report::parse::{ANSWER_TOKEN, Answer, Source, answer_tokens};
 
 static QUESTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -153,9 +154,17 @@ pub fn explain_count(source: &Source, answers: &[Answer]) -> Vec<String> {
     let headings = question_headings(source);
     let tokens = answer_tokens(text);
     let mut lines = vec![format!(
-        "found {} `{ANSWER_TOKEN}` token(s) under {} `### Question N` heading(s)",
-        tokens.len(),
-        headings.len()
+        "found {} under {}",
+        plural::count(
+            tokens.len(),
+            &format!("`{ANSWER_TOKEN}` token"),
+            &format!("`{ANSWER_TOKEN}` tokens")
+        ),
+        plural::count(
+            headings.len(),
+            "`### Question N` heading",
+            "`### Question N` headings"
+        ),
     )];
     let first_heading = headings.first().map_or(0, |h| h.at);
     for &token in tokens.iter().take_while(|&&t| t < first_heading) {
@@ -199,7 +208,11 @@ pub fn explain_count(source: &Source, answers: &[Answer]) -> Vec<String> {
         .map(|n| n.to_string())
         .collect();
     if !missing.is_empty() && !headings.is_empty() {
-        lines.push(format!("no heading for question(s) {}", missing.join(", ")));
+        lines.push(format!(
+            "no heading for {} {}",
+            plural::word(missing.len(), "question", "questions"),
+            missing.join(", ")
+        ));
     }
     if let [.., before_last, last] = answers
         && before_last.token_at == last.token_at
@@ -300,7 +313,7 @@ mod tests {
         let lines = explain_count(&source, &answers(&source));
         assert_eq!(
             lines[0],
-            "found 1 `Answer:` token(s) under 2 `### Question N` heading(s)"
+            "found 1 `Answer:` token under 2 `### Question N` headings"
         );
         assert!(lines.contains(&"line 15: Question 2 has no `Answer:` line".to_string()));
     }

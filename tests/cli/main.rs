@@ -6,6 +6,7 @@ mod generated;
 mod new;
 mod new_errors;
 mod output;
+mod readme;
 mod report;
 mod report_html;
 mod starters;

@@ -450,7 +450,8 @@ fn templates_lists_and_shows_variables() {
         )));
     let output = env.dayone(["templates", "--json"]).output().unwrap();
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(list[0]["name"], "mlops");
+    assert_eq!(list["schema"], 1);
+    assert_eq!(list["templates"][0]["name"], "mlops");
     let output = env
         .dayone(["templates", "mlops", "--json"])
         .output()
@@ -479,6 +480,24 @@ fn templates_lists_and_shows_variables() {
         .assert()
         .success()
         .stdout(predicate::str::contains("    asked when: api"));
+}
+
+/// The shell asks dayone for candidates: after `--template`, built-in names and folders.
+#[test]
+fn template_completion_offers_names_and_folders() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.work().join("my-template")).unwrap();
+    let ask = |typed: &str| {
+        let out = env
+            .dayone(["--", "dayone", "new", "--template", typed])
+            .env("DAYONE_COMPLETE", "fish")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(ask("./").contains("./my-template/"), "{}", ask("./"));
+    assert!(ask("ml").contains("mlops"), "{}", ask("ml"));
+    assert!(ask("").contains("my-template/"), "{}", ask(""));
 }
 
 #[test]
@@ -682,4 +701,26 @@ fn a_dry_run_over_an_existing_project_marks_what_differs_instead_of_refusing() {
     assert!(listing.contains("  same      run.sh"), "{listing}");
     assert!(listing.contains("a real run needs --force"), "{listing}");
     assert_eq!(tree(&proj), before);
+}
+
+/// A long project name makes the GCS bucket default too long: the run says which default
+/// fails which rule and the flag that answers it, and writes nothing.
+#[test]
+fn a_derived_default_that_fails_its_rule_is_named_with_the_flag() {
+    let env = TestEnv::new();
+    let name = format!("a{}", "b".repeat(69));
+    let out = env
+        .dayone(["new", "--yes", "--no-git", "--set", "dvc=gcs", "--set"])
+        .arg(format!("project_name={name}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("variable `gcs_bucket`: the default")
+            && err.contains("use 3-63 lowercase letters")
+            && err.contains("pass --set gcs_bucket="),
+        "{err}"
+    );
+    assert!(!env.work().join(&name).exists());
 }

@@ -226,7 +226,7 @@ fn bad_templates_are_refused() {
         .replace("when = \"api\"\n", "when = \"later\"\n");
     std::fs::write(tpl.join("template.toml"), broken).unwrap();
     for problem in [
-        "manifest-problems/template.toml: 3 problem(s) in the template manifest:",
+        "manifest-problems/template.toml: 3 problems in the template manifest:",
         "  - variable `port`: `when = \"later\"`: `later` is not defined (no template variable has that name); a variable's expressions may only use variables declared above it\n",
         "  - variable `flavour`: the default `spicy` is not one of: plain, fancy\n",
         "  - [[files.rules]] #1: `when = \"later\"`: `later` is not defined",

@@ -105,6 +105,14 @@ fn results_go_to_stdout_and_messages_to_stderr() {
             "{args:?}: stdout is JSON only: {}",
             String::from_utf8_lossy(&out.stdout)
         );
+        // update's document gains its schema from its own change; the others carry theirs.
+        if args[0] != "update" {
+            assert_eq!(
+                parsed.unwrap()["schema"],
+                1,
+                "{args:?}: one document with a schema"
+            );
+        }
     }
     let page = env.work().join("page.html");
     let out = env
@@ -158,4 +166,72 @@ fn a_typo_in_a_subcommand_gets_a_suggestion_and_the_man_page_prints() {
     for part in ["Examples:", "Exit codes:", "DAYONE_CONFIG", "NO_COLOR"] {
         assert!(text.contains(part), "{part} in new --help");
     }
+}
+
+/// A transposed subcommand (`nwe`) gets a tip too, not only one clap finds similar.
+#[test]
+fn a_swapped_letter_in_a_subcommand_gets_a_suggestion() {
+    let env = TestEnv::new();
+    let out = env.dayone(["nwe"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a similar subcommand exists: 'new'"), "{err}");
+}
+
+/// Every command's help has examples and the exit codes (with update's conflicts), and the
+/// manual page holds every command itself instead of naming pages that do not exist.
+#[test]
+fn every_help_page_has_examples_and_exit_codes_and_the_man_page_is_whole() {
+    let env = TestEnv::new();
+    for args in [
+        &["report", "--help"][..],
+        &["report", "check", "--help"],
+        &["report", "html", "--help"],
+        &["man", "--help"],
+        &["update", "--help"],
+    ] {
+        let out = env.dayone(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        for part in ["Examples:", "Exit codes:", "left conflicts"] {
+            assert!(text.contains(part), "{part} in {args:?}:\n{text}");
+        }
+    }
+    let man = env.dayone(["man"]).output().unwrap();
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        !page.contains("(1)"),
+        "no references to other pages:\n{page}"
+    );
+    for part in [
+        ".SS \"dayone new\"",
+        ".SS \"dayone report check\"",
+        ".SH EXIT STATUS",
+        "dayone report html -o report.html",
+    ] {
+        assert!(page.contains(part), "{part} in the man page");
+    }
+}
+
+/// `-q` and `-v` are global: before or after the subcommand, and for `report check` too.
+#[test]
+fn quiet_and_verbose_go_anywhere_on_the_line() {
+    let env = TestEnv::new();
+    env.dayone(["new", "p", "--yes", "--no-git"])
+        .assert()
+        .success();
+    let quiet = env.dayone(["-q", "check", "p"]).output().unwrap();
+    assert!(
+        quiet.status.success(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&quiet.stdout), "");
+    let quiet = env.dayone(["report", "check", "-q", "p"]).output().unwrap();
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&quiet.stdout), "");
+    let verbose = env
+        .dayone(["-v", "new", "v", "--yes", "--no-git"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&verbose.stderr).contains("wrote README.md"));
 }

@@ -75,7 +75,8 @@ fn a_fresh_report_reads_as_unanswered_in_one_summary_line() {
     assert!(
         stdout.ends_with(
             "\n0/31 questions answered, 0/31 pass\n\
-             31 answers are still the placeholder (questions 1–31): write each answer in place of its `--- question N fill here ---` line\n"
+             31 answers are still the placeholder (questions 1–31): write each answer in place of its `--- question N fill here ---` line\n\
+             The course's checker would pass 4/31: it counts only words and images, so an answer with findings, the placeholder or nothing passes it wherever the counts fit. dayone passes only what is written and has nothing to fix.\n"
         ),
         "{stdout}"
     );
@@ -254,9 +255,10 @@ fn a_course_shaped_report_gets_the_graders_counts_and_the_findings_behind_them()
     }
     let line = text.lines().position(|l| l == "### Caching").unwrap() + 1;
     assert_eq!(q(11)["findings"][0]["line"], line);
-    // Questions 1, 2, 4, 14 and 19; the placeholders of 3 and 28 fit 0–200 words but are
-    // not answers.
-    assert_eq!(json["passed"], 5);
+    // Questions 1, 2 and 4 (14 and 19 have findings); the placeholders of 3 and 28 fit 0–200
+    // words but are not answers. The course's checker passes all seven and 11 as well.
+    assert_eq!(json["passed"], 3);
+    assert_eq!(json["schema"], 1);
     assert_eq!(json["answered"], 6);
 }
 
@@ -276,11 +278,13 @@ fn text_output_shows_each_question_its_findings_and_the_summary() {
     let assert = env.dayone(["report", "check"]).assert().code(1);
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     assert!(
-        stdout.contains("  Q7   150 words (50–100)    0 images             too long\n"),
+        stdout.contains("  Q7   150 words (50–100)    0 images             too long by 50 words\n"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("  Q19    1 word              1 image  (1–2)       ok\n      ! line "),
+        stdout.contains(
+            "  Q19    1 word              1 image  (1–2)       1 finding to fix\n      ! reports/README.md:"
+        ),
         "{stdout}"
     );
     assert!(
@@ -294,7 +298,8 @@ fn text_output_shows_each_question_its_findings_and_the_summary() {
     assert!(stdout.contains("\nDeployment\n"), "{stdout}");
     assert!(
         stdout.ends_with(
-            "\n31/31 questions answered, 23/31 pass\n1 finding(s) to fix: the lines marked !\n"
+            "\n31/31 questions answered, 22/31 pass\n1 finding to fix: the lines marked !\n\
+             The course's checker would pass 23/31: it counts only words and images, so an answer with findings, the placeholder or nothing passes it wherever the counts fit. dayone passes only what is written and has nothing to fix.\n"
         ),
         "{stdout}"
     );
@@ -406,4 +411,30 @@ fn image_links_are_looked_up_as_the_graders_linux_tool_does() {
     );
     let page = std::fs::read_to_string(env.work().join("page.html")).unwrap();
     assert!(!page.contains("base64,"), "nothing may be embedded: {page}");
+}
+
+/// A placeholder left below written text in many answers: each question's line says it has a
+/// finding to fix, and the finding is printed once for all of them, with every line.
+#[test]
+fn a_finding_repeated_in_many_answers_is_printed_once() {
+    let env = TestEnv::new();
+    env.write(
+        "reports/README.md",
+        course_shaped(|n| format!("{}\n\n--- question {n} fill here ---", "word ".repeat(60))),
+    );
+    let assert = env.dayone(["report", "check"]).assert().code(1);
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        stdout.matches("is still here").count(),
+        1,
+        "one line for the repeated finding:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("! the same finding in 31 answers (questions 1–31; lines "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("e.g. reports/README.md:"),
+        "the place as path:line for editors: {stdout}"
+    );
 }

@@ -47,24 +47,35 @@ fn mixed(n: usize) -> String {
 
 /// What the status of a question should read, from `report check --json`.
 fn expected_status(q: &Value) -> String {
+    let findings = q["findings"].as_array().unwrap().len();
     let state = match q["answer"].as_str().unwrap() {
         "written" if q["ok"] == true => "ok".to_string(),
+        "written" if q["within_limits"] == true => "within limits".to_string(),
         "written" => {
-            let problems: Vec<&str> = q["problems"]
+            let n = |key: &str| q[key].as_u64().unwrap_or(0);
+            let problems: Vec<String> = q["problems"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|p| p.as_str().unwrap())
+                .map(|p| match p.as_str().unwrap() {
+                    "too short" => words("too short by", n("min_words") - n("words")),
+                    "too long" => words("too long by", n("words") - n("max_words")),
+                    other => other.to_string(),
+                })
                 .collect();
             problems.join(", ")
         }
         other => other.to_string(),
     };
-    match q["findings"].as_array().unwrap().len() {
+    match findings {
         0 => state,
         1 => format!("{state} · 1 finding"),
         n => format!("{state} · {n} findings"),
     }
+}
+
+fn words(what: &str, n: u64) -> String {
+    format!("{what} {n} word{}", if n == 1 { "" } else { "s" })
 }
 
 #[test]
@@ -140,9 +151,7 @@ fn the_page_has_contents_with_the_graders_counts_and_a_verdict_under_each_questi
     );
     let totals = page.one("p.totals").text();
     assert!(
-        totals.starts_with(
-            "7/31 questions answered · 5/31 pass · 2 finding(s) · 1 image(s) not shown"
-        ),
+        totals.starts_with("7/31 questions answered · 4/31 pass · 7/31 within the limits (all the course's checker looks at) · 2 findings · 1 image not shown"),
         "{totals}"
     );
 }
@@ -215,7 +224,7 @@ fn a_fresh_reports_page_reads_as_unanswered() {
     assert!(
         page.one("p.totals")
             .text()
-            .starts_with("0/31 questions answered · 0/31 pass · 0 finding(s)"),
+            .starts_with("0/31 questions answered · 0/31 pass · 4/31 within the limits"),
         "{}",
         page.one("p.totals").text()
     );

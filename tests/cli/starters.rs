@@ -231,3 +231,32 @@ fn a_starter_that_needs_the_api_is_refused_without_it() {
         assert_eq!(tree(&project), before, "add {name} changed the project");
     }
 }
+
+/// `add` names what it turned on, and its dry run puts its headline with the file list on
+/// stdout, as `new --dry-run` does.
+#[test]
+fn add_names_the_feature_and_its_dry_run_is_all_on_stdout() {
+    let env = TestEnv::new();
+    env.dayone(["new", "p", "--yes", "--quiet"])
+        .assert()
+        .success();
+    let dry = env
+        .dayone(["add", "docs", "--project", "p", "--dry-run", "--yes"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        stdout.starts_with("Dry run, nothing written: turning on docs (template mlops "),
+        "{stdout}"
+    );
+    let real = env
+        .dayone(["add", "docs", "--project", "p", "--yes"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&real.stderr);
+    assert!(
+        stderr.contains("Turned on docs (template mlops "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(" → "), "{stderr}");
+}

@@ -1,14 +1,20 @@
 //! Which question comes next, what its default is, whether it is asked at all, and whether an
 //! answer is acceptable. No I/O: the terminal is behind [`Prompter`], answers arrive as data.
 //!
-//! Precedence for every variable: `--set` > answers file > (asked, or) user config / git config /
-//! template default. A question whose `when` is false is not asked and takes its default.
+//! Precedence for every variable: `--set` > answers file > the wizard's earlier pass (kept
+//! answers) > (asked, or) user config / git config / template default. A question whose `when`
+//! is false is not asked and takes its default.
+//!
+//! A prompter may ask the template's bool starters (`starter = true`) as one group (`group.rs`);
+//! each still gets its own answer, so `--set`, answers files and `.dayone.toml` see no group.
 
-use std::collections::BTreeMap;
+mod group;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::answers::sources::RawAnswers;
 use crate::error::{Error, Origin, Result};
-use crate::prompt::{Prompter, Question, Reply};
+use crate::prompt::{Prompter, Question, Reply, Shown};
 use crate::render::{DayoneVars, RenderInput, eval_bool};
 use crate::template::manifest::{Manifest, Variable};
 use crate::value::{Answers, Problem, Value, VarType};
@@ -26,19 +32,34 @@ pub struct Given {
     pub git: BTreeMap<String, String>,
     /// A default for the template's directory variable, from the DIR argument.
     pub directory_hint: Option<String>,
+    /// The answers of the wizard's earlier pass, when the user chose to change some at the review.
+    pub earlier: Option<Earlier>,
 }
 
-/// The answers, and the questions that took their default without being asked (`--yes`).
+/// The answers a review sends back, of the questions asked then: those in `keep` stand; the
+/// others are asked again, their earlier answer as the default.
+#[derive(Debug, Default)]
+pub struct Earlier {
+    pub answers: Answers,
+    pub keep: BTreeSet<String>,
+}
+
+/// The answers, the questions that took their default without being asked (`--yes`), and the
+/// questions the prompter asked (a group's every question when the group was asked).
 #[derive(Debug)]
 pub struct Resolution {
     pub answers: Answers,
     pub defaults_taken: Vec<String>,
+    pub asked: Vec<String>,
 }
 
 /// What the loop gathers besides the answers.
 #[derive(Default)]
 struct Tally {
     asked: usize,
+    asked_names: Vec<String>,
+    /// The starters picked, once the group was asked.
+    picked: Option<BTreeSet<String>>,
     taken: Vec<String>,
     /// Asked, but the default has no value.
     missing: Vec<String>,
@@ -56,13 +77,16 @@ pub fn resolve(
     let mut answers = Answers::new();
     let mut tally = Tally::default();
     if prompter.counts() {
-        let total = questions_left(manifest, given, 0, &answers);
+        let total = questions_left(manifest, given, 0, &answers, false);
         if total > 0 {
             let meta = &manifest.template;
             prompter.intro(&meta.name, &meta.version, total);
         }
     }
     for (index, var) in manifest.variables.iter().enumerate() {
+        if tally.picked.is_none() && group::member(var) {
+            group::ask(manifest, given, index, &answers, &mut tally, prompter)?;
+        }
         let value = answer(manifest, given, index, &answers, &mut tally, prompter)?;
         answers.insert(&var.name, value);
     }
@@ -79,7 +103,64 @@ pub fn resolve(
     Ok(Resolution {
         answers,
         defaults_taken: tally.taken,
+        asked: tally.asked_names,
     })
+}
+
+/// The review's lines: every question that applies to these answers (asked now or answered by
+/// a flag or file), by its prompt; a group's questions as one line of those answered yes.
+/// Computed values and questions whose condition is false have no effect and are left out.
+pub fn review(manifest: &Manifest, answers: &Answers) -> Vec<Shown> {
+    let dayone = DayoneVars::for_questions();
+    let input = RenderInput {
+        answers,
+        dayone: &dayone,
+    };
+    let mut shown: Vec<Shown> = Vec::new();
+    let mut starters = Shown {
+        names: Vec::new(),
+        prompt: group::PROMPT.to_string(),
+        value: String::new(),
+    };
+    for var in &manifest.variables {
+        if !is_asked(var, &input).unwrap_or(true) {
+            continue;
+        }
+        let value = match answers.get(&var.name) {
+            Some(Value::Bool(on)) => if *on { "yes" } else { "no" }.to_string(),
+            Some(value) => value.to_string(),
+            None => String::new(),
+        };
+        if group::member(var) {
+            if starters.names.is_empty() {
+                shown.push(starters.clone());
+            }
+            starters.names.push(var.name.clone());
+            if value == "yes" {
+                starters.value += &format!(
+                    "{}{}",
+                    if starters.value.is_empty() { "" } else { ", " },
+                    var.name
+                );
+            }
+            continue;
+        }
+        shown.push(Shown {
+            names: vec![var.name.clone()],
+            prompt: var.prompt.clone(),
+            value,
+        });
+    }
+    if let Some(slot) = shown
+        .iter_mut()
+        .find(|s| s.names.is_empty() && s.prompt == group::PROMPT)
+    {
+        if starters.value.is_empty() {
+            starters.value = "none".into();
+        }
+        *slot = starters;
+    }
+    shown
 }
 
 /// The answer for variable `index`: given outright, else asked (or its default).
@@ -111,19 +192,35 @@ fn answer(
     if !var.ask || !applies {
         return Ok(default.map_or_else(|| var.var_type.empty(), |(value, _)| value));
     }
+    if let Some(picked) = tally.picked.as_ref().filter(|_| group::member(var)) {
+        return Ok(Value::Bool(picked.contains(&var.name)));
+    }
+    // A default that fails the question's own rule (a long project name makes a bucket name
+    // too long) is never offered: Enter would only be refused.
+    let refused = default.as_ref().and_then(|(value, _)| {
+        let problem = var
+            .check(value)
+            .and_then(|()| var.check_offered(value, &offered));
+        problem
+            .err()
+            .map(|problem| format!("No default offered: {problem}."))
+    });
+    let offer = default.as_ref().filter(|_| refused.is_none());
     let question = Question {
         var,
-        default: default.as_ref().map(|(value, _)| value),
+        default: offer.map(|(value, _)| value),
         choices: &offered,
-        default_from: default.as_ref().and_then(|(_, from)| from.as_deref()),
+        default_from: offer.and_then(|(_, from)| from.as_deref()),
+        default_refused: refused,
         number: tally.asked + 1,
         total: if prompter.counts() {
-            tally.asked + questions_left(manifest, given, index, answers)
+            tally.asked + questions_left(manifest, given, index, answers, tally.picked.is_some())
         } else {
             0
         },
     };
     tally.asked += 1;
+    tally.asked_names.push(var.name.clone());
     match (prompter.ask(&question)?, default) {
         (Reply::Given(value), _) => Ok(value),
         (Reply::Unanswered, default) => {
@@ -184,11 +281,19 @@ fn refuse_inapplicable_set(
 }
 
 /// How many questions are still to come from variable `from` on, if every one of them took
-/// its default: the wizard's `[n/N]`, which can change as answers change conditions.
-fn questions_left(manifest: &Manifest, given: &Given, from: usize, so_far: &Answers) -> usize {
+/// its default: the wizard's `[n/N]`, which can change as answers change conditions. The
+/// group's questions count as one until it is asked (`grouped`), and as none after.
+fn questions_left(
+    manifest: &Manifest,
+    given: &Given,
+    from: usize,
+    so_far: &Answers,
+    grouped: bool,
+) -> usize {
     let dayone = DayoneVars::for_questions();
     let mut answers = so_far.clone();
     let mut count = 0;
+    let mut group_seen = grouped;
     for var in &manifest.variables[from..] {
         let input = RenderInput {
             answers: &answers,
@@ -198,7 +303,13 @@ fn questions_left(manifest: &Manifest, given: &Given, from: usize, so_far: &Answ
         let value = match provided(var, given, &offered) {
             Ok(Some(value)) => value,
             _ => {
-                count += usize::from(is_asked(var, &input).unwrap_or(true));
+                let asked = is_asked(var, &input).unwrap_or(true);
+                if asked && group::member(var) {
+                    count += usize::from(!group_seen);
+                    group_seen = true;
+                } else {
+                    count += usize::from(asked);
+                }
                 default_for(var, manifest, &input, given)
                     .ok()
                     .flatten()
@@ -270,6 +381,18 @@ fn provided(var: &Variable, given: &Given, offered: &[String]) -> Result<Option<
                 problem,
             });
     }
+    // An earlier answer stands unless it no longer fits (a changed answer before it changed
+    // the choices); then the question is asked again.
+    if let Some(earlier) = given
+        .earlier
+        .as_ref()
+        .filter(|e| e.keep.contains(&var.name))
+        && let Some(value) = earlier.answers.get(&var.name)
+        && var.check(value).is_ok()
+        && var.check_offered(value, offered).is_ok()
+    {
+        return Ok(Some(value.clone()));
+    }
     Ok(None)
 }
 
@@ -287,6 +410,16 @@ fn default_for(
     input: &RenderInput,
     given: &Given,
 ) -> Result<Option<(Value, Option<String>)>> {
+    if let Some(value) = given
+        .earlier
+        .as_ref()
+        .and_then(|e| e.answers.get(&var.name))
+    {
+        return Ok(Some((
+            value.clone(),
+            Some("your earlier answer".to_string()),
+        )));
+    }
     if manifest.template.directory_variable.as_deref() == Some(var.name.as_str())
         && let Some(hint) = &given.directory_hint
     {

@@ -324,3 +324,156 @@ fn a_set_that_repeats_what_a_skipped_question_takes_is_fine() {
     let answers = run(&given_set(&[("api", "false"), ("port", "")]), &mut Defaults).unwrap();
     assert_eq!(answers["port"], "");
 }
+
+/// A default made from earlier answers that fails its own rule is not offered (Enter would
+/// only be refused); the wizard is told why, and `--yes` names the flag to pass.
+#[test]
+fn a_derived_default_that_fails_its_rule_is_not_offered() {
+    let manifest = Manifest::load(
+        "t",
+        r#"
+[template]
+name = "t"
+version = "1.0.0"
+
+[[variables]]
+name = "project"
+prompt = "Project"
+type = "string"
+
+[[variables]]
+name = "bucket"
+prompt = "Bucket"
+type = "string"
+default = "{{ project }}-data"
+validate = { regex = "^.{3,12}$", message = "use 3-12 characters" }
+"#,
+    )
+    .unwrap();
+    #[derive(Default)]
+    struct Recorder {
+        bucket: Option<(Option<String>, Option<String>)>,
+    }
+    impl Prompter for Recorder {
+        fn ask(&mut self, q: &Question) -> Result<Reply> {
+            if q.var.name == "project" {
+                return Ok(Reply::Given(Value::Str("a-long-project".into())));
+            }
+            self.bucket = Some((
+                q.default.map(ToString::to_string),
+                q.default_refused.clone(),
+            ));
+            Ok(Reply::Given(Value::Str("short".into())))
+        }
+    }
+    let mut recorder = Recorder::default();
+    resolve(&manifest, &Given::default(), &mut recorder).unwrap();
+    let (offered, why) = recorder.bucket.unwrap();
+    assert_eq!(offered, None);
+    assert_eq!(
+        why.as_deref(),
+        Some("No default offered: `a-long-project-data` is invalid: use 3-12 characters.")
+    );
+    let mut given = given_set(&[("project", "a-long-project")]);
+    let err = resolve(&manifest, &given, &mut Defaults)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("--set bucket="), "{err}");
+    given.set.insert("project".into(), "short".into());
+    assert!(resolve(&manifest, &given, &mut Defaults).is_ok());
+}
+
+/// The starters (`starter = true`) go to a prompter that asks them together; each keeps its
+/// own answer, one given by --set is not offered, and one whose condition is false takes its
+/// default.
+#[test]
+fn starters_are_asked_as_one_group_by_a_prompter_that_can() {
+    let manifest = Manifest::load(
+        "t",
+        r#"
+[template]
+name = "t"
+version = "1.0.0"
+
+[[variables]]
+name = "api"
+prompt = "API?"
+type = "bool"
+default = false
+
+[[variables]]
+name = "deploy"
+prompt = "Deploy?"
+type = "bool"
+default = false
+feature = true
+starter = true
+serves = ["deploy"]
+when = "api"
+
+[[variables]]
+name = "sweep"
+prompt = "Sweep?"
+type = "bool"
+default = false
+feature = true
+starter = true
+serves = ["sweep"]
+
+[[variables]]
+name = "region"
+prompt = "Region"
+type = "string"
+default = "eu"
+when = "sweep"
+
+[[variables]]
+name = "profile"
+prompt = "Profile?"
+type = "bool"
+default = false
+feature = true
+starter = true
+serves = ["profile"]
+"#,
+    )
+    .unwrap();
+    struct Grouping {
+        offered: Vec<String>,
+        asked: Vec<String>,
+        counters: Vec<(usize, usize)>,
+    }
+    impl Prompter for Grouping {
+        fn counts(&self) -> bool {
+            true
+        }
+        fn ask(&mut self, q: &Question) -> Result<Reply> {
+            self.asked.push(q.var.name.clone());
+            self.counters.push((q.number, q.total));
+            Ok(Reply::TakeDefault)
+        }
+        fn pick(&mut self, group: &crate::prompt::Group) -> Result<Option<Vec<String>>> {
+            self.offered = group.vars.iter().map(|(v, _)| v.name.clone()).collect();
+            self.counters.push((group.number, group.total));
+            Ok(Some(vec!["sweep".into()]))
+        }
+    }
+    let mut grouping = Grouping {
+        offered: Vec::new(),
+        asked: Vec::new(),
+        counters: Vec::new(),
+    };
+    let given = given_set(&[("profile", "true")]);
+    let resolution = resolve(&manifest, &given, &mut grouping).unwrap();
+    let answer = |name: &str| resolution.answers.get(name).unwrap().to_string();
+    assert_eq!(grouping.offered, ["sweep"], "api is off, profile was given");
+    assert_eq!(grouping.asked, ["api", "region"]);
+    assert_eq!(grouping.counters, [(1, 2), (2, 2), (3, 3)]);
+    assert_eq!(
+        (answer("deploy"), answer("sweep"), answer("profile")),
+        ("false".into(), "true".into(), "true".into())
+    );
+    // --yes: no group, every starter takes its default as before.
+    let resolution = resolve(&manifest, &given, &mut Defaults).unwrap();
+    assert_eq!(resolution.answers.get("sweep"), Some(&Value::Bool(false)));
+}

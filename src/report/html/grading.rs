@@ -25,23 +25,24 @@ pub struct Boxes {
 /// What the graders' tool made of the report: the checked questions, or why it cannot read it.
 pub type Reading<'a> = Result<&'a Checked, &'a str>;
 
-/// How a question's verdict is drawn: `ok`, `warn` (ok, with findings), `todo` (not yet
-/// answered) or `bad` (outside its limits).
+/// How a question's verdict is drawn: `ok`, `warn` (within its limits, with findings), `todo`
+/// (not yet answered) or `bad` (outside its limits).
 fn class(q: &Question) -> &'static str {
     match q.answer {
         AnswerState::Placeholder | AnswerState::Empty => "todo",
-        AnswerState::Written if !q.ok => "bad",
+        AnswerState::Written if !q.within_limits => "bad",
         AnswerState::Written if !q.findings.is_empty() => "warn",
         AnswerState::Written => "ok",
     }
 }
 
-/// The state, and how many findings there are beside it: `ok · 1 finding`.
+/// The state, and how many findings there are beside it: `within limits · 1 finding`.
 fn status(q: &Question) -> String {
-    match q.findings.len() {
-        0 => q.status(),
-        1 => format!("{} · 1 finding", q.status()),
-        n => format!("{} · {n} findings", q.status()),
+    let findings = crate::plural::count(q.findings.len(), "finding", "findings");
+    match q.answer {
+        _ if q.findings.is_empty() => q.status(),
+        AnswerState::Written if q.within_limits => format!("within limits · {findings}"),
+        _ => format!("{} · {findings}", q.status()),
     }
 }
 
@@ -102,7 +103,17 @@ pub fn summary(reading: Reading, headings: &[Heading], boxes: Boxes, images: usi
                 checked.answered, checked.total
             ));
             totals.push(format!("{}/{} pass", checked.passed, checked.total));
-            totals.push(format!("{} finding(s)", checked.finding_count()));
+            if checked.within_limits > checked.passed {
+                totals.push(format!(
+                    "{}/{} within the limits (all the course's checker looks at)",
+                    checked.within_limits, checked.total
+                ));
+            }
+            totals.push(crate::plural::count(
+                checked.finding_count(),
+                "finding",
+                "findings",
+            ));
         }
         Err(problem) => out.push_str(&format!(
             "<p class=\"problem unreadable\">The graders' tool cannot read this report: {}</p>\n",
@@ -110,7 +121,10 @@ pub fn summary(reading: Reading, headings: &[Heading], boxes: Boxes, images: usi
         )),
     }
     if images > 0 {
-        totals.push(format!("{images} image(s) not shown"));
+        totals.push(format!(
+            "{} not shown",
+            crate::plural::count(images, "image", "images")
+        ));
     }
     if boxes.total > 0 {
         totals.push(format!(

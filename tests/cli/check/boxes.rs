@@ -162,9 +162,9 @@ fn text_output_names_disagreements() {
         "[x] open   M8     Version the data (or part of it) with data version control  ← ticked without evidence",
         "[ ] done   M16    Unit-test the data code  ← evidence but not ticked",
         "2 ticked boxes without evidence",
-        "line 10: Version the data",
+        "reports/README.md:10: Version the data",
         "`dayone check --fix-report` ticks them",
-        "line 15: this Week 2 box (M99) matches no checklist item",
+        "reports/README.md:15: this Week 2 box (M99) matches no checklist item",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }

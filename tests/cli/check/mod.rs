@@ -394,3 +394,30 @@ fn report_commands_find_the_project_above_too() {
         .assert()
         .stdout(predicates::str::contains("<html"));
 }
+
+/// `--open` and `--week` narrow the text to what a group is working on; the counts stay whole.
+#[test]
+fn open_and_week_narrow_the_list() {
+    let env = TestEnv::new();
+    env.dayone(["new", "p", "--yes", "--quiet", "--no-git"])
+        .assert()
+        .success();
+    let out = env
+        .dayone(["check", "p", "--open", "--week", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\nWeek 2  ("), "{text}");
+    assert!(
+        !text.contains("\nWeek 1  (") && !text.contains("\nExtra  ("),
+        "{text}"
+    );
+    let items: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  [") || l.starts_with("  done") || l.starts_with("  open"))
+        .collect();
+    assert!(!items.is_empty(), "{text}");
+    assert!(items.iter().all(|l| l.contains(" open ")), "{items:#?}");
+    assert!(text.contains("Overall: "), "{text}");
+    env.dayone(["check", "p", "--week", "4"]).assert().code(2);
+}

@@ -1,4 +1,4 @@
-//! Counted nouns in what `dayone check` prints: "1 box", "2 boxes", never "1 box(es)".
+//! Counted nouns in what dayone prints: "1 box", "2 boxes", never "1 box(es)".
 
 /// `one` when `n` is 1, `many` otherwise.
 pub fn word<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
