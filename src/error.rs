@@ -288,6 +288,11 @@ pub enum Error {
     #[error("{path} is not a report the graders' tool can read: {problem}")]
     NotAReport { path: PathBuf, problem: String },
 
+    #[error(
+        "{} leads through a symbolic link to {}, outside the project; --fix-report writes only inside the project, so tick the boxes there yourself (or put the report itself in the project)", link.display(), target.display()
+    )]
+    ReportLinkOutside { link: PathBuf, target: PathBuf },
+
     #[error("--output {path}: {problem}")]
     OutputPath { path: PathBuf, problem: String },
 
