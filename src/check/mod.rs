@@ -15,6 +15,7 @@ pub mod python;
 pub mod report_answers;
 pub mod starters;
 pub mod template_text;
+pub mod uv_lock;
 pub mod vendored;
 pub mod walk;
 pub mod workflow;
