@@ -88,7 +88,8 @@ pub enum Command {
     #[command(after_help = help_after(
         "  dayone update                     merge this dayone's template into the project here
   dayone update --dry-run           what each file would become
-  dayone update --set api=false     turn an option off (its untouched files go)"
+  dayone update --set api=false     turn an option off (its untouched files go)
+  dayone update --abort             drop an update that is not committed yet"
     ))]
     Update(UpdateArgs),
     /// Turn on a template feature in an existing project, e.g. `dayone add api dvc=gcs`.
@@ -182,7 +183,8 @@ pub struct MergeArgs {
     #[arg(long, value_enum, default_value_t = ConflictStyle::Merge)]
     pub conflict: ConflictStyle,
 
-    /// The template folder, for a project made from a template that is not built in.
+    /// Another template than the one .dayone.toml records (a folder, or a built-in name); the
+    /// update then records it as the project's template.
     #[arg(long, short, value_name = "PATH")]
     pub template: Option<String>,
 
@@ -208,6 +210,14 @@ pub struct UpdateArgs {
     /// Change an answer, e.g. --set api=false; repeatable.
     #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+
+    /// Drop an update (or `dayone add`) that is not committed: the files and the index go back
+    /// to HEAD, and refs/dayone/base to the render HEAD's .dayone.toml records.
+    #[arg(
+        long,
+        conflicts_with_all = ["set", "yes", "dry_run", "allow_dirty", "conflict", "template"]
+    )]
+    pub abort: bool,
 
     #[command(flatten)]
     pub merge: MergeArgs,
