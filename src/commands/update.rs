@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::git::{self, Repo, Staged};
 use crate::plan::{Plan, RelPath};
 use crate::printer::Printer;
-use crate::project::base::{self, Base, Found};
+use crate::project::base::{self, Base, Found, Note};
 use crate::project::merge::{self, MergePlan, Outcome as Change, Text};
 use crate::project::uv_lock::{self, LockReport, Pyproject};
 use crate::project::{self, Project, origin};
@@ -70,7 +70,10 @@ pub(super) fn update(
     let recorded = || origin::recorded(&project.provenance, root, &project.answers_file());
     let base = base::find(&project, &template, recorded, repo.as_ref(), &dayone)?;
     for note in &base.notes {
-        printer.warn(note);
+        match note {
+            Note::Info(line) => printer.info(line),
+            Note::Warning(line) => printer.warn(line),
+        }
     }
     if same_plan(&base.plan, &theirs)? {
         let report = Report::new(&project, &template, root, None, &base, options);

@@ -26,7 +26,15 @@ pub struct Base {
     pub commit: Option<String>,
     /// The base ref's newest commit, when it has one: the parent of a render rebuilt here.
     pub tip: Option<String>,
-    pub notes: Vec<String>,
+    /// What to say about it: how it was found, or why there is none.
+    pub notes: Vec<Note>,
+}
+
+/// A line about the base: worth a warning (the base ref was off, or there is no base), or
+/// only information.
+pub enum Note {
+    Info(String),
+    Warning(String),
 }
 
 /// How the base was found; `--json` reports it in lowercase.
@@ -83,13 +91,13 @@ pub fn find(
     if let (Some(repo), Some(index)) = (repo, matching) {
         let commit = &renders[index].commit;
         if index > 0 {
-            notes.push(format!(
+            notes.push(Note::Warning(format!(
                 "{} is {index} render(s) ahead of what {root}/.dayone.toml records: an update that \
                  was never committed (undone with `git reset --hard`?); merging from the render it \
                  records ({}) instead",
                 git::BASE_REF,
                 short(commit)
-            ));
+            )));
         }
         return Ok(Base {
             plan: repo.render(commit)?,
@@ -104,20 +112,20 @@ pub fn find(
         });
     }
     if tip.is_some() {
-        notes.push(format!(
+        notes.push(Note::Info(format!(
             "{} does not hold the render {root}/.dayone.toml records (it came with a pull or a \
              checkout?); rendering the recorded template again instead",
             git::BASE_REF
-        ));
+        )));
     } else if repo.is_some() {
-        notes.push(format!(
+        notes.push(Note::Info(format!(
             "{root} has no {} (a clone does not fetch it); rendering the recorded template again",
             git::BASE_REF
-        ));
+        )));
     } else {
-        notes.push(format!(
-            "{root} has no git repository, so no stored base render; rendering the recorded template again"
-        ));
+        notes.push(Note::Info(format!(
+            "{root} has no git repository of its own, so no stored base render; rendering the recorded template again"
+        )));
     }
     let (plan, found) = rebuild(project, template, recorded, dayone, &mut notes)?;
     Ok(Base {
@@ -153,11 +161,11 @@ fn rebuild(
     template: &Template,
     recorded: impl FnOnce() -> Result<Template>,
     dayone: &DayoneVars,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<(Plan, Found)> {
     let provenance = &project.provenance;
     let Some(version) = provenance.template_version.as_deref() else {
-        notes.push(missing("it records no template version"));
+        notes.push(missing("it records no template version".to_string()));
         return Ok((Plan::default(), Found::Missing));
     };
     let other;
@@ -170,7 +178,7 @@ fn rebuild(
                 &other
             }
             _ => {
-                notes.push(missing(&format!(
+                notes.push(missing(format!(
                     "template {} {version} (recorded, {}) is not at hand",
                     provenance.template.as_deref().unwrap_or("?"),
                     provenance.source()
@@ -199,7 +207,7 @@ fn rebuild(
     let found = match provenance.render_tree.as_deref() {
         Some(recorded) if recorded == tree => Found::Rebuilt,
         Some(recorded) => {
-            notes.push(missing(&format!(
+            notes.push(missing(format!(
                 "rendering template {} {version} again gives tree {}, not the recorded {} (the \
                  template changed without a new version?)",
                 template.name(),
@@ -209,11 +217,11 @@ fn rebuild(
             return Ok((Plan::default(), Found::Missing));
         }
         None => {
-            notes.push(format!(
+            notes.push(Note::Info(format!(
                 "using template {} {version} with the recorded answers as the base; .dayone.toml \
                  was written before dayone recorded render trees, so it is not checked",
                 template.name()
-            ));
+            )));
             Found::Unverified
         }
     };
@@ -228,8 +236,10 @@ fn rebuild(
     Ok((plan, found))
 }
 
-fn missing(why: &str) -> String {
-    format!("no base render: {why}; every file that differs from the new render is a conflict")
+fn missing(why: String) -> Note {
+    Note::Warning(format!(
+        "no base render: {why}; every file that differs from the new render is a conflict"
+    ))
 }
 
 fn short(commit: &str) -> &str {

@@ -359,7 +359,7 @@ fn without_a_stored_base_the_recorded_version_is_rendered_again() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("proj has no git repository, so no stored base render; rendering the recorded template again"),
+        stderr(&out).contains("proj has no git repository of its own, so no stored base render; rendering the recorded template again"),
         "{}",
         stderr(&out)
     );
