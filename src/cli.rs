@@ -84,9 +84,10 @@ pub enum Command {
   dayone new leaf-doctor --dry-run --yes      what would be written"
     ) + ENVIRONMENT)]
     New(NewArgs),
-    /// Bring a project up to this dayone's template, keeping the group's changes (3-way merge).
+    /// Bring a project up to its template's current version, keeping the group's changes
+    /// (3-way merge).
     #[command(after_help = help_after(
-        "  dayone update                     merge this dayone's template into the project here
+        "  dayone update                     merge the recorded template into the project here
   dayone update --dry-run           what each file would become
   dayone update --set api=false     turn an option off (its untouched files go)
   dayone update --abort             drop an update that is not committed yet"
@@ -185,7 +186,7 @@ pub struct MergeArgs {
 
     /// Another template than the one .dayone.toml records (a folder, or a built-in name); the
     /// update then records it as the project's template.
-    #[arg(long, short, value_name = "PATH")]
+    #[arg(long, short, value_name = "NAME|PATH")]
     pub template: Option<String>,
 
     /// Print JSON instead of text.
