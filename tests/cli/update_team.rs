@@ -361,3 +361,43 @@ fn after_an_update_from_a_folder_add_keeps_that_template_not_the_built_in_one() 
     let staged = git(&proj, &["diff", "--cached", "--name-status"]);
     assert!(!staged.contains("EXTRA.md"), "{staged}");
 }
+
+#[test]
+fn a_project_from_before_the_source_was_recorded_is_built_in_and_gains_the_record() {
+    let env = TestEnv::new();
+    env.dayone(["new", "proj", "--yes", "--quiet"])
+        .assert()
+        .success();
+    let proj = env.work().join("proj");
+    // What an older dayone wrote: no source, no render tree, in the file and in the base.
+    let answers = std::fs::read_to_string(proj.join(".dayone.toml")).unwrap();
+    let old: String = answers
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("render_tree") && !l.starts_with("kind = "))
+        .collect::<String>()
+        .replace("[dayone.source]\n\n", "");
+    assert!(
+        !old.contains("source") && old.contains("\n[answers]\n"),
+        "{old}"
+    );
+    std::fs::write(proj.join(".dayone.toml"), &old).unwrap();
+    commit_all(&proj, "an older dayone's answers file");
+    git(&proj, &["update-ref", "refs/dayone/base", "HEAD"]);
+    git(&env.work(), &["clone", "-q", "proj", "clone"]);
+
+    for dir in ["proj", "clone"] {
+        let out = run(&env, &["add", "hydra", "--project", dir]);
+        assert!(out.status.success(), "{dir}: {}", stderr(&out));
+        let root = env.work().join(dir);
+        assert!(root.join("configs/config.yaml").is_file(), "{dir}");
+        let now = std::fs::read_to_string(root.join(".dayone.toml")).unwrap();
+        assert!(
+            now.contains("\n[dayone.source]\nkind = \"builtin\"\n")
+                && now.contains("render_tree = "),
+            "{dir}: {now}"
+        );
+        assert!(!git(&root, &["status", "--porcelain"]).contains("UU"));
+    }
+    let clone = run(&env, &["update", "clone", "--abort"]);
+    assert!(clone.status.success(), "{}", stderr(&clone));
+}
