@@ -71,11 +71,13 @@ pub enum Command {
   dayone new leaf-doctor --dry-run --yes      what would be written"
     ) + ENVIRONMENT)]
     New(NewArgs),
-    /// Bring a project up to this dayone's template, keeping the group's changes (3-way merge).
+    /// Bring a project up to its template's current version, keeping the group's changes
+    /// (3-way merge).
     #[command(after_help = help_after(
-        "  dayone update                     merge this dayone's template into the project here
+        "  dayone update                     merge the recorded template into the project here
   dayone update --dry-run           what each file would become
-  dayone update --set api=false     turn an option off (its untouched files go)"
+  dayone update --set api=false     turn an option off (its untouched files go)
+  dayone update --abort             drop an update that is not committed yet"
     ))]
     Update(UpdateArgs),
     /// Turn on a template feature in an existing project, e.g. `dayone add api dvc=gcs`.
@@ -174,8 +176,9 @@ pub struct MergeArgs {
     #[arg(long, value_enum, default_value_t = ConflictStyle::Merge)]
     pub conflict: ConflictStyle,
 
-    /// The template folder, for a project made from a template that is not built in.
-    #[arg(long, short, value_name = "PATH")]
+    /// Another template than the one .dayone.toml records (a folder, or a built-in name); the
+    /// update then records it as the project's template.
+    #[arg(long, short, value_name = "NAME|PATH")]
     pub template: Option<String>,
 
     /// Print JSON instead of text.
@@ -197,6 +200,14 @@ pub struct UpdateArgs {
     /// Change an answer, e.g. --set api=false; repeatable.
     #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+
+    /// Drop an update (or `dayone add`) that is not committed: the files and the index go back
+    /// to HEAD, and refs/dayone/base to the render HEAD's .dayone.toml records.
+    #[arg(
+        long,
+        conflicts_with_all = ["set", "yes", "dry_run", "allow_dirty", "conflict", "template"]
+    )]
+    pub abort: bool,
 
     #[command(flatten)]
     pub merge: MergeArgs,

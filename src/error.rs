@@ -93,6 +93,20 @@ pub enum Error {
     )]
     RecordedTemplateNotBuiltin { file: PathBuf, name: String },
 
+    #[error(
+        "{file} records the template folder `{recorded}` ({folder}), which is not there; pass the template's folder with --template PATH (the update then records where it is)", file = file.display(), folder = folder.display()
+    )]
+    RecordedFolderMissing {
+        file: PathBuf,
+        recorded: String,
+        folder: PathBuf,
+    },
+
+    #[error(
+        "{file} records a template from {origin}; this dayone cannot fetch templates from git, so pass a checkout of it with --template PATH", file = file.display()
+    )]
+    RecordedGitSource { file: PathBuf, origin: String },
+
     #[error("{path} is not a template folder: it has no template.toml")]
     NotATemplate { path: PathBuf },
 
@@ -262,6 +276,16 @@ pub enum Error {
     UntrackedInTheWay { files: Vec<String> },
 
     #[error(
+        "{} has no update to abort: its index matches HEAD and {base} holds the render HEAD's .dayone.toml records", path.display()
+    )]
+    NothingToAbort { path: PathBuf, base: &'static str },
+
+    #[error(
+        "{} has no git repository of its own, so there is no update to abort; an update without git changed the files only, so restore them from your copy", path.display()
+    )]
+    AbortWithoutGit { path: PathBuf },
+
+    #[error(
         "`{name}` is not a feature of template `{template}`; features that can be added: {known}"
     )]
     UnknownFeature {
@@ -287,6 +311,11 @@ pub enum Error {
 
     #[error("{path} is not a report the graders' tool can read: {problem}")]
     NotAReport { path: PathBuf, problem: String },
+
+    #[error(
+        "{} leads through a symbolic link to {}, outside the project; --fix-report writes only inside the project, so tick the boxes there yourself (or put the report itself in the project)", link.display(), target.display()
+    )]
+    ReportLinkOutside { link: PathBuf, target: PathBuf },
 
     #[error("--output {path}: {problem}")]
     OutputPath { path: PathBuf, problem: String },

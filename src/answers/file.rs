@@ -1,5 +1,6 @@
 //! `.dayone.toml`, the file every generated project keeps: which dayone and which template (and
-//! version) made it, and every answer. Read and written with serde, in both directions.
+//! version) made it, where that template came from, a digest of what it rendered, and every
+//! answer. Read and written with serde, in both directions; the one place that knows its format.
 
 use std::path::Path;
 
@@ -17,7 +18,7 @@ const HEADER: &str = "# Written by dayone when this project was created. Replay 
                       #   dayone new --answers .dayone.toml OTHER-DIR\n\n";
 
 /// What made a project. Every field is optional when read: a hand-written answers file may
-/// hold only `[answers]`.
+/// hold only `[answers]`, and files written before a field existed lack it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
@@ -28,15 +29,89 @@ pub struct Provenance {
     pub template: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_version: Option<String>,
+    /// The git tree id of the render without `.dayone.toml` itself: what a clone without the
+    /// stored base checks a render of the recorded source and answers against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub render_tree: Option<String>,
+    /// Where the template came from; a file without it means a built-in template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<TemplateSource>,
+}
+
+/// Where a project's template came from, as `[dayone.source]` records it. Its name and version
+/// are `template` and `template_version` beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum TemplateSource {
+    /// Embedded in dayone, found by the template's name.
+    Builtin,
+    /// A template folder: relative to the project's folder (`/`-separated), or absolute when
+    /// there is no relative way (another drive).
+    Folder { path: String },
+    /// A git repository: the URL and the ref as typed, the full commit the ref resolved to,
+    /// and the template's folder inside the repository.
+    Git {
+        url: String,
+        #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+        commit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subdir: Option<String>,
+    },
+}
+
+impl std::fmt::Display for TemplateSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TemplateSource::Builtin => write!(f, "built in"),
+            TemplateSource::Folder { path } => write!(f, "the folder {path}"),
+            TemplateSource::Git {
+                url,
+                reference,
+                commit,
+                subdir,
+            } => {
+                write!(f, "git {url}")?;
+                if let Some(reference) = reference {
+                    write!(f, "@{reference}")?;
+                }
+                if let Some(subdir) = subdir {
+                    write!(f, "#{subdir}")?;
+                }
+                write!(f, " (commit {})", commit.get(..12).unwrap_or(commit))
+            }
+        }
+    }
 }
 
 impl Provenance {
-    /// The provenance this dayone records for a template name and version.
-    pub fn current(template: &str, template_version: &str) -> Self {
+    /// What this dayone records for a render of a template: its name and version, where it
+    /// came from, and the tree id of the render without `.dayone.toml`.
+    pub fn current(
+        template: &str,
+        template_version: &str,
+        source: TemplateSource,
+        render_tree: String,
+    ) -> Self {
         Self {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
             template: Some(template.to_string()),
             template_version: Some(template_version.to_string()),
+            render_tree: Some(render_tree),
+            source: Some(source),
+        }
+    }
+
+    /// The recorded source; files written before dayone recorded it mean a built-in template.
+    pub fn source(&self) -> TemplateSource {
+        self.source.clone().unwrap_or(TemplateSource::Builtin)
+    }
+
+    /// The template's name when it is built in, for code that reads only built-in templates.
+    pub fn builtin_name(&self) -> Option<&str> {
+        match self.source() {
+            TemplateSource::Builtin => self.template.as_deref(),
+            _ => None,
         }
     }
 }
@@ -62,8 +137,7 @@ impl AnswersFile {
     /// what this dayone does not know).
     pub fn read(path: &Path) -> Result<Self> {
         let text = read_text(path)?;
-        let file: Self = toml::from_str(&text)
-            .map_err(|err| Error::toml(&path.display().to_string(), &text, &err))?;
+        let file = Self::parse(&path.display().to_string(), &text)?;
         let written_by = file
             .dayone
             .as_ref()
@@ -77,6 +151,27 @@ impl AnswersFile {
             });
         }
         Ok(file)
+    }
+
+    /// An answers file's text, named `file` in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Self> {
+        toml::from_str(text).map_err(|err| Error::toml(file, text, &err))
+    }
+
+    /// Whether two answers files record the same render: the same tree when both record one,
+    /// else the same template, version, source and answers.
+    pub fn same_render(&self, other: &AnswersFile) -> bool {
+        let (a, b) = (
+            self.dayone.clone().unwrap_or_default(),
+            other.dayone.clone().unwrap_or_default(),
+        );
+        if let (Some(x), Some(y)) = (&a.render_tree, &b.render_tree) {
+            return x == y;
+        }
+        a.template == b.template
+            && a.template_version == b.template_version
+            && a.source() == b.source()
+            && self.answers == other.answers
     }
 
     /// The text of a project's answers file, answers in manifest order.
@@ -101,11 +196,22 @@ mod tests {
         answers.insert("name", Value::Str("say \"hi\"".into()));
         answers.insert("api", Value::Bool(true));
         answers.insert("extras", Value::List(vec!["a".into(), "b".into()]));
-        let provenance = Provenance::current("t", "1.0.0");
+        let provenance = Provenance::current(
+            "t",
+            "1.0.0",
+            TemplateSource::Folder {
+                path: "../templates/t".into(),
+            },
+            "4b825dc642cb6eb9a060e54bf8d69288fbee4904".into(),
+        );
         let text = AnswersFile::render(&provenance, &answers);
         assert!(text.starts_with(HEADER), "{text}");
         assert!(
-            text.contains("[dayone]\nversion = ") && text.contains("\n\n[answers]\nname = "),
+            text.contains("[dayone]\nversion = ")
+                && text.contains("\nrender_tree = \"4b825dc642cb6eb9a060e54bf8d69288fbee4904\"\n")
+                && text
+                    .contains("\n[dayone.source]\nkind = \"folder\"\npath = \"../templates/t\"\n")
+                && text.contains("\n\n[answers]\nname = "),
             "{text}"
         );
         let back: AnswersFile = toml::from_str(&text).unwrap();
@@ -113,5 +219,48 @@ mod tests {
         assert_eq!(back.answers["name"].as_str(), Some("say \"hi\""));
         assert_eq!(back.answers["api"].as_bool(), Some(true));
         assert_eq!(back.answers["extras"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn a_file_without_a_source_is_built_in_and_a_git_source_reads_back() {
+        let old = AnswersFile::parse(
+            "old",
+            "[dayone]\nversion = \"0.1.0\"\ntemplate = \"mlops\"\ntemplate_version = \"0.2.0\"\n",
+        )
+        .unwrap();
+        let provenance = old.dayone.unwrap();
+        assert_eq!(provenance.source(), TemplateSource::Builtin);
+        assert_eq!(provenance.builtin_name(), Some("mlops"));
+        let git = "[dayone]\ntemplate = \"t\"\n[dayone.source]\nkind = \"git\"\nurl = \"gh:o/r\"\nref = \"v1\"\ncommit = \"0123456789abcdef0123456789abcdef01234567\"\nsubdir = \"t\"\n";
+        let read = AnswersFile::parse("git", git).unwrap().dayone.unwrap();
+        assert_eq!(read.builtin_name(), None);
+        assert_eq!(
+            read.source().to_string(),
+            "git gh:o/r@v1#t (commit 0123456789ab)"
+        );
+        let text = AnswersFile::render(&read, &Answers::new());
+        let again = AnswersFile::parse("again", &text).unwrap().dayone.unwrap();
+        assert_eq!(again, read);
+        let unknown = "[dayone.source]\nkind = \"folder\"\npath = \"x\"\nbranch = \"main\"\n";
+        assert!(AnswersFile::parse("unknown", unknown).is_err());
+    }
+
+    #[test]
+    fn the_same_render_is_the_same_tree_else_the_same_record() {
+        let file = |tree: Option<&str>, api: bool| {
+            let tree = tree
+                .map(|t| format!("render_tree = \"{t}\"\n"))
+                .unwrap_or_default();
+            AnswersFile::parse(
+                "f",
+                &format!("[dayone]\ntemplate = \"t\"\n{tree}[answers]\napi = {api}\n"),
+            )
+            .unwrap()
+        };
+        // The tree decides when both have one: an answer edited by hand changes no render.
+        assert!(file(Some("a"), true).same_render(&file(Some("a"), false)));
+        assert!(!file(Some("a"), true).same_render(&file(Some("b"), true)));
+        assert!(file(None, true).same_render(&file(Some("a"), true)));
+        assert!(!file(None, true).same_render(&file(None, false)));
     }
 }

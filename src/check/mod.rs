@@ -16,6 +16,7 @@ pub mod python;
 pub mod report_answers;
 pub mod starters;
 pub mod template_text;
+pub mod uv_lock;
 pub mod vendored;
 pub mod walk;
 pub mod workflow;
@@ -307,6 +308,7 @@ fn compare(checklist: &Checklist, items: &mut [ItemResult], boxes: &[ReportBox])
 
 /// Tick the report boxes of items that have evidence, never unticking anything. Returns the
 /// ids of the items whose box was ticked; the file is replaced atomically, keeping its mode.
+/// A report that is a symbolic link is written through, so the link stays a link.
 pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
     if result.report.is_none() {
         return Ok(Vec::new());
@@ -328,14 +330,29 @@ pub fn fix_report(result: &mut CheckResult) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let fixed = boxes::tick(&text, to_tick);
-    if fs_err::metadata(&path)?.permissions().readonly() {
+    let target = inside_project(&result.project, &path)?;
+    if fs_err::metadata(&target)?.permissions().readonly() {
         return Err(Error::ReadOnly { path });
     }
-    crate::write::replace_file(&path, fixed.as_bytes())?;
+    crate::write::replace_file(&target, fixed.as_bytes())?;
     let mut ticked = Vec::new();
     for item in result.items.iter_mut().filter(|i| i.evidence_not_ticked()) {
         item.ticked = Some(true);
         ticked.push(item.id.clone());
     }
     Ok(ticked)
+}
+
+/// The file `path` names, its links followed, when it is inside the project; a link out of
+/// the project is refused, since `--fix-report` writes only the project's own files.
+fn inside_project(project: &Path, path: &Path) -> Result<PathBuf> {
+    let target = fs_err::canonicalize(path)?;
+    if target.starts_with(fs_err::canonicalize(project)?) {
+        Ok(target)
+    } else {
+        Err(Error::ReportLinkOutside {
+            link: path.to_path_buf(),
+            target,
+        })
+    }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::vendored::{self, Vendored};
 use super::walk::{self, Limits, Skipped};
+use crate::answers::file::{ANSWERS_FILE, AnswersFile};
 use crate::error::{Error, Result};
 
 /// The snapshot: every listed path (relative, `/`-separated) and the text of the readable ones.
@@ -91,6 +92,11 @@ impl Project {
             .iter()
             .filter(move |(path, _)| pred(path))
             .filter_map(|(path, text)| Some((path.as_str(), text.as_deref()?)))
+    }
+
+    /// What the project's `.dayone.toml` records, when it has one that dayone can read.
+    pub fn dayone_record(&self) -> Option<AnswersFile> {
+        AnswersFile::parse(ANSWERS_FILE, self.text(ANSWERS_FILE)?).ok()
     }
 
     /// Python files, with their text.

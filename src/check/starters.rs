@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use crate::check::detectors::{Context, Detection, Evidence};
 use crate::check::project::Project;
 use crate::template::Template;
-use crate::template::source::Source;
 use crate::value::{Value, VarType};
 
 /// Item id → the features that would start it (off in this project), and → the starters
@@ -23,27 +22,22 @@ pub struct Starters {
 impl Starters {
     /// For a project made from a built-in template (`.dayone.toml` says which); none otherwise.
     pub fn of(project: &Project) -> Self {
-        let Some(recorded) = project
-            .text(".dayone.toml")
-            .and_then(|text| toml::from_str::<toml::Table>(text).ok())
+        let Some(recorded) = project.dayone_record() else {
+            return Self::default();
+        };
+        let Some(template) = recorded
+            .dayone
+            .as_ref()
+            .and_then(|d| d.builtin_name())
+            .and_then(|n| Template::builtin(n).ok())
         else {
             return Self::default();
         };
-        let name = recorded
-            .get("dayone")
-            .and_then(|d| d.get("template"))
-            .and_then(toml::Value::as_str);
-        let Some(template) = name
-            .filter(|n| Source::builtin(n).is_some())
-            .and_then(|n| Template::find(n).ok())
-        else {
-            return Self::default();
-        };
-        let answers = recorded.get("answers").and_then(toml::Value::as_table);
         let mut starters = Self::default();
         for var in template.manifest.variables.iter().filter(|v| v.feature) {
-            let answer = answers
-                .and_then(|a| a.get(&var.name))
+            let answer = recorded
+                .answers
+                .get(&var.name)
                 .and_then(|raw| Value::from_toml(raw, var.var_type).ok());
             let list = match is_on(var.var_type, answer.as_ref(), var.default.as_ref()) {
                 false => &mut starters.by_item,

@@ -11,7 +11,6 @@
 use std::collections::HashSet;
 
 use crate::check::project::Project;
-use crate::template::source::Source;
 use crate::template::{TREE_DIR, Template};
 
 /// Fewer lines of its own than this and a file is still the template's: changing a constant
@@ -36,10 +35,8 @@ impl TemplateText {
     /// The template recorded in the project's `.dayone.toml`, when it is built in: its tree
     /// and every layer, since a layer's file at a path may stand in for the tree's.
     pub fn of(project: &Project) -> Option<Self> {
-        let answers: toml::Value = toml::from_str(project.text(".dayone.toml")?).ok()?;
-        let name = answers.get("dayone")?.get("template")?.as_str()?;
-        Source::builtin(name)?;
-        let template = Template::find(name).ok()?;
+        let recorded = project.dayone_record()?.dayone?;
+        let template = Template::builtin(recorded.builtin_name()?).ok()?;
         let folders = std::iter::once(TREE_DIR).chain(
             template
                 .manifest
@@ -182,6 +179,7 @@ fn matches_pieces(pieces: &[String], line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::source::Source;
 
     fn file(text: &str) -> TemplateFile {
         TemplateFile::new("src/{{ package_name }}/data.py", text)

@@ -7,7 +7,7 @@ use super::update;
 use crate::cli::AddArgs;
 use crate::error::{Error, Result};
 use crate::printer::Printer;
-use crate::project::Project;
+use crate::project::{Project, origin};
 use crate::template::Template;
 use crate::template::variable::Variable;
 use crate::value::{Value, VarType};
@@ -15,12 +15,8 @@ use crate::value::{Value, VarType};
 pub fn run(args: AddArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.project.unwrap_or_else(|| PathBuf::from("."));
     let project = Project::open(&root)?;
-    let template = Template::find(
-        args.merge
-            .template
-            .as_deref()
-            .unwrap_or(project.template_name()?),
-    )?;
+    // The update says so when `--template` switches the source; here it only names features.
+    let (template, _) = origin::for_project(&project, args.merge.template.as_deref())?;
     let set = args
         .features
         .iter()

@@ -1,6 +1,7 @@
 //! One file per subcommand; this module dispatches and says how a command that did not fail
 //! ended. Below here nothing sees the command line's structs.
 
+mod abort;
 mod add;
 mod check;
 pub mod completions;

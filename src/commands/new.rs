@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::git;
 use crate::plan::{Contents, Plan};
 use crate::printer::{Printer, printable};
-use crate::project;
+use crate::project::{self, origin};
 use crate::prompt::{self, Review};
 use crate::render::{DayoneVars, RenderInput, render_text};
 use crate::template::Template;
@@ -42,7 +42,7 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
             answers,
             dayone: &dayone,
         };
-        let plan = project::plan(&template, &input)?;
+        let plan = project::plan(&template, &input, &dest)?;
         // A dry run writes nothing, so a folder with files in it is previewed, not refused.
         let how = write::inspect(&dest, &plan, args.force || args.dry_run)?;
         if args.dry_run {
@@ -122,7 +122,11 @@ fn keep_answers(
         .find(|p| !p.exists())
         .expect("some numbered name is free");
     let meta = &template.manifest.template;
-    let text = AnswersFile::render(&Provenance::current(&meta.name, &meta.version), answers);
+    let source = origin::source_of(template, parent);
+    let mut provenance = Provenance::current(&meta.name, &meta.version, source, String::new());
+    // Nothing was rendered: the file carries the answers and where the template is, no tree.
+    provenance.render_tree = None;
+    let text = AnswersFile::render(&provenance, answers);
     crate::write::replace_file(&file, text.as_bytes())?;
     let mut resume = format!("dayone new {}", shell_word(&dest.display().to_string()));
     if let Some(given) = &args.template {
@@ -182,20 +186,15 @@ fn find_template(
 ) -> Result<Template> {
     let recorded = answers_file.and_then(|f| f.dayone.as_ref());
     let recorded_name = recorded.and_then(|d| d.template.clone());
-    let name = args
-        .template
-        .clone()
-        .or_else(|| recorded_name.clone())
-        .unwrap_or_else(|| DEFAULT_TEMPLATE.into());
-    let template = Template::find(&name).map_err(|err| match (err, &args.answers) {
-        (Error::UnknownTemplate { name, .. }, Some(file)) if args.template.is_none() => {
-            Error::RecordedTemplateNotBuiltin {
-                file: file.clone(),
-                name,
-            }
+    let template = match (&args.template, &args.answers, recorded) {
+        (Some(given), _, _) => Template::find(given)?,
+        // The answers file's own source, a folder found from where the file is.
+        (None, Some(file), Some(provenance)) if provenance.template.is_some() => {
+            let beside = file.parent().unwrap_or(Path::new(""));
+            origin::recorded(provenance, beside, file)?
         }
-        (err, _) => err,
-    })?;
+        _ => Template::find(DEFAULT_TEMPLATE)?,
+    };
     let (Some(file), Some(recorded)) = (&args.answers, recorded) else {
         return Ok(template);
     };

@@ -6,23 +6,31 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Outcome;
-use crate::answers::file::ANSWERS_FILE;
+use crate::answers::file::{ANSWERS_FILE, TemplateSource};
 use crate::answers::resolve::{self, Given};
 use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::{ConflictStyle, MergeArgs, UpdateArgs};
 use crate::error::{Error, Result};
 use crate::git::{self, Repo, Staged};
-use crate::plan::Plan;
+use crate::plan::{Plan, RelPath};
 use crate::printer::Printer;
+use crate::project::base::{self, Base, Found, Note};
 use crate::project::merge::{self, MergePlan, Outcome as Change, Text};
-use crate::project::{self, Project};
-use crate::prompt::{self, Defaults};
+use crate::project::uv_lock::{self, LockReport, Pyproject};
+use crate::project::{self, Project, origin};
+use crate::prompt;
 use crate::render::{DayoneVars, RenderInput};
 use crate::template::Template;
 use crate::write;
 
+/// The shape of `update --json`'s document; raised when a key changes meaning or goes.
+pub(super) const JSON_SCHEMA: u32 = 1;
+
 pub fn run(args: UpdateArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.path.unwrap_or_else(|| PathBuf::from("."));
+    if args.abort {
+        return super::abort::run(&root, args.merge.json, printer);
+    }
     update(&root, &args.set, &args.merge, printer, &[])
 }
 
@@ -39,7 +47,10 @@ pub(super) fn update(
     for note in write::recover(root) {
         printer.warn(note);
     }
-    let template = find_template(&project, options.template.as_deref())?;
+    let (template, switched) = origin::for_project(&project, options.template.as_deref())?;
+    if let Some(note) = switched {
+        printer.warn(note);
+    }
     let repo = Repo::at(root)?;
     if let (Some(repo), false) = (&repo, options.allow_dirty) {
         let (changed, _) = repo.changes()?;
@@ -57,15 +68,18 @@ pub(super) fn update(
         answers: &answers,
         dayone: &dayone,
     };
-    let theirs = project::plan(&template, &input)?;
-    let base = base_plan(&project, &template, repo.as_ref(), &dayone, printer)?;
-    if same_plan(&base, &theirs)? {
-        printer.info(format!(
-            "{} is up to date with template {} {}; nothing to do.",
-            root.display(),
-            template.name(),
-            template.manifest.template.version
-        ));
+    let theirs = project::plan(&template, &input, root)?;
+    let recorded = || origin::recorded(&project.provenance, root, &project.answers_file());
+    let base = base::find(&project, &template, recorded, repo.as_ref(), &dayone)?;
+    for note in &base.notes {
+        match note {
+            Note::Info(line) => printer.info(line),
+            Note::Warning(line) => printer.warn(line),
+        }
+    }
+    if same_plan(&base.plan, &theirs)? {
+        let report = Report::new(&project, &template, root, None, &base, options);
+        report.print(printer, repo.is_some(), added);
         return Ok(Outcome::Clean);
     }
     // The group's other tracked files too: one of them may be a template file it moved.
@@ -74,8 +88,12 @@ pub(super) fn update(
         .map(Repo::tracked)
         .transpose()?
         .unwrap_or_default();
-    let wanted: std::collections::BTreeSet<_> =
-        base.paths().chain(theirs.paths()).chain(&tracked).collect();
+    let wanted: std::collections::BTreeSet<_> = base
+        .plan
+        .paths()
+        .chain(theirs.paths())
+        .chain(&tracked)
+        .collect();
     let ours = project::read_files(root, wanted.into_iter())?;
     let labels = labels(&project, &template);
     let diff3 = options.conflict == ConflictStyle::Diff3;
@@ -85,31 +103,30 @@ pub(super) fn update(
             bytes: m.bytes,
         })
     };
-    let merged = merge::merge(&base, &ours, &theirs, &text)?;
+    let merged = merge::merge(&base.plan, &ours, &theirs, &text)?;
     if let (Some(repo), false) = (&repo, options.allow_dirty) {
         refuse_untracked(repo, &merged, &ours)?;
     }
-    let report = Report::new(&project, &template, &merged);
+    let mut report = Report::new(&project, &template, root, Some(&merged), &base, options);
     if !options.dry_run {
         let fallback = project::author_fallback(&template, &answers);
-        apply(
-            root,
-            repo.as_ref(),
-            &merged,
-            &ours,
-            &theirs,
-            &template,
-            &fallback,
-        )?;
+        let meta = &template.manifest.template;
+        let message = format!(
+            "dayone: the untouched render of template {} {} (dayone {})",
+            meta.name,
+            meta.version,
+            env!("CARGO_PKG_VERSION")
+        );
+        let record = |repo: &Repo, staged: &[Staged]| {
+            let parent = base.parent_commit(repo, &fallback)?;
+            let render = repo.commit_render(&theirs, parent.as_deref(), &message, &fallback)?;
+            repo.record_update(staged, &render, &message)
+        };
+        apply(root, repo.as_ref(), &merged, &ours, record)?;
     }
+    report.lock = lock_in_step(root, repo.as_ref(), &merged, options.dry_run)?;
     super::new::say_defaults_taken(printer, &resolution.defaults_taken);
-    report.print(
-        printer,
-        options.json,
-        options.dry_run,
-        repo.is_some(),
-        added,
-    );
+    report.print(printer, repo.is_some(), added);
     Ok(if report.conflicts.is_empty() {
         Outcome::Clean
     } else {
@@ -117,28 +134,30 @@ pub(super) fn update(
     })
 }
 
-/// `--template`, else the recorded template, which must be built in.
-fn find_template(project: &Project, given: Option<&str>) -> Result<Template> {
-    let recorded = project.template_name()?;
-    let file = project.root.join(ANSWERS_FILE);
-    let template = match given {
-        Some(name) => Template::find(name)?,
-        None => Template::find(recorded).map_err(|err| match err {
-            Error::UnknownTemplate { name, .. } => Error::RecordedTemplateNotBuiltin {
-                file: file.clone(),
-                name,
-            },
-            other => other,
-        })?,
+/// After `pyproject.toml` changed: `uv lock` when uv is there, staged in the repository.
+fn lock_in_step(
+    root: &Path,
+    repo: Option<&Repo>,
+    merged: &MergePlan,
+    dry_run: bool,
+) -> Result<Option<LockReport>> {
+    let pyproject = match merged
+        .iter()
+        .find(|(path, _)| path.as_str() == "pyproject.toml")
+        .map(|(_, file)| file.outcome)
+    {
+        None | Some(Change::Unchanged) => Pyproject::Unchanged,
+        Some(Change::Conflict) => Pyproject::Conflict,
+        Some(_) => Pyproject::Changed,
     };
-    if template.name() != recorded {
-        return Err(Error::AnswersForOtherTemplate {
-            file: file.display().to_string(),
-            found: recorded.to_string(),
-            expected: template.name().to_string(),
-        });
+    let report = uv_lock::after_update(root, pyproject, dry_run, repo.is_some());
+    if let (Some(repo), Some(LockReport { state, .. })) = (repo, &report)
+        && *state == uv_lock::LockState::Updated
+    {
+        let lock = RelPath::from_components(&[uv_lock::LOCK_FILE.to_string()]).expect("a name");
+        repo.stage(&[Staged::File(&lock)])?;
     }
-    Ok(template)
+    Ok(report)
 }
 
 /// The recorded answers, with `--set` over them and the template's new questions answered.
@@ -184,48 +203,6 @@ fn new_answers(
     let mut prompter = prompt::for_run(yes, printer.stderr_color());
     let resolution = resolve::resolve(&template.manifest, &given, prompter.as_mut())?;
     Ok(resolution)
-}
-
-/// The render the project was last given: the stored base, else (without one) the recorded
-/// answers rendered again when this is the recorded template version, else nothing, so that
-/// every file that differs is a conflict rather than a silent overwrite.
-fn base_plan(
-    project: &Project,
-    template: &Template,
-    repo: Option<&Repo>,
-    dayone: &DayoneVars,
-    printer: &Printer,
-) -> Result<Plan> {
-    if let Some(base) = repo.map(Repo::base).transpose()?.flatten() {
-        return Ok(base);
-    }
-    let current = &template.manifest.template.version;
-    if project.provenance.template_version.as_ref() == Some(current) {
-        printer.warn(format!(
-            "{} has no stored base render ({}); using template {current} with the recorded answers as the base",
-            project.root.display(),
-            git::BASE_REF
-        ));
-        let recorded = resolve::resolve(
-            &template.manifest,
-            &Given {
-                file: Some((ANSWERS_FILE.to_string(), project.answers.clone())),
-                ..Given::default()
-            },
-            &mut Defaults,
-        )?;
-        let input = RenderInput {
-            answers: &recorded.answers,
-            dayone,
-        };
-        return project::plan(template, &input);
-    }
-    printer.warn(format!(
-        "{} has no stored base render ({}) and was made with another template version; every file that differs from the new render is a conflict",
-        project.root.display(),
-        git::BASE_REF
-    ));
-    Ok(Plan::default())
 }
 
 fn same_plan(a: &Plan, b: &Plan) -> Result<bool> {
@@ -277,15 +254,13 @@ fn refuse_untracked(repo: &Repo, merged: &MergePlan, ours: &Plan) -> Result<()> 
     }
 }
 
-/// Write the merge, record it in the index, and move the base to the new render: all or nothing.
+/// Write the merge, and in a repository `record` it (the index, the base ref): all or nothing.
 fn apply(
     root: &Path,
     repo: Option<&Repo>,
     merged: &MergePlan,
     ours: &Plan,
-    theirs: &Plan,
-    template: &Template,
-    fallback: &git::Fallback,
+    record: impl FnOnce(&Repo, &[Staged]) -> Result<()>,
 ) -> Result<()> {
     let mut changes = Vec::new();
     for (path, file) in merged
@@ -312,27 +287,36 @@ fn apply(
             _ => Some(Staged::File(path)),
         })
         .collect();
-    let meta = &template.manifest.template;
-    let message = format!(
-        "dayone: the untouched render of template {} {} (dayone {})",
-        meta.name,
-        meta.version,
-        env!("CARGO_PKG_VERSION")
-    );
     write::apply_changes(root, &changes, git::GUARDED, || match repo {
-        Some(repo) => repo.record_update(&staged, theirs, &message, fallback),
+        Some(repo) => record(repo, &staged),
         None => Ok(()),
     })
 }
 
-/// What the update did (or would do), for text and `--json`.
+/// What the update did (or would do), for text and `--json` (one document, always).
 #[derive(Serialize)]
 struct Report {
+    /// [`JSON_SCHEMA`].
+    schema: u32,
     template: String,
+    /// Where the template came from, as `.dayone.toml` records it after the update.
+    source: TemplateSource,
     from_version: Option<String>,
     to_version: String,
+    /// The project already has this render: nothing was (or would be) written, and `files`
+    /// is empty.
+    up_to_date: bool,
+    dry_run: bool,
+    /// How the base render was found.
+    base: Found,
     files: Vec<FileReport>,
     conflicts: Vec<String>,
+    /// `uv.lock` after `pyproject.toml` changed; `null` when there was nothing to do.
+    lock: Option<LockReport>,
+    #[serde(skip)]
+    root: String,
+    #[serde(skip)]
+    json: bool,
 }
 
 #[derive(Serialize)]
@@ -345,9 +329,17 @@ struct FileReport {
 }
 
 impl Report {
-    fn new(project: &Project, template: &Template, merged: &MergePlan) -> Self {
+    fn new(
+        project: &Project,
+        template: &Template,
+        root: &Path,
+        merged: Option<&MergePlan>,
+        base: &Base,
+        options: &MergeArgs,
+    ) -> Self {
         let files: Vec<FileReport> = merged
-            .iter()
+            .into_iter()
+            .flatten()
             .map(|(path, file)| FileReport {
                 path: path.to_string(),
                 change: file.outcome,
@@ -355,22 +347,37 @@ impl Report {
             })
             .collect();
         Self {
+            schema: JSON_SCHEMA,
             template: template.name().to_string(),
+            source: origin::source_of(template, root),
             from_version: project.provenance.template_version.clone(),
             to_version: template.manifest.template.version.clone(),
+            up_to_date: merged.is_none(),
+            dry_run: options.dry_run,
+            base: base.found,
             conflicts: files
                 .iter()
                 .filter(|f| f.change == Change::Conflict)
                 .map(|f| f.path.clone())
                 .collect(),
             files,
+            lock: None,
+            root: root.display().to_string(),
+            json: options.json,
         }
     }
 
-    fn print(&self, printer: &Printer, json: bool, dry_run: bool, git: bool, added: &[String]) {
-        if json {
+    fn print(&self, printer: &Printer, git: bool, added: &[String]) {
+        if self.json {
             let text = serde_json::to_string_pretty(self).expect("plain values serialise");
             printer.data(format!("{text}\n"));
+            return;
+        }
+        if self.up_to_date {
+            printer.info(format!(
+                "{} is up to date with template {} {}; nothing to do.",
+                self.root, self.template, self.to_version
+            ));
             return;
         }
         let changed: Vec<&FileReport> = self
@@ -379,7 +386,7 @@ impl Report {
             .filter(|f| f.change != Change::Unchanged)
             .collect();
         let from = self.from_version.as_deref().unwrap_or("?");
-        let what = match (added.is_empty(), dry_run) {
+        let what = match (added.is_empty(), self.dry_run) {
             (true, false) => format!(
                 "Updated to template {} {from} → {}",
                 self.template, self.to_version
@@ -399,7 +406,7 @@ impl Report {
             ),
         };
         let files = format!("{} of {} files", changed.len(), self.files.len());
-        if dry_run {
+        if self.dry_run {
             // As `new --dry-run`: a preview is the result, on stdout with its file list.
             printer.line(format!(
                 "Dry run, nothing written: {what}: {files} would change."
@@ -421,6 +428,22 @@ impl Report {
                 file.path
             ));
         }
+        if let Some(lock) = &self.lock {
+            match lock.state {
+                uv_lock::LockState::Updated | uv_lock::LockState::WouldUpdate => {
+                    printer.info(lock.message());
+                }
+                _ => printer.warn(lock.message()),
+            }
+        }
+        if self.dry_run {
+            return;
+        }
+        let abort = if self.root == "." {
+            "dayone update --abort".to_string()
+        } else {
+            format!("dayone update {} --abort", self.root)
+        };
         if !self.conflicts.is_empty() {
             let how = if git {
                 "fix the marked sections (or run `git mergetool`), then `git add` each file"
@@ -431,9 +454,17 @@ impl Report {
                 "{}: {how}.",
                 crate::plural::count(self.conflicts.len(), "conflict", "conflicts")
             ));
+            if git {
+                printer.info(format!(
+                    "To drop the whole update instead: `{abort}` puts the files, the index and {} back as they were.",
+                    git::BASE_REF
+                ));
+            }
         }
-        if !dry_run && git {
-            printer.info("Nothing is committed: review with `git status` and `git diff --cached`.");
+        if git {
+            printer.info(format!(
+                "Nothing is committed: review with `git status` and `git diff --cached`, then commit; `{abort}` undoes it."
+            ));
         }
     }
 }

@@ -44,6 +44,14 @@ pub fn config_value(key: &str) -> Option<String> {
     config.get_string(key).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// The id of the tree git would store for `plan`, written nowhere.
+pub fn tree_id(plan: &Plan) -> Result<String> {
+    let id = Store::ids_only()
+        .plan_tree(plan)
+        .map_err(failed(Path::new("."), "cannot hash the render"))?;
+    Ok(objects::to_hex(&id))
+}
+
 /// The author of a commit when git config names none.
 pub struct Fallback {
     pub name: String,
@@ -142,6 +150,14 @@ pub enum Staged<'a> {
     },
 }
 
+/// One commit of the base ref's history: a render dayone gave the project.
+pub struct Render {
+    /// The commit's id, in hex.
+    pub commit: String,
+    /// The file at the path asked for (the answers file), when the render has it.
+    pub file: Option<Vec<u8>>,
+}
+
 impl Repo {
     /// The repository whose work tree is `root`, if `root` is the top of one.
     pub fn at(root: &Path) -> Result<Option<Self>> {
@@ -158,18 +174,58 @@ impl Repo {
         }))
     }
 
-    /// The stored base render, as a plan, when the repository has one.
-    pub fn base(&self) -> Result<Option<Plan>> {
-        let Ok(commit) = self
-            .repo
-            .find_reference(BASE_REF)
-            .and_then(|r| r.peel_to_commit())
-        else {
+    /// The renders on the base ref, newest first along first parents, each with its file at
+    /// `path`; empty when there is no base ref.
+    pub fn base_renders(&self, path: &RelPath) -> Result<Vec<Render>> {
+        let fail = failed(&self.root, "cannot read the base render");
+        let Ok(tip) = self.repo.refname_to_id(BASE_REF) else {
+            return Ok(Vec::new());
+        };
+        let mut renders = Vec::new();
+        let mut next = Some(self.repo.find_commit(tip).map_err(&fail)?);
+        while let Some(commit) = next {
+            let tree = commit.tree().map_err(&fail)?;
+            renders.push(Render {
+                commit: commit.id().to_string(),
+                file: self.blob_at(&tree, path)?,
+            });
+            next = commit.parents().next();
+        }
+        Ok(renders)
+    }
+
+    /// The bytes of the regular file at `path` in `tree`, if there is one.
+    fn blob_at(&self, tree: &git2::Tree, path: &RelPath) -> Result<Option<Vec<u8>>> {
+        let Ok(entry) = tree.get_path(Path::new(path.as_str())) else {
             return Ok(None);
         };
-        let tree = commit
-            .tree()
-            .map_err(failed(&self.root, "cannot read the base render"))?;
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(failed(&self.root, "cannot read a file of a commit"))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    /// The file at `path` in the commit HEAD names, if there is one.
+    pub fn file_at_head(&self, path: &RelPath) -> Result<Option<Vec<u8>>> {
+        let Ok(head) = self.repo.head().and_then(|h| h.peel_to_tree()) else {
+            return Ok(None);
+        };
+        self.blob_at(&head, path)
+    }
+
+    /// The render a commit of the base ref holds, as a plan.
+    pub fn render(&self, commit: &str) -> Result<Plan> {
+        let fail = failed(&self.root, "cannot read the base render");
+        let id = Oid::from_str(commit).map_err(&fail)?;
+        let tree = self
+            .repo
+            .find_commit(id)
+            .and_then(|c| c.tree())
+            .map_err(&fail)?;
         let mut plan = Plan::default();
         let mut problem = None;
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -197,10 +253,10 @@ impl Repo {
                 (Err(_), _) => git2::TreeWalkResult::Ok,
             }
         })
-        .map_err(failed(&self.root, "cannot read the base render"))?;
+        .map_err(&fail)?;
         match problem {
-            Some(err) => Err(failed(&self.root, "cannot read the base render")(err)),
-            None => Ok(Some(plan)),
+            Some(err) => Err(fail(err)),
+            None => Ok(plan),
         }
     }
 
@@ -245,7 +301,7 @@ impl Repo {
 
     /// Record an update in the index: written files and removals as git add/rm would, conflicts
     /// as unmerged entries, so `git status` and merge tools see them.
-    fn stage(&self, entries: &[Staged]) -> Result<()> {
+    pub fn stage(&self, entries: &[Staged]) -> Result<()> {
         let fail = failed(&self.root, "cannot update the index");
         let mut index = self.repo.index().map_err(&fail)?;
         for entry in entries {
@@ -292,37 +348,110 @@ impl Repo {
         Ok(())
     }
 
-    /// Stage an update and move the base to its new render. What this changes in `.git` is
-    /// listed in [`GUARDED`], for the writer to put back if the update does not finish.
-    pub fn record_update(
+    /// Commit `plan` as a render after `parent` (a commit id in hex): the objects only, no
+    /// ref moves. Returns the new commit's id.
+    pub fn commit_render(
         &self,
-        entries: &[Staged],
         plan: &Plan,
+        parent: Option<&str>,
         message: &str,
         fallback: &Fallback,
-    ) -> Result<()> {
-        self.stage(entries)?;
-        self.move_base(plan, message, fallback)
-    }
-
-    /// Commit `plan` as the new untouched render on the base ref, after the old one.
-    fn move_base(&self, plan: &Plan, message: &str, fallback: &Fallback) -> Result<()> {
+    ) -> Result<String> {
         let (_, person) = signature(&self.repo, &self.root, fallback)?;
-        let parent = self
-            .repo
-            .refname_to_id(BASE_REF)
-            .ok()
+        let fail = failed(&self.root, "cannot store the new base render");
+        let parent = parent
+            .map(|p| Oid::from_str(p).map_err(failed(&self.root, "cannot read the base ref")))
+            .transpose()?
             .map(|id| <[u8; 20]>::try_from(id.as_bytes()).expect("sha-1 ids"));
         let mut store = Store::existing(self.repo.path());
-        let fail = failed(&self.root, "cannot store the new base render");
         let tree = store.plan_tree(plan).map_err(&fail)?;
         let commit = store
             .commit(&tree, parent.as_slice(), &person, message)
             .map_err(&fail)?;
+        Ok(objects::to_hex(&commit))
+    }
+
+    /// Stage an update and point the base ref at its render, a [`Repo::commit_render`]. What
+    /// this changes in `.git` is listed in [`GUARDED`], for the writer to put back if the update
+    /// does not finish.
+    pub fn record_update(&self, entries: &[Staged], render: &str, message: &str) -> Result<()> {
+        self.stage(entries)?;
+        self.set_base(render, message)
+    }
+
+    /// Point the base ref at `commit` (in hex).
+    pub fn set_base(&self, commit: &str, message: &str) -> Result<()> {
+        let fail = failed(&self.root, "cannot move the base ref");
+        let id = Oid::from_str(commit).map_err(&fail)?;
         self.repo
-            .reference(BASE_REF, oid(&commit), true, message)
-            .map_err(failed(&self.root, "cannot move the base ref"))?;
+            .reference(BASE_REF, id, true, message)
+            .map_err(&fail)?;
         Ok(())
+    }
+
+    /// Every path whose index entry differs from HEAD (conflicts included), with its file in
+    /// HEAD: `None` where HEAD has none. Paths where HEAD has a link or a submodule are left out.
+    pub fn staged_since_head(&self) -> Result<Vec<(RelPath, Option<PlannedFile>)>> {
+        let fail = failed(&self.root, "cannot compare the index with HEAD");
+        let head = self.repo.head().and_then(|h| h.peel_to_tree()).ok();
+        let index = self.repo.index().map_err(&fail)?;
+        let diff = self
+            .repo
+            .diff_tree_to_index(head.as_ref(), Some(&index), None)
+            .map_err(&fail)?;
+        let mut paths: Vec<String> = diff
+            .deltas()
+            .filter_map(|d| d.new_file().path().or(d.old_file().path()))
+            .filter_map(|p| p.to_str().map(String::from))
+            .collect();
+        for conflict in index.conflicts().map_err(&fail)? {
+            let conflict = conflict.map_err(&fail)?;
+            let entry = conflict.our.or(conflict.their).or(conflict.ancestor);
+            if let Some(path) = entry.and_then(|e| String::from_utf8(e.path).ok()) {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        let mut out = Vec::new();
+        for path in paths {
+            let parts: Vec<String> = path.split('/').map(String::from).collect();
+            let entry = head
+                .as_ref()
+                .and_then(|t| t.get_path(Path::new(&path)).ok());
+            let Ok(path) = RelPath::from_components(&parts) else {
+                continue;
+            };
+            let file = match entry.map(|e| e.filemode()) {
+                None => None,
+                Some(mode @ (0o100644 | 0o100755)) => {
+                    let tree = head.as_ref().expect("an entry comes from HEAD's tree");
+                    self.blob_at(tree, &path)?.map(|bytes| PlannedFile {
+                        contents: bytes.into(),
+                        executable: mode == 0o100755,
+                    })
+                }
+                // A link or a submodule in HEAD is not dayone's to put back.
+                Some(_) => continue,
+            };
+            out.push((path, file));
+        }
+        Ok(out)
+    }
+
+    /// The index entries of `paths` back to HEAD's, conflicts and all, as `git reset -- PATHS`.
+    pub fn reset_index(&self, paths: &[RelPath]) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let fail = failed(&self.root, "cannot reset the index");
+        let head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel(git2::ObjectType::Commit))
+            .map_err(&fail)?;
+        let specs: Vec<&str> = paths.iter().map(RelPath::as_str).collect();
+        self.repo.reset_default(Some(&head), specs).map_err(&fail)
     }
 }
 

@@ -56,9 +56,10 @@ impl Mode {
     }
 }
 
-/// Writes objects below a repository's `objects/` folder.
+/// Writes objects below a repository's `objects/` folder (or, made by [`Store::ids_only`],
+/// only works out their ids).
 pub struct Store {
-    objects: PathBuf,
+    objects: Option<PathBuf>,
     /// Whether the repository was just created, so only what this store wrote can be there.
     fresh: bool,
     /// The two-hex-digit fan-out folders already made.
@@ -70,7 +71,7 @@ impl Store {
     /// For a repository created a moment ago: nothing is looked up before it is written.
     pub fn new(git_dir: &Path) -> Self {
         Self {
-            objects: git_dir.join("objects"),
+            objects: Some(git_dir.join("objects")),
             fresh: true,
             made: HashSet::new(),
             written: HashSet::new(),
@@ -84,6 +85,16 @@ impl Store {
         Self {
             fresh: false,
             ..Self::new(git_dir)
+        }
+    }
+
+    /// A store that writes nothing: the ids a plan's objects would have.
+    pub fn ids_only() -> Self {
+        Self {
+            objects: None,
+            fresh: true,
+            made: HashSet::new(),
+            written: HashSet::new(),
         }
     }
 
@@ -130,8 +141,11 @@ impl Store {
 
     /// Where to write the object `id`, or `None` when it is already written.
     fn target_for(&mut self, id: &Id) -> std::io::Result<Option<PathBuf>> {
+        let Some(objects) = &self.objects else {
+            return Ok(None);
+        };
         let hex = to_hex(id);
-        let folder = self.objects.join(&hex[..2]);
+        let folder = objects.join(&hex[..2]);
         if self.made.insert(id[0]) {
             fs_err::create_dir_all(&folder)?;
         }

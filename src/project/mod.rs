@@ -1,8 +1,12 @@
 //! A project that dayone made: its folder, what its `.dayone.toml` records, and its plan (the
-//! template's render plus the answers file), which `new` writes and `update` merges.
+//! template's render plus the answers file), which `new` writes and `update` merges; where its
+//! template comes from (`origin`) and which render a merge starts from (`base`).
 
+pub mod base;
 pub mod merge;
+pub mod origin;
 pub mod rename;
+pub mod uv_lock;
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +49,19 @@ impl Project {
             provenance,
             answers: read.answers,
         })
+    }
+
+    /// What `.dayone.toml` says, as read.
+    pub fn record(&self) -> AnswersFile {
+        AnswersFile {
+            dayone: Some(self.provenance.clone()),
+            answers: self.answers.clone(),
+        }
+    }
+
+    /// The answers file's path.
+    pub fn answers_file(&self) -> PathBuf {
+        self.root.join(ANSWERS_FILE)
     }
 
     /// The recorded template name, or an error saying the file does not name one.
@@ -95,34 +112,37 @@ fn is_executable(_meta: &std::fs::Metadata) -> bool {
     false
 }
 
-/// Everything dayone writes for a project: the template's files and `.dayone.toml`.
-pub fn plan(template: &Template, input: &RenderInput) -> Result<Plan> {
-    let mut plan = template_plan::build(template, input)?;
-    add_answers_file(&mut plan, template, input.answers)?;
+/// Everything dayone writes for the project at `root`: the template's files and `.dayone.toml`,
+/// which records where the template came from and the render's tree.
+pub fn plan(template: &Template, input: &RenderInput, root: &Path) -> Result<Plan> {
+    let (mut plan, tree) = render(template, input)?;
+    let meta = &template.manifest.template;
+    let source = origin::source_of(template, root);
+    let provenance = Provenance::current(&meta.name, &meta.version, source, tree);
+    let text = AnswersFile::render(&provenance, input.answers);
+    plan.files.insert(
+        answers_path(),
+        PlannedFile {
+            contents: text.into_bytes().into(),
+            executable: false,
+        },
+    );
     Ok(plan)
 }
 
-/// `.dayone.toml` joins the plan here: it records the render, it is not part of the template.
-fn add_answers_file(plan: &mut Plan, template: &Template, answers: &Answers) -> Result<()> {
-    let path = answers_path();
-    if plan.files.contains_key(&path) {
+/// The template's files alone (`.dayone.toml` records the render, it is not part of the
+/// template), and the id of the tree git would store for them.
+pub fn render(template: &Template, input: &RenderInput) -> Result<(Plan, String)> {
+    let plan = template_plan::build(template, input)?;
+    if plan.files.contains_key(&answers_path()) {
         return Err(Error::Render {
             template: template.name().to_string(),
             file: ANSWERS_FILE.to_string(),
             message: format!("{ANSWERS_FILE} is written by dayone; remove it from the template"),
         });
     }
-    let meta = &template.manifest.template;
-    let provenance = Provenance::current(&meta.name, &meta.version);
-    let text = AnswersFile::render(&provenance, answers);
-    plan.files.insert(
-        path,
-        PlannedFile {
-            contents: text.into_bytes().into(),
-            executable: false,
-        },
-    );
-    Ok(())
+    let tree = git::tree_id(&plan)?;
+    Ok((plan, tree))
 }
 
 /// The author for dayone's commits when git config has none: the answers of the variables the

@@ -27,10 +27,8 @@ impl Template {
     /// A built-in template by name, else a template folder at that path.
     /// A value that looks like a path (`./mlops`, `a/b`) is always taken as a folder.
     pub fn find(name_or_path: &str) -> Result<Self> {
-        if let Some(source) =
-            Source::builtin(name_or_path).filter(|_| !looks_like_path(name_or_path))
-        {
-            return Self::load(source);
+        if Source::builtin(name_or_path).is_some() && !looks_like_path(name_or_path) {
+            return Self::builtin(name_or_path);
         }
         let path = Path::new(name_or_path);
         if path.is_file() {
@@ -39,12 +37,7 @@ impl Template {
             });
         }
         if path.is_dir() {
-            if !path.join(MANIFEST_FILE).is_file() {
-                return Err(Error::NotATemplate {
-                    path: path.to_path_buf(),
-                });
-            }
-            return Self::load(Source::Folder(path.to_path_buf()));
+            return Self::folder(path);
         }
         if looks_like_path(name_or_path) {
             return Err(Error::PathMissing {
@@ -56,6 +49,27 @@ impl Template {
             name: name_or_path.to_string(),
             known: Source::builtin_names().join(", "),
         })
+    }
+
+    /// The built-in template `name`; never a folder.
+    pub fn builtin(name: &str) -> Result<Self> {
+        match Source::builtin(name) {
+            Some(source) => Self::load(source),
+            None => Err(Error::UnknownTemplate {
+                name: name.to_string(),
+                known: Source::builtin_names().join(", "),
+            }),
+        }
+    }
+
+    /// The template folder at `path`.
+    pub fn folder(path: &Path) -> Result<Self> {
+        if !path.join(MANIFEST_FILE).is_file() {
+            return Err(Error::NotATemplate {
+                path: path.to_path_buf(),
+            });
+        }
+        Self::load(Source::Folder(path.to_path_buf()))
     }
 
     fn load(source: Source) -> Result<Self> {

@@ -18,5 +18,7 @@ mod starters_serving;
 mod starters_training;
 mod support;
 mod update;
+mod update_lock;
+mod update_team;
 #[cfg(unix)]
 mod wizard;

@@ -11,7 +11,7 @@ const LINES: usize = 30;
 
 /// A folder template at version 1 or 2. Version 2 changes the README's first line and
 /// `config.toml`, removes `old.txt`, adds `new.txt`, and asks a new question.
-fn write_template(env: &TestEnv, dir: &str, version: u8) -> PathBuf {
+pub(crate) fn write_template(env: &TestEnv, dir: &str, version: u8) -> PathBuf {
     let new_question = if version == 2 {
         "\n[[variables]]\nname = \"licence\"\nprompt = \"Licence\"\ntype = \"string\"\ndefault = \"MIT\"\n"
     } else {
@@ -53,7 +53,7 @@ fn write_template(env: &TestEnv, dir: &str, version: u8) -> PathBuf {
     env.work().join(dir)
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -74,7 +74,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// A project made from version 1 of the template, as `proj/`.
-fn project_v1(env: &TestEnv, extra: &[&str]) -> (PathBuf, PathBuf) {
+pub(crate) fn project_v1(env: &TestEnv, extra: &[&str]) -> (PathBuf, PathBuf) {
     let v1 = write_template(env, "tpl", 1);
     env.dayone(["new", "proj", "--yes", "--quiet", "--template"])
         .arg(&v1)
@@ -84,12 +84,12 @@ fn project_v1(env: &TestEnv, extra: &[&str]) -> (PathBuf, PathBuf) {
     (v1, env.work().join("proj"))
 }
 
-fn commit_all(dir: &Path, message: &str) {
+pub(crate) fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-qm", message]);
 }
 
-fn update(env: &TestEnv, template: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn update(env: &TestEnv, template: &Path, args: &[&str]) -> std::process::Output {
     env.dayone(["update", "proj", "--yes", "--template"])
         .arg(template)
         .args(args)
@@ -97,7 +97,7 @@ fn update(env: &TestEnv, template: &Path, args: &[&str]) -> std::process::Output
         .unwrap()
 }
 
-fn stderr(output: &std::process::Output) -> String {
+pub(crate) fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -325,7 +325,17 @@ fn folders_that_are_not_projects_or_from_newer_dayone_are_refused() {
         "{}",
         stderr(&out)
     );
+    // A project whose .dayone.toml predates the recorded source means a built-in template.
     let (_, proj) = project_v1(&env, &[]);
+    let answers = std::fs::read_to_string(proj.join(".dayone.toml")).unwrap();
+    let old_format = answers
+        .split("\n[dayone.source]")
+        .next()
+        .unwrap()
+        .to_string()
+        + &answers[answers.find("\n[answers]").unwrap()..];
+    std::fs::write(proj.join(".dayone.toml"), old_format).unwrap();
+    commit_all(&proj, "an older dayone's answers file");
     let before = tree(&proj);
     let out = env.dayone(["update", "proj", "--yes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -349,7 +359,7 @@ fn without_a_stored_base_the_recorded_version_is_rendered_again() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("has no stored base render"),
+        stderr(&out).contains("proj has no git repository of its own, so no stored base render; rendering the recorded template again"),
         "{}",
         stderr(&out)
     );

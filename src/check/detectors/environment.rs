@@ -234,10 +234,32 @@ pub fn environment(cx: &Context) -> Detection {
             locks.extend(declared);
         }
     }
+    if let Some(differences) = stale_uv_lock(cx) {
+        locks.retain(|e| e.path != "uv.lock");
+        let shown: Vec<&str> = differences.iter().take(3).map(String::as_str).collect();
+        let more = differences.len() - shown.len();
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        return Detection::Open {
+            hint: format!(
+                "uv.lock no longer locks what pyproject.toml asks for ({}{more}): run `uv lock` and commit uv.lock; until then `uv sync --locked` (the CI) refuses it",
+                shown.join("; ")
+            ),
+            partial: locks,
+        };
+    }
     Detection::from_evidence(
         locks,
         "create a project environment and commit its definition (`uv sync` writes uv.lock; or a conda environment.yml; or .python-version with requirements.txt)",
     )
+}
+
+/// How `uv.lock` differs from what `pyproject.toml` asks for, when it does.
+fn stale_uv_lock(cx: &Context) -> Option<Vec<String>> {
+    crate::check::uv_lock::stale(&pyproject(cx)?, cx.project.text("uv.lock")?)
 }
 
 #[cfg(test)]
@@ -296,6 +318,35 @@ mod tests {
         assert!(!is_done(
             "dependencies",
             &[("requirements.txt", "torch\npytest-benchmark-plugin-x\n")]
+        ));
+    }
+
+    #[test]
+    fn a_uv_lock_that_no_longer_matches_pyproject_keeps_the_environment_open() {
+        let pyproject = "[project]\nname = \"p\"\nrequires-python = \">=3.12\"\ndependencies = [\"torch>=2.3\", \"hydra-core>=1.3\"]\n";
+        let lock = "version = 1\nrequires-python = \">=3.12\"\n\n[[package]]\nname = \"p\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\n\n[package.metadata]\nrequires-dist = [{ name = \"torch\", specifier = \">=2.3\" }]\n";
+        let files = [
+            ("pyproject.toml", pyproject),
+            ("uv.lock", lock),
+            (".python-version", "3.12\n"),
+        ];
+        match run("environment", &files) {
+            Detection::Open { hint, partial } => {
+                assert_eq!(
+                    hint,
+                    "uv.lock no longer locks what pyproject.toml asks for (hydra-core>=1.3 is not locked): run `uv lock` and commit uv.lock; until then `uv sync --locked` (the CI) refuses it"
+                );
+                assert!(partial.iter().all(|e| e.path != "uv.lock"), "{partial:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let fresh = lock.replace(
+            "[{ name = \"torch\", specifier = \">=2.3\" }]",
+            "[{ name = \"hydra-core\", specifier = \">=1.3\" }, { name = \"torch\", specifier = \">=2.3\" }]",
+        );
+        assert!(is_done(
+            "environment",
+            &[("pyproject.toml", pyproject), ("uv.lock", &fresh)]
         ));
     }
 

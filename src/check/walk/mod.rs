@@ -434,8 +434,9 @@ fn is_readable_kind(path: &str) -> bool {
         ".pylintrc",
         "procfile",
     ];
-    // `uv.lock` and friends are only looked at by name; their text is not needed.
-    !name.ends_with(".lock")
+    // Lock files are only looked at by name, but for `uv.lock`, whose root project's
+    // requirements are compared with pyproject.toml.
+    (!name.ends_with(".lock") || name == "uv.lock")
         && (EXTENSIONS.iter().any(|ext| name.ends_with(ext))
             || NAMES.contains(&name.as_str())
             || name.starts_with("dockerfile."))

@@ -90,6 +90,45 @@ fn fix_report_on_a_read_only_report_is_an_environment_error() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), REPORT);
 }
 
+#[cfg(unix)]
+#[test]
+fn fix_report_writes_through_a_link_inside_the_project_and_refuses_one_out_of_it() {
+    let env = TestEnv::new();
+    write_all(&env, "proj", FULL_PROJECT);
+    let target = env.write("proj/docs/report.md", REPORT);
+    let link = env.work().join("proj/reports/README.md");
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink("../docs/report.md", &link).unwrap();
+    let fixed = json(&env, &["check", "proj", "--fix-report", "--json"]);
+    assert_eq!(
+        fixed["fixed"],
+        serde_json::json!(["environment", "tests-data"])
+    );
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("* [x] Create a dedicated environment")
+    );
+
+    let outside = env.write("outside/report.md", REPORT);
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    let out = env
+        .dayone(["check", "proj", "--fix-report"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("reports/README.md leads through a symbolic link to")
+            && stderr.contains("outside the project; --fix-report writes only inside the project"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), REPORT);
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+}
+
 #[test]
 fn fix_report_without_a_report_changes_nothing() {
     let env = TestEnv::new();
