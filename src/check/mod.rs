@@ -224,6 +224,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
                 }
             })?;
             let detection = starters.discount(&item.id, detection, &context);
+            let detection = context.report.weigh(&item.id, detection);
             let (status, evidence, hint) = match detection {
                 Detection::Done(evidence) => (Status::Done, evidence, None),
                 Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),
