@@ -5,10 +5,12 @@
 //! `reports/README.md` ([`crate::report::boxes`]) and line them up with the items.
 
 pub mod checklist;
+pub mod course_figures;
 pub mod description;
 pub mod detectors;
 pub mod filename;
 pub mod ini;
+pub mod leftovers;
 pub mod plural;
 pub mod project;
 pub mod python;

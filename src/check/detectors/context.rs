@@ -6,6 +6,8 @@ use std::cell::OnceCell;
 
 use super::paths::{Scope, is_cloudbuild_path, is_script_path, is_workflow_path};
 use super::{Evidence, shorten};
+use crate::check::filename::file_name;
+use crate::check::leftovers;
 use crate::check::project::Project;
 use crate::check::python::PyFile;
 use crate::check::report_answers::ReportAnswers;
@@ -129,6 +131,29 @@ impl<'a> Context<'a> {
                 .is_some_and(|at| template.writes(&evidence.path, at)),
             None => template.is_untouched(&evidence.path, text),
         }
+    }
+
+    /// True when another template or tool wrote what `evidence` points at ([`leftovers`]): a
+    /// cookiecutter-data-science Makefile as generated, or a line of the course template's tasks.
+    pub fn is_leftover(&self, evidence: &Evidence) -> bool {
+        let Some(text) = self.project.text(&evidence.path) else {
+            return false;
+        };
+        if file_name(&evidence.path).eq_ignore_ascii_case("makefile")
+            && leftovers::is_ccds_makefile(text)
+        {
+            return true;
+        }
+        evidence
+            .line
+            .and_then(|line| text.lines().nth(line.saturating_sub(1)))
+            .is_some_and(leftovers::is_course_task_command)
+    }
+
+    /// True when the group wrote what `evidence` points at: neither dayone's template nor
+    /// another template or tool did.
+    pub fn group_wrote(&self, evidence: &Evidence) -> bool {
+        !self.template_wrote(evidence) && !self.is_leftover(evidence)
     }
 
     fn template(&self) -> Option<&TemplateText> {

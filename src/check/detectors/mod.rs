@@ -19,6 +19,7 @@ mod registry;
 mod repo;
 mod scale;
 mod serving;
+mod tasks;
 mod testing;
 mod tracking;
 

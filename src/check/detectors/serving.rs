@@ -61,12 +61,33 @@ pub fn fastapi_app(cx: &Context) -> Detection {
     Detection::Done(evidence)
 }
 
+/// ONNX and BentoML in code, also through a library's own export: Lightning's
+/// `to_onnx`, Hugging Face Optimum's ONNX Runtime models. A mention in text, a comment or a
+/// dependency list is not an export.
 pub fn specialized_serving(cx: &Context) -> Detection {
     let mut evidence = cx.python_referring(
         Scope::Code,
-        &["torch.onnx.export", "onnxruntime", "bentoml"],
+        &[
+            "torch.onnx.export",
+            "torch.onnx.dynamo_export",
+            "onnxruntime",
+            "optimum.onnxruntime",
+            "optimum.exporters.onnx",
+            "bentoml",
+        ],
         "exports or serves the model through ONNX/BentoML",
     );
+    for (path, py) in cx.files(Scope::Code) {
+        let lightning = py.imports("lightning") || py.imports("pytorch_lightning");
+        let exported = py.lines.iter().find(|l| l.code.contains(".to_onnx("));
+        if let Some(line) = exported.map(|l| l.line).filter(|_| lightning) {
+            evidence.push(Evidence::at(
+                path,
+                line,
+                "exports the model to ONNX with Lightning (`to_onnx`)",
+            ));
+        }
+    }
     for path in cx.project.paths() {
         if super::super::filename::file_name(path) == "bentofile.yaml" {
             evidence.push(Evidence::new(path, "a BentoML build file"));
@@ -121,13 +142,17 @@ const DRIFT_LIBRARIES: &[&str] = &[
     "scipy.stats.ks_2samp",
 ];
 
+fn drift_check_code(cx: &Context) -> Vec<Evidence> {
+    cx.python_referring(
+        Scope::Code,
+        DRIFT_LIBRARIES,
+        "compares data distributions for drift",
+    )
+}
+
 pub fn drift_check(cx: &Context) -> Detection {
     Detection::from_evidence(
-        cx.python_referring(
-            Scope::Code,
-            DRIFT_LIBRARIES,
-            "compares data distributions for drift",
-        ),
+        drift_check_code(cx),
         "compare training data with new data (e.g. an Evidently data-drift report) and see how the model copes",
     )
 }
@@ -162,15 +187,25 @@ pub fn collect_io_data(cx: &Context) -> Detection {
     )
 }
 
+/// A drift service: a FastAPI app that uses a drift library, or one with a drift route
+/// (`/drift`, `/monitoring`) when the project's code checks drift (the main API calling the
+/// group's drift module); and a deployment.
 pub fn drift_api(cx: &Context) -> Detection {
+    let checks_drift = !drift_check_code(cx).is_empty();
     let service: Vec<Evidence> = fastapi_files(cx)
         .filter_map(|(path, py)| {
-            let (name, line) = py.first_reference(DRIFT_LIBRARIES)?;
-            Some(Evidence::at(
-                path,
-                line,
-                format!("a FastAPI service that checks drift (`{name}`)"),
-            ))
+            if let Some((name, line)) = py.first_reference(DRIFT_LIBRARIES) {
+                return Some(Evidence::at(
+                    path,
+                    line,
+                    format!("a FastAPI service that checks drift (`{name}`)"),
+                ));
+            }
+            let route = routes(py)
+                .into_iter()
+                .find(|r| r.contains("drift") || r.contains("monitor"))?;
+            checks_drift
+                .then(|| Evidence::new(path, format!("the API serves a drift report ({route})")))
         })
         .collect();
     let deployed = match cloud::cloud_deploy(cx) {
@@ -229,10 +264,42 @@ fn screenshots(cx: &Context, words: &[&str], what: &str) -> Vec<Evidence> {
             let name = p.to_ascii_lowercase();
             [".png", ".jpg", ".jpeg"].iter().any(|e| name.ends_with(e))
                 && words.iter().any(|w| file_name(&name).contains(w))
+                && cx.project.course_figure(p).is_none()
         })
         .map(|p| Evidence::new(p, format!("a screenshot of {what}")))
         .collect()
 }
+
+/// The report question about monitoring the deployed model (the course's number).
+const MONITORING_QUESTION: usize = 26;
+
+/// Screenshots the monitoring answer shows whose alt text, name or paragraph names one of
+/// `words` (`alert`, `dashboard` …): work in the cloud console that no other file shows. The
+/// course's example figures are never one.
+fn report_screenshots(cx: &Context, words: &Regex, what: &str) -> Vec<Evidence> {
+    cx.report
+        .figures(MONITORING_QUESTION)
+        .into_iter()
+        .filter(|f| words.is_match(&f.context))
+        .filter_map(|f| {
+            let path = super::docs::from_report(&f.target).filter(|p| cx.project.exists(p))?;
+            cx.project.course_figure(&path).is_none().then(|| {
+                Evidence::at(
+                    crate::report::PATH,
+                    f.line,
+                    format!("the monitoring answer (question {MONITORING_QUESTION}) shows {what}: {path}"),
+                )
+            })
+        })
+        .collect()
+}
+
+static ALERT_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)alert|notification|incident").expect("valid regex"));
+static MONITORING_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)dashboard|monitoring|metrics\s+explorer|latency|request\s+count")
+        .expect("valid regex")
+});
 
 pub fn cloud_monitoring(cx: &Context) -> Detection {
     let mut evidence = config_mentioning(
@@ -258,6 +325,11 @@ pub fn cloud_monitoring(cx: &Context) -> Detection {
         &["monitoring", "dashboard"],
         "the monitoring in the cloud",
     ));
+    evidence.extend(report_screenshots(
+        cx,
+        &MONITORING_WORDS,
+        "the monitoring in the cloud",
+    ));
     Detection::from_evidence(
         evidence,
         "collect the API's metrics in Cloud Monitoring (e.g. the managed-Prometheus sidecar on Cloud Run) and keep its config in the repository",
@@ -281,6 +353,11 @@ pub fn cloud_alerts(cx: &Context) -> Detection {
     evidence.extend(cx.commands_matching(&ALERT_COMMAND));
     evidence.extend(cx.documented_matching(&ALERT_COMMAND));
     evidence.extend(screenshots(cx, &["alert"], "the alerts in the cloud"));
+    evidence.extend(report_screenshots(
+        cx,
+        &ALERT_WORDS,
+        "the alerts in the cloud",
+    ));
     Detection::from_evidence(
         evidence,
         "create a GCP alert policy and keep it in the repository (policy JSON/YAML, Terraform, or a `gcloud monitoring policies create` step)",
@@ -371,6 +448,115 @@ mod tests {
         assert!(!is_done("collect_io_data", &[API]));
         let not_an_api = ("src/pkg/log.py", "import sqlite3\n");
         assert!(!is_done("collect_io_data", &[not_an_api]));
+    }
+
+    /// The drift report as a route of the main API, computed by the group's drift module.
+    #[test]
+    fn a_drift_route_in_the_main_api_is_a_drift_service() {
+        let api = (
+            "src/pkg/api.py",
+            "from fastapi import FastAPI\nfrom pkg.monitoring import drift_report\n\napp = FastAPI()\n\n@app.get(\"/drift\")\ndef drift():\n    return drift_report()\n",
+        );
+        let module = (
+            "src/pkg/monitoring.py",
+            "from evidently.report import Report\n\ndef drift_report():\n    return Report(metrics=[]).json()\n",
+        );
+        let deploy = (
+            "tasks.py",
+            "c.run(\"gcloud run deploy api --image europe-west1-docker.pkg.dev/p/r/api\")\n",
+        );
+        match run("drift_api", &[api, module, deploy]) {
+            Detection::Done(ev) => assert_eq!(
+                (ev[0].path.as_str(), ev[0].detail.as_str()),
+                (
+                    "src/pkg/api.py",
+                    "the API serves a drift report (GET /drift)"
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+        // A route of that name with no drift check behind it is not one.
+        assert!(!is_done("drift_api", &[api, deploy]));
+        assert!(!is_done("drift_api", &[api, module]));
+    }
+
+    /// Alert policies and dashboards shown only in the monitoring answer's screenshots.
+    #[test]
+    fn monitoring_and_alerts_shown_in_the_report() {
+        let report = |answer: &str| {
+            let mut text = String::from("# Report\n\n");
+            for n in 1..=31 {
+                let body = if n == 26 { answer } else { "words" };
+                text.push_str(&format!("### Question {n}\n\n> Answer:\n\n{body}\n\n"));
+            }
+            text
+        };
+        let alerts = report(
+            "We monitor the API in Cloud Monitoring.\nAn alert policy mails us when the error rate goes up:\n\n![](figures/q26_policy.png)\n\n![the request count dashboard](figures/q26_board.png)",
+        );
+        let files = [
+            ("reports/README.md", alerts.as_str()),
+            ("reports/figures/q26_policy.png", ""),
+            ("reports/figures/q26_board.png", ""),
+        ];
+        match run("cloud_alerts", &files) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "the monitoring answer (question 26) shows the alerts in the cloud: reports/figures/q26_policy.png"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match run("cloud_monitoring", &files) {
+            Detection::Done(ev) => assert!(
+                ev.iter().any(|e| e.detail
+                    == "the monitoring answer (question 26) shows the monitoring in the cloud: reports/figures/q26_board.png"),
+                "{ev:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        // A figure the repository does not hold, or one about something else, shows nothing.
+        assert!(!is_done("cloud_alerts", &files[..1]));
+        let loss = report("Our training loss:\n\n![loss](figures/loss.png)");
+        assert!(!is_done(
+            "cloud_alerts",
+            &[
+                ("reports/README.md", loss.as_str()),
+                ("reports/figures/loss.png", "")
+            ]
+        ));
+    }
+
+    /// ONNX through a library's own export counts; ONNX named in text, a comment or the
+    /// requirements does not.
+    #[test]
+    fn onnx_exports_through_libraries_but_not_mentions() {
+        let lightning = (
+            "src/pkg/export.py",
+            "import lightning as L\n\ndef export(model: L.LightningModule) -> None:\n    model.to_onnx(\"model.onnx\", export_params=True)\n",
+        );
+        assert!(is_done("specialized_serving", &[lightning]));
+        let optimum = (
+            "src/pkg/serve.py",
+            "from optimum.onnxruntime import ORTModelForSequenceClassification\nmodel = ORTModelForSequenceClassification.from_pretrained(\"m\", export=True)\n",
+        );
+        assert!(is_done("specialized_serving", &[optimum]));
+        for mention in [
+            (
+                "README.md",
+                "We would like to serve the model with ONNX runtime later.\n",
+            ),
+            ("requirements.txt", "onnx\nonnxruntime\n"),
+            (
+                "src/pkg/api.py",
+                "# TODO: onnxruntime.InferenceSession\nNOTE = \"export with torch.onnx.export\"\n",
+            ),
+            (
+                "src/pkg/model.py",
+                "def to_onnx(path):\n    \"\"\"Not Lightning's.\"\"\"\n    return path\n",
+            ),
+        ] {
+            assert!(!is_done("specialized_serving", &[mention]), "{mention:?}");
+        }
     }
 
     #[test]
