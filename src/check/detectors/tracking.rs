@@ -100,6 +100,77 @@ static PROFILE_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Profilers a Lightning Trainer takes by name.
+const LIGHTNING_PROFILERS: &[&str] = &["simple", "advanced", "pytorch", "xla"];
+
+/// A Lightning Trainer given a profiler (`Trainer(profiler="simple")`), in a file importing
+/// Lightning: profiling through the library's own machinery.
+fn trainer_profilers(cx: &Context) -> Vec<Evidence> {
+    let mut found = Vec::new();
+    for (path, py) in cx.files(Scope::Code) {
+        if !(py.imports("lightning") || py.imports("pytorch_lightning")) {
+            continue;
+        }
+        let calls = ["Trainer", "L.Trainer", "pl.Trainer"]
+            .into_iter()
+            .flat_map(|callee| py.calls(callee));
+        for (line, args) in calls {
+            let profiler = crate::check::python::split_top_level(&args)
+                .into_iter()
+                .find_map(|arg| {
+                    let (key, value) = arg.split_once('=')?;
+                    (key.trim() == "profiler").then(|| value.trim().to_string())
+                });
+            if let Some(value) =
+                profiler.filter(|v| !matches!(v.as_str(), "None" | "False" | "\"\"" | "''"))
+            {
+                found.push(Evidence::at(
+                    path,
+                    line,
+                    format!("profiles training with Lightning's profiler (`profiler={value}`)"),
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// A config (Hydra's, say) that turns a trainer's profiler on: a `profiler` key naming one of
+/// Lightning's profilers, or instantiating a profiler class (`_target_: …Profiler`).
+fn profiler_configs(cx: &Context) -> Vec<Evidence> {
+    fn profiler(value: &serde_yaml_ng::Value, depth: usize) -> Option<String> {
+        let map = value.as_mapping()?;
+        for (key, value) in map {
+            if key.as_str() == Some("profiler") {
+                if let Some(name) = value.as_str().filter(|n| LIGHTNING_PROFILERS.contains(n)) {
+                    return Some(name.to_string());
+                }
+                let target = value.get("_target_").and_then(|t| t.as_str());
+                if let Some(target) = target.filter(|t| t.contains("Profiler")) {
+                    return Some(target.to_string());
+                }
+            } else if depth < 3
+                && let Some(found) = profiler(value, depth + 1)
+            {
+                return Some(found);
+            }
+        }
+        None
+    }
+    cx.project
+        .texts(is_config_path)
+        .filter(|(_, text)| text.contains("profiler"))
+        .filter_map(|(path, text)| {
+            let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
+            let name = profiler(&doc, 0)?;
+            Some(Evidence::new(
+                path,
+                format!("configures the trainer's profiler ({name})"),
+            ))
+        })
+        .collect()
+}
+
 pub fn profiling(cx: &Context) -> Detection {
     let mut evidence = cx.python_referring(
         Scope::Code,
@@ -111,9 +182,14 @@ pub fn profiling(cx: &Context) -> Detection {
             "pyinstrument",
             "scalene",
             "snakeviz",
+            "lightning.pytorch.profilers",
+            "pytorch_lightning.profilers",
+            "pytorch_lightning.profiler",
         ],
         "profiles the code",
     );
+    evidence.extend(trainer_profilers(cx));
+    evidence.extend(profiler_configs(cx));
     evidence.extend(cx.commands_matching(&PROFILE_COMMAND));
     Detection::from_evidence(
         evidence,
@@ -121,22 +197,79 @@ pub fn profiling(cx: &Context) -> Detection {
     )
 }
 
+/// The levels a logger is called with.
+const LOG_LEVELS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+    "success",
+];
+
+/// A logger got by name and called at once: `logging.getLogger(__name__).info(`.
+static CHAINED_LOG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"get_?[lL]ogger\([^()]*\)\.(debug|info|warning|warn|error|exception|critical)\(")
+        .expect("valid regex")
+});
+
+/// The first line of `py` that emits a log record, and the call that does: a call at a level
+/// on the logging module, on a logger got from it (or from structlog), or on loguru's logger.
+/// Getting or configuring a logger (`getLogger("lightning").setLevel(…)`, `basicConfig`)
+/// emits nothing.
+fn log_call(py: &crate::check::python::PyFile) -> Option<(usize, String)> {
+    let mut loggers: Vec<String> = ["logging", "loguru.logger", "structlog"]
+        .iter()
+        .flat_map(|module| py.local_names(module))
+        .collect();
+    for line in &py.lines {
+        let Some((target, value)) = line.code.split_once('=') else {
+            continue;
+        };
+        let target = target.trim();
+        let plain = !target.is_empty()
+            && target
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        if plain && (value.contains("getLogger(") || value.contains("get_logger(")) {
+            loggers.push(target.to_string());
+        }
+    }
+    for line in &py.lines {
+        if let Some(found) = CHAINED_LOG.find(&line.code) {
+            return Some((line.line, found.as_str().trim_end_matches('(').to_string()));
+        }
+        for logger in &loggers {
+            for level in LOG_LEVELS {
+                let call = format!("{logger}.{level}(");
+                if crate::check::python::contains_word(&line.code, &call[..call.len() - 1])
+                    && line.code.contains(&call)
+                {
+                    return Some((line.line, call.trim_end_matches('(').to_string()));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Logging of important events: the package's code emits log records (the logging module,
+/// loguru or structlog). `print` and a metrics logger (W&B, TensorBoard, Lightning's
+/// `self.log`) are not event logging, nor is quietening a library's logger.
 pub fn logging(cx: &Context) -> Detection {
-    let evidence = cx.python_referring(
-        Scope::Source,
-        &[
-            "loguru.logger",
-            "logging.getLogger",
-            "logging.basicConfig",
-            "logging.config",
-            "logging.info",
-            "structlog",
-        ],
-        "logs events",
-    );
+    let evidence: Vec<Evidence> = cx
+        .files(Scope::Source)
+        .filter_map(|(path, py)| {
+            let (line, call) = log_call(py)?;
+            Some(Evidence::at(path, line, format!("logs events (`{call}`)")))
+        })
+        .collect();
     Detection::from_evidence(
         evidence,
-        "log the important events with the logging module or loguru instead of print()",
+        "log the important events with the logging module or loguru (`logger.info(…)`) instead of print()",
     )
 }
 
@@ -259,8 +392,14 @@ fn wandb_logging(cx: &Context) -> Vec<Evidence> {
     evidence
 }
 
-static SWEEP_COMMAND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bwandb\s+(sweep|agent)\b|--multirun\b").expect("valid regex"));
+/// A sweep started from the command line: W&B's, or Hydra's multirun (`--multirun`, or `-m`
+/// before overrides with several values: `-m lr=1e-3,1e-4`).
+static SWEEP_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\bwandb\s+(sweep|agent)\b|--multirun\b|\s-m\s+([\w./+~@-]+=\S*\s+)*[\w./+~@-]+=[^\s,]*,\S",
+    )
+    .expect("valid regex")
+});
 
 pub fn hyperparameter_sweep(cx: &Context) -> Detection {
     let mut evidence = cx.python_referring(
@@ -287,15 +426,34 @@ pub fn hyperparameter_sweep(cx: &Context) -> Detection {
                 path,
                 format!("a W&B sweep ({} search)", method.unwrap_or_default()),
             ));
-        } else if doc.get("hydra").and_then(|h| h.get("sweeper")).is_some() {
+        } else if doc.get("hydra").and_then(|h| h.get("sweeper")).is_some() || sweeper_default(&doc)
+        {
             evidence.push(Evidence::new(path, "a Hydra sweeper configuration"));
         }
     }
     evidence.extend(cx.commands_matching(&SWEEP_COMMAND));
+    evidence.extend(cx.documented_matching(&SWEEP_COMMAND));
     Detection::from_evidence(
         evidence,
         "add a sweep config (W&B sweep.yaml, Optuna or a Hydra sweeper) and run it",
     )
+}
+
+/// A Hydra config choosing a sweeper plugin in its defaults (`- override hydra/sweeper: optuna`).
+fn sweeper_default(doc: &serde_yaml_ng::Value) -> bool {
+    doc.get("defaults")
+        .and_then(|d| d.as_sequence())
+        .into_iter()
+        .flatten()
+        .any(|entry| {
+            entry
+                .as_mapping()
+                .into_iter()
+                .flat_map(|m| m.keys())
+                .chain(std::iter::once(entry))
+                .filter_map(|v| v.as_str())
+                .any(|key| key.contains("hydra/sweeper"))
+        })
 }
 
 pub fn lightning(cx: &Context) -> Detection {
@@ -383,7 +541,7 @@ mod tests {
             "logging",
             &[(
                 "src/pkg/train.py",
-                "import logging\nlog = logging.getLogger(__name__)\n"
+                "import logging\nlog = logging.getLogger(__name__)\n\ndef train():\n    log.info(\"epoch done\")\n"
             )]
         ));
         assert!(!is_done(
@@ -401,6 +559,86 @@ mod tests {
             "hyperparameter_sweep",
             &[("configs/config.yaml", "method: sgd\n")]
         ));
+    }
+
+    /// Profiling through Lightning's Trainer, in code or in a Hydra config.
+    #[test]
+    fn profiling_through_the_trainer_or_its_config() {
+        let code = (
+            "src/pkg/train.py",
+            "import lightning as L\n\ntrainer = L.Trainer(max_epochs=3, profiler=\"simple\")\n",
+        );
+        match run("profiling", &[code]) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "profiles training with Lightning's profiler (`profiler=\"simple\"`)"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let off = (
+            "src/pkg/train.py",
+            "import lightning as L\n\ntrainer = L.Trainer(max_epochs=3, profiler=None)\n",
+        );
+        assert!(!is_done("profiling", &[off]));
+        let config = (
+            "configs/trainer/profile.yaml",
+            "max_epochs: 1\nprofiler: advanced\n",
+        );
+        assert!(is_done("profiling", &[config]));
+        let pytorch = (
+            "configs/trainer/default.yaml",
+            "trainer:\n  profiler:\n    _target_: lightning.pytorch.profilers.PyTorchProfiler\n",
+        );
+        assert!(is_done("profiling", &[pytorch]));
+        assert!(!is_done(
+            "profiling",
+            &[(
+                "configs/trainer/default.yaml",
+                "max_epochs: 1\nprofiler: null\n"
+            )]
+        ));
+    }
+
+    /// `print` plus a metrics logger is not logging events, nor is quietening a library.
+    #[test]
+    fn logging_means_emitting_log_records() {
+        let metrics = (
+            "src/pkg/train.py",
+            "import logging\nimport wandb\n\nlogging.getLogger(\"lightning.pytorch\").setLevel(logging.WARNING)\n\ndef train(model):\n    print(\"epoch done\")\n    wandb.log({\"loss\": 1.0})\n    model.log(\"val_loss\", 0.5)\n",
+        );
+        assert!(!is_done("logging", &[metrics]));
+        for emits in [
+            "from loguru import logger\n\ndef train():\n    logger.info(\"start\")\n",
+            "import logging\n\ndef train():\n    logging.info(\"start\")\n",
+            "import logging\n\nclass T:\n    def __init__(self):\n        self.log = logging.getLogger(__name__)\n\n    def run(self):\n        self.log.warning(\"slow\")\n",
+            "import logging\n\ndef train():\n    logging.getLogger(__name__).info(\"start\")\n",
+        ] {
+            assert!(
+                is_done("logging", &[("src/pkg/train.py", emits)]),
+                "{emits}"
+            );
+        }
+    }
+
+    /// Hydra sweeps run from the command line (documented in the README or docs too), or a
+    /// sweeper chosen in a config's defaults.
+    #[test]
+    fn hydra_multirun_sweeps_and_sweeper_defaults() {
+        let readme = (
+            "README.md",
+            "## Sweep\n\n```bash\npython src/pkg/train.py -m optimizer.lr=1e-3,1e-4 model.dropout=0.1,0.3\n```\n\n| lr | accuracy |\n| --- | --- |\n| 1e-3 | 0.91 |\n",
+        );
+        assert!(is_done("hyperparameter_sweep", &[readme]));
+        let module_run = (
+            "README.md",
+            "```bash\npython -m pkg.train optimizer.lr=1e-3\n```\n",
+        );
+        assert!(!is_done("hyperparameter_sweep", &[module_run]));
+        let defaults = (
+            "configs/sweep.yaml",
+            "defaults:\n  - config\n  - override hydra/sweeper: optuna\n\nhydra:\n  mode: MULTIRUN\n",
+        );
+        assert!(is_done("hyperparameter_sweep", &[defaults]));
     }
 
     #[test]
