@@ -75,8 +75,9 @@ const CCDS_TARGETS: &[&str] = &[
     ".DEFAULT_GOAL",
 ];
 
-static MAKE_TARGET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([A-Za-z0-9_.\-]+)\s*:([^=]|$)").expect("valid regex"));
+static MAKE_TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u)^([A-Za-z0-9_.\-]+)\s*:((?u:[^=])|$)").expect("valid regex")
+});
 
 /// True when a Makefile is cookiecutter-data-science's, as generated: it has the S3 sync
 /// target and no target of the group's own.
@@ -94,7 +95,7 @@ pub fn is_ccds_makefile(text: &str) -> bool {
 /// `api` tagged `latest` from `dockerfiles/`, with or without `--progress`.
 static COURSE_DOCKER_TASK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"docker build -t (train|api):latest \. -f dockerfiles/(train|api)\.[dD]ockerfile( --progress=\{progress\})?\b",
+        r"(?-u)docker build -t (train|api):latest \. -f dockerfiles/(train|api)\.[dD]ockerfile( --progress=\{progress\})?\b",
     )
     .expect("valid regex")
 });

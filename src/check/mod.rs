@@ -1,8 +1,10 @@
 //! `dayone check`: walk the course checklist over a project and compare it with the report.
 //!
 //! One pass: snapshot the project ([`project`]), parse what detectors need once
-//! ([`detectors::Context`]), run each item's detector, then read the checklist boxes of
-//! `reports/README.md` ([`crate::report::boxes`]) and line them up with the items.
+//! ([`detectors::Context`]), run each item's detector, set aside what a starter in place wrote
+//! ([`starters`]) and weigh the result against what the report says ([`report_answers`]), then
+//! read the checklist boxes of `reports/README.md` ([`crate::report::boxes`]) and line them up
+//! with the items.
 
 pub mod checklist;
 pub mod course_figures;

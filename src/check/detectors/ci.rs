@@ -35,7 +35,7 @@ fn on_code_change(wf: &Workflow) -> bool {
 
 /// A style linter or formatter run: what enforces a style, as opposed to configuring one.
 static STYLE_RUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bruff\s+(check|format)\b|\bruff\s+\.|\bflake8\b|\bpylint\b|\bblack\b|\bisort\b|\bpycodestyle\b|\bautopep8\b|\bpre-commit\s+run\b")
+    Regex::new(r"(?-u)\bruff\s+(check|format)\b|\bruff\s+\.|\bflake8\b|\bpylint\b|\bblack\b|\bisort\b|\bpycodestyle\b|\bautopep8\b|\bpre-commit\s+run\b")
         .expect("valid regex")
 });
 

@@ -82,13 +82,13 @@ static CLOUD_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
 /// Placeholders (`<service>.run.app`, `your-app.run.app`) have neither shape.
 static SERVICE_URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"https://([a-z0-9-]+-[a-z0-9]{10}-[a-z]{2,4}\.a\.run\.app|[a-z0-9-]+-\d{6,}\.[a-z0-9-]+\.run\.app|[a-z]+-[a-z]+\d+-[a-z0-9-]+\.cloudfunctions\.net/\w+)",
+        r"(?-u)https://([a-z0-9-]+-[a-z0-9]{10}-[a-z]{2,4}\.a\.run\.app|[a-z0-9-]+-\d{6,}\.[a-z0-9-]+\.run\.app|[a-z]+-[a-z]+\d+-[a-z0-9-]+\.cloudfunctions\.net/\w+)",
     )
     .expect("valid regex")
 });
 /// A plain Cloud Functions HTTP entry point: a top-level function of the request alone.
 static REQUEST_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^def\s+(\w+)\s*\(\s*request\s*(:[^,()]*)?\)").expect("valid regex")
+    Regex::new(r"(?-u)^def\s+(\w+)\s*\(\s*request\s*(:(?u:[^,()])*)?\)").expect("valid regex")
 });
 /// A container command that listens on the port Cloud Run gives (`$PORT`).
 static SERVES_ON_PORT: LazyLock<Regex> =

@@ -89,7 +89,8 @@ static DOCKER_BUILD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static DOCKER_RUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bdocker\s+(container\s+)?run\b|\bdocker[\s-]compose\s+up\b").expect("valid regex")
+    Regex::new(r"(?-u)\bdocker\s+(container\s+)?run\b|\bdocker[\s-]compose\s+up\b")
+        .expect("valid regex")
 });
 
 /// Command lines of the group's machines matching `pattern`: tasks, Makefiles, scripts and
@@ -213,7 +214,7 @@ fn cloud_builds(cx: &Context) -> (Vec<Evidence>, bool) {
 }
 
 static DOCKER_PUSH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bdocker\s+(image\s+)?push\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u)\bdocker\s+(image\s+)?push\b").expect("valid regex"));
 
 /// What the report shows of a trigger that lives in GCP: its answers saying a trigger builds
 /// the images, and the build history it shows (not the course's example figure).

@@ -181,7 +181,7 @@ const LIBRARY_MODELS: &[&str] = &[
 /// nnU-Net: the group's trainer class (deriving nnU-Net's) is the model and the training, run
 /// by nnU-Net's command line.
 static NNUNET_TRAIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bnnUNet(v2)?_train\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u)\bnnUNet(v2)?_train\b").expect("valid regex"));
 
 /// The training code: `train.py` and the like (also `train_*.py` and fine-tuning scripts).
 fn training_modules<'a>(cx: &'a Context) -> impl Iterator<Item = (&'a str, &'a PyFile)> {

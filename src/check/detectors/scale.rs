@@ -77,7 +77,7 @@ pub fn distributed_training(cx: &Context) -> Detection {
 
 /// A condition reading an option: `args.torchcompile`, `cfg.train.compile`, `self.hparams.quantize`.
 static OPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:args|opts|options|cfg|config|conf|hparams|params)(?:\.\w+)*\.(\w+)")
+    Regex::new(r"(?-u)\b(?:args|opts|options|cfg|config|conf|hparams|params)(?:\.\w+)*\.(\w+)")
         .expect("valid regex")
 });
 
@@ -172,6 +172,10 @@ fn turned_on(cx: &Context, name: &str) -> bool {
 /// The lines of `py` that use `dotted` (through any name it is imported under), or, when
 /// none calls it, the import that brings it in.
 fn uses(py: &PyFile, dotted: &str) -> Vec<usize> {
+    // Most files never refer to it, and that is quick to tell.
+    let Some(first) = py.refers_to(dotted) else {
+        return Vec::new();
+    };
     let names: Vec<String> = py
         .local_names(dotted)
         .into_iter()
@@ -185,13 +189,12 @@ fn uses(py: &PyFile, dotted: &str) -> Vec<usize> {
         .filter(|(_, l)| names.iter().any(|n| contains_word(&l.code, n)))
         .map(|(index, _)| index)
         .collect();
-    if !found.is_empty() || py.refers_to(dotted).is_none() {
+    if !found.is_empty() {
         return found;
     }
-    let line = py.refers_to(dotted).unwrap_or_default();
     py.lines
         .iter()
-        .position(|l| l.line == line)
+        .position(|l| l.line == first)
         .into_iter()
         .collect()
 }

@@ -295,9 +295,9 @@ fn report_screenshots(cx: &Context, words: &Regex, what: &str) -> Vec<Evidence> 
 }
 
 static ALERT_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)alert|notification|incident").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i-u)alert|notification|incident").expect("valid regex"));
 static MONITORING_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)dashboard|monitoring|metrics\s+explorer|latency|request\s+count")
+    Regex::new(r"(?i-u)dashboard|monitoring|metrics\s+explorer|latency|request\s+count")
         .expect("valid regex")
 });
 

@@ -13,7 +13,7 @@ use crate::check::filename::file_name;
 /// A task runner called with a task: `invoke NAME`, `inv NAME`, `make NAME`, `just NAME`
 /// (also behind `uv run`, `poetry run` and the like).
 static CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(invoke|inv|make|just)\s+((?:-[\w-]+\s+)*)([A-Za-z_][\w.-]*)")
+    Regex::new(r"(?-u)\b(invoke|inv|make|just)\s+((?:-[\w-]+\s+)*)([A-Za-z_][\w.-]*)")
         .expect("valid regex")
 });
 

@@ -76,7 +76,7 @@ fn test_bodies(py: &PyFile) -> Vec<(&Function, &[Logical])> {
 /// Names of data in a test: datasets, loaders, splits, tokenized inputs, images and labels.
 static DATA_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(dataset|datasets|ds|data|train_set|test_set|val_set|trainset|testset|train_ds|",
+        r"(?-u)\b(dataset|datasets|ds|data|train_set|test_set|val_set|trainset|testset|train_ds|",
         r"test_ds|val_ds|datamodule|data_module|dataloader|loader|train_loader|test_loader|",
         r"val_loader|load_dataset|tokenizer|tokenized|input_ids|attention_mask|pixel_values|",
         r"images|labels|targets|\w*Dataset|\w*DataModule|\w*_dataset|\w*_data)\b",
@@ -85,21 +85,21 @@ static DATA_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// What a data test asserts: sizes, shapes, types, the set of labels.
 static DATA_CHECK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\blen\(|\.shape\b|\.size\(|\.dtype\b|\bunique\(|\bset\(|input_ids|\.num_\w+")
+    Regex::new(r"(?-u)\blen\(|\.shape\b|\.size\(|\.dtype\b|\bunique\(|\bset\(|input_ids|\.num_\w+")
         .expect("valid regex")
 });
 /// A model run in a test: a model called, its forward pass, a prediction, a training step.
 static MODEL_RUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(model|net|network|classifier|module|lit_model)\s*\(|\.forward\(|\.predict\(|",
-        r"\.training_step\(|\.fit\(|\b\w*(Model|Net|Classifier)\([^)]*\)\s*\(",
+        r"(?-u)\b(model|net|network|classifier|module|lit_model)\s*\(|\.forward\(|\.predict\(|",
+        r"\.training_step\(|\.fit\(|\b\w*(Model|Net|Classifier)\((?u:[^)]*)\)\s*\(",
     ))
     .expect("valid regex")
 });
 /// What a model test asserts: output shapes, probabilities in range, a loss going down.
 static MODEL_CHECK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\.shape\b|\.size\(|softmax|allclose|isclose|argmax|\bsum\(|>=?\s*0(\.0)?\b|",
+        r"(?-u)\.shape\b|\.size\(|softmax|allclose|isclose|argmax|\bsum\(|>=?\s*0(\.0)?\b|",
         r"<=?\s*1(\.0)?\b|\bloss\b|logits|\.dtype\b",
     ))
     .expect("valid regex")

@@ -212,8 +212,10 @@ const LOG_LEVELS: &[&str] = &[
 
 /// A logger got by name and called at once: `logging.getLogger(__name__).info(`.
 static CHAINED_LOG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"get_?[lL]ogger\([^()]*\)\.(debug|info|warning|warn|error|exception|critical)\(")
-        .expect("valid regex")
+    Regex::new(
+        r"(?-u)get_?[lL]ogger\((?u:[^()]*)\)\.(debug|info|warning|warn|error|exception|critical)\(",
+    )
+    .expect("valid regex")
 });
 
 /// The first line of `py` that emits a log record, and the call that does: a call at a level
@@ -238,19 +240,26 @@ fn log_call(py: &crate::check::python::PyFile) -> Option<(usize, String)> {
             loggers.push(target.to_string());
         }
     }
+    let calls: Vec<String> = loggers
+        .iter()
+        .flat_map(|logger| {
+            LOG_LEVELS
+                .iter()
+                .map(move |level| format!("{logger}.{level}"))
+        })
+        .filter(|call| py.code_contains(&format!("{call}(")))
+        .collect();
+    let chained = py.code_contains("ogger(");
     for line in &py.lines {
-        if let Some(found) = CHAINED_LOG.find(&line.code) {
+        if let Some(found) = CHAINED_LOG.find(&line.code).filter(|_| chained) {
             return Some((line.line, found.as_str().trim_end_matches('(').to_string()));
         }
-        for logger in &loggers {
-            for level in LOG_LEVELS {
-                let call = format!("{logger}.{level}(");
-                if crate::check::python::contains_word(&line.code, &call[..call.len() - 1])
-                    && line.code.contains(&call)
-                {
-                    return Some((line.line, call.trim_end_matches('(').to_string()));
-                }
-            }
+        let call = calls.iter().find(|call| {
+            crate::check::python::contains_word(&line.code, call)
+                && line.code.contains(&format!("{call}("))
+        });
+        if let Some(call) = call {
+            return Some((line.line, call.clone()));
         }
     }
     None
@@ -396,7 +405,7 @@ fn wandb_logging(cx: &Context) -> Vec<Evidence> {
 /// before overrides with several values: `-m lr=1e-3,1e-4`).
 static SWEEP_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\bwandb\s+(sweep|agent)\b|--multirun\b|\s-m\s+([\w./+~@-]+=\S*\s+)*[\w./+~@-]+=[^\s,]*,\S",
+        r"(?-u)\bwandb\s+(sweep|agent)\b|--multirun\b|\s-m\s+([\w./+~@-]+=(?u:\S*)\s+)*[\w./+~@-]+=(?u:[^\s,]*),(?u:\S)",
     )
     .expect("valid regex")
 });
