@@ -174,7 +174,7 @@ fn http_functions(cx: &Context) -> Vec<Evidence> {
 fn service_urls(cx: &Context) -> Vec<Evidence> {
     cx.project
         .texts(|p| p != crate::report::PATH)
-        .filter(|(_, text)| text.contains(".run.app") || text.contains(".cloudfunctions.net"))
+        .filter(|(_, text)| text.contains("https://"))
         .filter_map(|(path, text)| {
             let (index, url) = text
                 .lines()

@@ -2,10 +2,12 @@
 //! every command line written in the repository (workflow steps, task files, scripts, Cloud
 //! Build steps).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 
 use super::paths::{Scope, is_cloudbuild_path, is_script_path, is_workflow_path};
 use super::{Evidence, shorten};
+use crate::check::course_figures::CourseFigure;
 use crate::check::filename::file_name;
 use crate::check::leftovers;
 use crate::check::project::Project;
@@ -39,6 +41,9 @@ pub struct Context<'a> {
     pub report: ReportAnswers,
     /// The built-in template the project was made from, read when a detector first asks.
     template: OnceCell<Option<TemplateText>>,
+    /// Which images were told apart from the course's example figures: path → its index in
+    /// the project's list, so each is read and hashed once.
+    figures: RefCell<HashMap<String, Option<usize>>>,
 }
 
 impl<'a> Context<'a> {
@@ -104,6 +109,7 @@ impl<'a> Context<'a> {
                 .map(ReportAnswers::read)
                 .unwrap_or_default(),
             template: OnceCell::new(),
+            figures: RefCell::default(),
         }
     }
 
@@ -131,6 +137,20 @@ impl<'a> Context<'a> {
                 .is_some_and(|at| template.writes(&evidence.path, at)),
             None => template.is_untouched(&evidence.path, text),
         }
+    }
+
+    /// The course's example figure the image at `path` is, if it is one (see
+    /// [`Project::course_figure`]); each image is looked at once.
+    pub fn course_figure(&self, path: &str) -> Option<&CourseFigure> {
+        let index = *self
+            .figures
+            .borrow_mut()
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let figure = self.project.course_figure(path)?;
+                self.project.course_figures.iter().position(|f| f == figure)
+            });
+        index.map(|i| &self.project.course_figures[i])
     }
 
     /// True when another template or tool wrote what `evidence` points at ([`leftovers`]): a

@@ -227,7 +227,7 @@ fn trigger_in_report(cx: &Context) -> (Vec<Evidence>, Vec<Evidence>) {
             continue;
         };
         let report = crate::report::PATH;
-        match cx.project.course_figure(&path) {
+        match cx.course_figure(&path) {
             Some(example) => partial.push(Evidence::at(
                 report,
                 figure.line,

@@ -281,7 +281,7 @@ pub fn architecture_diagram(cx: &Context) -> Detection {
             continue;
         }
         match from_report(&target).filter(|p| cx.project.exists(p)) {
-            Some(path) => match cx.project.course_figure(&path) {
+            Some(path) => match cx.course_figure(&path) {
                 Some(figure) => partial.push(Evidence::at(
                     report,
                     line,
@@ -306,7 +306,7 @@ pub fn architecture_diagram(cx: &Context) -> Detection {
         if editable {
             evidence.push(Evidence::new(path, "a diagram file"));
         } else if image && named {
-            match cx.project.course_figure(path) {
+            match cx.course_figure(path) {
                 Some(figure) => partial.push(Evidence::new(
                     path,
                     format!("{}, not the group's", figure.shows),

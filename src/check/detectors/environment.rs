@@ -69,15 +69,14 @@ fn dev_tools(text: &str) -> Vec<&str> {
 /// A conda environment file: `environment.yml`, `environment-gpu.yaml`, `conda.yaml`,
 /// `env.yml`, at the top or one folder down (`envs/`, `conda/`).
 fn is_conda_env_path(path: &str) -> bool {
-    let name = file_name(path).to_ascii_lowercase();
-    let Some(stem) = name
-        .strip_suffix(".yml")
-        .or_else(|| name.strip_suffix(".yaml"))
-    else {
+    if !(path.ends_with(".yml") || path.ends_with(".yaml")) || path.matches('/').count() > 1 {
         return false;
-    };
-    path.matches('/').count() <= 1
-        && !path.starts_with('.')
+    }
+    let name = file_name(path).to_ascii_lowercase();
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name.as_str(), |(stem, _)| stem);
+    !path.starts_with('.')
         && (stem.starts_with("environment") || stem.starts_with("conda") || stem == "env")
 }
 

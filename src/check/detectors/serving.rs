@@ -79,8 +79,15 @@ pub fn specialized_serving(cx: &Context) -> Detection {
     );
     for (path, py) in cx.files(Scope::Code) {
         let lightning = py.imports("lightning") || py.imports("pytorch_lightning");
-        let exported = py.lines.iter().find(|l| l.code.contains(".to_onnx("));
-        if let Some(line) = exported.map(|l| l.line).filter(|_| lightning) {
+        if !lightning || !py.code_contains(".to_onnx(") {
+            continue;
+        }
+        if let Some(line) = py
+            .lines
+            .iter()
+            .find(|l| l.code.contains(".to_onnx("))
+            .map(|l| l.line)
+        {
             evidence.push(Evidence::at(
                 path,
                 line,
@@ -191,7 +198,8 @@ pub fn collect_io_data(cx: &Context) -> Detection {
 /// (`/drift`, `/monitoring`) when the project's code checks drift (the main API calling the
 /// group's drift module); and a deployment.
 pub fn drift_api(cx: &Context) -> Detection {
-    let checks_drift = !drift_check_code(cx).is_empty();
+    // Read the project's drift code only when an API has a drift route.
+    let checks_drift = std::cell::OnceCell::new();
     let service: Vec<Evidence> = fastapi_files(cx)
         .filter_map(|(path, py)| {
             if let Some((name, line)) = py.first_reference(DRIFT_LIBRARIES) {
@@ -204,7 +212,7 @@ pub fn drift_api(cx: &Context) -> Detection {
             let route = routes(py)
                 .into_iter()
                 .find(|r| r.contains("drift") || r.contains("monitor"))?;
-            checks_drift
+            (*checks_drift.get_or_init(|| !drift_check_code(cx).is_empty()))
                 .then(|| Evidence::new(path, format!("the API serves a drift report ({route})")))
         })
         .collect();
@@ -264,7 +272,7 @@ fn screenshots(cx: &Context, words: &[&str], what: &str) -> Vec<Evidence> {
             let name = p.to_ascii_lowercase();
             [".png", ".jpg", ".jpeg"].iter().any(|e| name.ends_with(e))
                 && words.iter().any(|w| file_name(&name).contains(w))
-                && cx.project.course_figure(p).is_none()
+                && cx.course_figure(p).is_none()
         })
         .map(|p| Evidence::new(p, format!("a screenshot of {what}")))
         .collect()
@@ -283,7 +291,7 @@ fn report_screenshots(cx: &Context, words: &Regex, what: &str) -> Vec<Evidence> 
         .filter(|f| words.is_match(&f.context))
         .filter_map(|f| {
             let path = super::docs::from_report(&f.target).filter(|p| cx.project.exists(p))?;
-            cx.project.course_figure(&path).is_none().then(|| {
+            cx.course_figure(&path).is_none().then(|| {
                 Evidence::at(
                     crate::report::PATH,
                     f.line,

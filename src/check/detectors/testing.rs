@@ -49,10 +49,14 @@ fn tests_importing(cx: &Context, modules: &[String], what: &str) -> Vec<Evidence
 /// `pkg.models.classifier` in a `models` package.
 fn project_modules(cx: &Context, stems: &[&str]) -> Vec<String> {
     cx.files(Scope::Source)
-        .map(|(path, _)| module_name(path))
-        .filter(|m| {
-            m.split('.').skip(1).any(|part| stems.contains(&part)) || stems.contains(&m.as_str())
+        .map(|(path, _)| path)
+        .filter(|path| {
+            let module = path.strip_prefix("src/").unwrap_or(path);
+            let module = module.strip_suffix("/__init__.py").unwrap_or(module);
+            let module = module.trim_end_matches(".py");
+            stems.contains(&module) || module.split('/').skip(1).any(|part| stems.contains(&part))
         })
+        .map(module_name)
         .collect()
 }
 

@@ -223,6 +223,9 @@ static CHAINED_LOG: LazyLock<Regex> = LazyLock::new(|| {
 /// Getting or configuring a logger (`getLogger("lightning").setLevel(…)`, `basicConfig`)
 /// emits nothing.
 fn log_call(py: &crate::check::python::PyFile) -> Option<(usize, String)> {
+    if !py.code_contains("log") {
+        return None;
+    }
     let mut loggers: Vec<String> = ["logging", "loguru.logger", "structlog"]
         .iter()
         .flat_map(|module| py.local_names(module))

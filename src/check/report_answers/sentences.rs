@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 /// One sentence of an answer and the report line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct Sentence {
 /// Words that say something failed or was not done.
 static FAILED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i-u)\b(unable|failed|fails|failing|unsuccessful(ly)?|gave\s+up|giving\s+up|",
+        r"(?i)\b(unable|failed|fails|failing|unsuccessful(ly)?|gave\s+up|giving\s+up|",
         r"without\s+success|could\s*n[o']t|couldn't)\b",
         r"|\bran\s+out\s+of\s+(time|credits?|money)\b",
         r"|\b(did\s*n[o']t|didn't|does\s*n[o']t|doesn't|do\s+not|don't|never|not|",
@@ -34,23 +34,21 @@ static FAILED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A turn after a failure: "but", "eventually" …
 static TURN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b(but|however|eventually|finally|in\s+the\s+end|later|after|until|instead)\b",
-    )
-    .expect("valid regex")
+    Regex::new(r"(?i)\b(but|however|eventually|finally|in\s+the\s+end|later|after|until|instead)\b")
+        .expect("valid regex")
 });
 
 /// A verb saying that something worked.
 static WORKED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i-u)\b(work(ed|s)|succeed(ed|s)|managed|deployed|trained|ran|runs|running|fixed|solved|resolved|used|hosted|serves|served|live)\b",
+        r"(?i)\b(work(ed|s)|succeed(ed|s)|managed|deployed|trained|ran|runs|running|fixed|solved|resolved|used|hosted|serves|served|live)\b",
     )
     .expect("valid regex")
 });
 
 /// A negation just before a word: "never worked", "did not run".
 static NEGATED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i-u)(\bnot|n't|\bnever)(\s+\w+)?\s*$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)(\bnot|n't|\bnever)(\s+\w+)?\s*$").expect("valid regex"));
 
 /// The sentences of an answer's lines (`(line number, text)`): split after `.`, `!` or `?`
 /// followed by a space, and at the end of a line that ends one or comes before a list item.
