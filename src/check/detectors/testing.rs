@@ -77,13 +77,14 @@ fn test_bodies(py: &PyFile) -> Vec<(&Function, &[Logical])> {
         .collect()
 }
 
-/// Names of data in a test: datasets, loaders, splits, tokenized inputs, images and labels.
+/// Names of data in a test: datasets, loaders, splits, tokenized inputs. (Not `data` or
+/// `labels` alone: a model test feeds those to the model too.)
 static DATA_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?-u)\b(dataset|datasets|ds|data|train_set|test_set|val_set|trainset|testset|train_ds|",
+        r"(?-u)\b(dataset|datasets|ds|train_set|test_set|val_set|trainset|testset|train_ds|",
         r"test_ds|val_ds|datamodule|data_module|dataloader|loader|train_loader|test_loader|",
         r"val_loader|load_dataset|tokenizer|tokenized|input_ids|attention_mask|pixel_values|",
-        r"images|labels|targets|\w*Dataset|\w*DataModule|\w*_dataset|\w*_data)\b",
+        r"\w*Dataset|\w*DataModule|\w*_dataset)\b",
     ))
     .expect("valid regex")
 });
@@ -129,12 +130,14 @@ fn tests_checking(cx: &Context, data: bool) -> Vec<Evidence> {
                 let asserts = body
                     .iter()
                     .filter(|l| l.code.trim_start().starts_with("assert"));
+                // A test that runs a model is a model test, whatever data it feeds it.
+                let runs_a_model = body.iter().any(|l| MODEL_RUN.is_match(&l.code));
                 if data {
-                    body.iter().any(|l| DATA_WORDS.is_match(&l.code))
+                    !runs_a_model
+                        && body.iter().any(|l| DATA_WORDS.is_match(&l.code))
                         && asserts.into_iter().any(|l| DATA_CHECK.is_match(&l.code))
                 } else {
-                    body.iter().any(|l| MODEL_RUN.is_match(&l.code))
-                        && asserts.into_iter().any(|l| MODEL_CHECK.is_match(&l.code))
+                    runs_a_model && asserts.into_iter().any(|l| MODEL_CHECK.is_match(&l.code))
                 }
             })?;
             let what = if data {
@@ -415,6 +418,12 @@ mod tests {
             "def test_predict(client):\n    response = client.post(\"/predict\", json={\"x\": [1]})\n    assert response.json()[\"probabilities\"][0] <= 1\n",
         );
         assert!(!is_done("tests_model", &[api]));
+        // A training test that feeds data to the model is not a data test.
+        let training = (
+            "tests/test_training.py",
+            "from pkg.train import train\n\ndef test_train(dummy_dataset):\n    losses = train(model=Net(), dataset=dummy_dataset, epochs=3)\n    model(dummy_dataset[0])\n    assert len(losses) == 3\n",
+        );
+        assert!(!is_done("tests_data", &[training]));
         let trivial = (
             "tests/test_misc.py",
             "def test_version():\n    assert __version__ == \"0.1\"\n",
