@@ -78,15 +78,7 @@ pub fn specialized_serving(cx: &Context) -> Detection {
     );
     for (path, py) in cx.files(Scope::Code) {
         let lightning = py.imports("lightning") || py.imports("pytorch_lightning");
-        if !lightning || !py.code_contains(".to_onnx(") {
-            continue;
-        }
-        if let Some(line) = py
-            .lines
-            .iter()
-            .find(|l| l.code.contains(".to_onnx("))
-            .map(|l| l.line)
-        {
+        if let Some(line) = py.line_containing(".to_onnx(").filter(|_| lightning) {
             evidence.push(Evidence::at(
                 path,
                 line,

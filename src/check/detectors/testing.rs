@@ -261,12 +261,7 @@ pub fn api_tests(cx: &Context) -> Detection {
                 line,
                 format!("calls the API through a test client (`{name}`)"),
             ));
-        } else if let Some(line) = py
-            .lines
-            .iter()
-            .find(|l| l.code.contains(".test_client("))
-            .map(|l| l.line)
-        {
+        } else if let Some(line) = py.line_containing(".test_client(") {
             tests.push(Evidence::at(
                 path,
                 line,
