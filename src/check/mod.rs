@@ -1,14 +1,18 @@
 //! `dayone check`: walk the course checklist over a project and compare it with the report.
 //!
 //! One pass: snapshot the project ([`project`]), parse what detectors need once
-//! ([`detectors::Context`]), run each item's detector, then read the checklist boxes of
-//! `reports/README.md` ([`crate::report::boxes`]) and line them up with the items.
+//! ([`detectors::Context`]), run each item's detector, set aside what a starter in place wrote
+//! ([`starters`]) and weigh the result against what the report says ([`report_answers`]), then
+//! read the checklist boxes of `reports/README.md` ([`crate::report::boxes`]) and line them up
+//! with the items.
 
 pub mod checklist;
+pub mod course_figures;
 pub mod description;
 pub mod detectors;
 pub mod filename;
 pub mod ini;
+pub mod leftovers;
 /// Counted nouns live below every module; `check::plural` is where the detectors look.
 pub use crate::plural;
 pub mod project;
@@ -226,6 +230,7 @@ pub fn run(root: &Path) -> Result<CheckResult> {
                 }
             })?;
             let detection = starters.discount(&item.id, detection, &context);
+            let detection = context.report.weigh(&item.id, detection);
             let (status, evidence, hint) = match detection {
                 Detection::Done(evidence) => (Status::Done, evidence, None),
                 Detection::Open { hint, partial } => (Status::Open, partial, Some(hint)),

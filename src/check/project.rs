@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::course_figures::{self, COURSE_FIGURES, CourseFigure};
 use super::vendored::{self, Vendored};
 use super::walk::{self, Limits, Skipped};
 use crate::answers::file::{ANSWERS_FILE, AnswersFile};
@@ -20,6 +21,8 @@ pub struct Project {
     pub skipped: Skipped,
     /// Folders of copied third-party code, left out of the snapshot: never evidence.
     pub vendored: Vec<Vendored>,
+    /// The course's example figures to recognise ([`course_figures`]).
+    pub course_figures: Vec<CourseFigure>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +50,7 @@ impl Project {
             git,
             skipped: Skipped::default(),
             vendored,
+            course_figures: COURSE_FIGURES.to_vec(),
         }
     }
 
@@ -97,6 +101,12 @@ impl Project {
     /// What the project's `.dayone.toml` records, when it has one that dayone can read.
     pub fn dayone_record(&self) -> Option<AnswersFile> {
         AnswersFile::parse(ANSWERS_FILE, self.text(ANSWERS_FILE)?).ok()
+    }
+
+    /// The course's example figure the file at `path` is, if it is one: read from disk, and
+    /// only when its size is one of theirs.
+    pub fn course_figure(&self, path: &str) -> Option<&CourseFigure> {
+        course_figures::identify(&self.root.join(path), &self.course_figures)
     }
 
     /// Python files, with their text.
@@ -153,6 +163,9 @@ mod tests {
             ("data/raw/deep/more.dvc", "outs: []\n"),
             ("data/raw.dvc", "outs:\n- path: raw\n"),
             ("data/processed/images.dvc", "outs:\n- path: images\n"),
+            // `dvc init` inside data/: its config is read, its cache never.
+            ("data/.dvc/config", "[core]\n"),
+            ("data/.dvc/cache/ab/cdef", "blob"),
             (".venv/lib/site.py", "import os\n"),
             ("ignored/secret.py", "x = 1\n"),
             (".gitignore", "ignored/\n"),
@@ -173,6 +186,7 @@ mod tests {
                 ".dvc/config",
                 ".github/workflows/tests.yaml",
                 ".gitignore",
+                "data/.dvc/config",
                 "data/processed/images.dvc",
                 "data/raw.dvc",
                 "models/model.pt",

@@ -1,12 +1,11 @@
-//! Continuous integration and code-quality items: linters, workflows (tests, matrix and
-//! cache, lint, data and registry triggers) and pre-commit.
+//! Continuous integration: workflows that test (with a matrix and a cache) and lint, and
+//! those triggered by data or the model registry.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, shorten};
-use crate::check::plural;
 use crate::check::workflow::{Job, Step, Workflow};
 
 static TEST_RUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -20,7 +19,10 @@ static LINT_RUN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-fn runs<'a>(wf: &'a Workflow, pattern: &'a Regex) -> impl Iterator<Item = (&'a Job, &'a str)> + 'a {
+pub(super) fn runs<'a>(
+    wf: &'a Workflow,
+    pattern: &'a Regex,
+) -> impl Iterator<Item = (&'a Job, &'a str)> + 'a {
     wf.steps().filter_map(move |(job, step)| {
         step.run
             .as_deref()
@@ -31,37 +33,6 @@ fn runs<'a>(wf: &'a Workflow, pattern: &'a Regex) -> impl Iterator<Item = (&'a J
 
 fn on_code_change(wf: &Workflow) -> bool {
     wf.trigger("push").is_some() || wf.trigger("pull_request").is_some()
-}
-
-pub fn code_style(cx: &Context) -> Detection {
-    let mut evidence = Vec::new();
-    if let Some(py) = cx.toml("pyproject.toml") {
-        for tool in ["ruff", "black", "flake8", "pylint", "isort"] {
-            if let Some(config) = py.get("tool").and_then(|t| t.get(tool)) {
-                let mut detail = format!("[tool.{tool}] is configured");
-                if let Some(length) = config.get("line-length").and_then(toml::Value::as_integer) {
-                    detail.push_str(&format!(" (line length {length})"));
-                }
-                evidence.push(Evidence::new("pyproject.toml", detail));
-            }
-        }
-    }
-    for (path, needle) in [
-        ("ruff.toml", ""),
-        (".ruff.toml", ""),
-        (".flake8", ""),
-        (".pylintrc", ""),
-        ("setup.cfg", "[flake8]"),
-        ("tox.ini", "[flake8]"),
-    ] {
-        if cx.project.text(path).is_some_and(|t| t.contains(needle)) {
-            evidence.push(Evidence::new(path, "linter configuration"));
-        }
-    }
-    Detection::from_evidence(
-        evidence,
-        "configure a linter and formatter, e.g. [tool.ruff] in pyproject.toml, and keep `ruff check` clean",
-    )
 }
 
 pub fn ci_tests(cx: &Context) -> Detection {
@@ -217,38 +188,6 @@ pub fn ci_lint(cx: &Context) -> Detection {
     )
 }
 
-pub fn pre_commit(cx: &Context) -> Detection {
-    const PATH: &str = ".pre-commit-config.yaml";
-    let hooks: Vec<String> = cx
-        .project
-        .text(PATH)
-        .and_then(|t| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(t).ok())
-        .and_then(|doc| doc.get("repos")?.as_sequence().cloned())
-        .into_iter()
-        .flatten()
-        .flat_map(|repo| {
-            repo.get("hooks")
-                .and_then(|h| h.as_sequence().cloned())
-                .into_iter()
-                .flatten()
-                .filter_map(|hook| hook.get("id")?.as_str().map(str::to_string))
-        })
-        .collect();
-    if hooks.is_empty() {
-        return Detection::open(
-            "add .pre-commit-config.yaml with a few hooks (ruff, end-of-file fixer) and run `pre-commit install`",
-        );
-    }
-    Detection::Done(vec![Evidence::new(
-        PATH,
-        format!(
-            "{}: {}",
-            plural::count(hooks.len(), "hook", "hooks"),
-            shorten(&hooks.join(", "), 80)
-        ),
-    )])
-}
-
 fn covers_data(pattern: &str) -> bool {
     let p = pattern.trim_start_matches('!');
     !pattern.starts_with('!')
@@ -383,31 +322,6 @@ mod tests {
         assert!(!done(
             "ci_registry_trigger",
             "on: [push, workflow_dispatch]\njobs: {}\n"
-        ));
-    }
-
-    #[test]
-    fn pre_commit_and_code_style() {
-        let config = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.6.0\n    hooks:\n      - id: ruff\n      - id: ruff-format\n";
-        match run("pre_commit", &[(".pre-commit-config.yaml", config)]) {
-            Detection::Done(ev) => assert_eq!(ev[0].detail, "2 hooks: ruff, ruff-format"),
-            other => panic!("{other:?}"),
-        }
-        assert!(!is_done(
-            "pre_commit",
-            &[(".pre-commit-config.yaml", "repos: []\n")]
-        ));
-        assert!(is_done(
-            "code_style",
-            &[("pyproject.toml", "[tool.ruff]\nline-length = 120\n")]
-        ));
-        assert!(is_done(
-            "code_style",
-            &[("setup.cfg", "[flake8]\nmax-line-length = 100\n")]
-        ));
-        assert!(!is_done(
-            "code_style",
-            &[("setup.cfg", "[metadata]\nname = x\n")]
         ));
     }
 }

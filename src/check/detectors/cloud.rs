@@ -70,9 +70,25 @@ pub fn cloud_training(cx: &Context) -> Detection {
     )
 }
 
+/// The deploy commands, also written as a list of arguments (`["gcloud", "run", "deploy"]`).
 static CLOUD_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"gcloud\s+(beta\s+)?(run\s+deploy|functions\s+deploy|run\s+services\s+replace)")
-        .expect("valid regex")
+    Regex::new(
+        r#"gcloud["',\s]+(beta["',\s]+)?(run["',\s]+deploy|functions["',\s]+deploy|run["',\s]+services["',\s]+(replace|update))\b"#,
+    )
+    .expect("valid regex")
+});
+/// The address of a deployed service: Cloud Run's (`NAME-HASH-REGION.a.run.app`, or
+/// `NAME-PROJECTNUMBER.REGION.run.app`) or a Cloud Function's (`REGION-PROJECT.cloudfunctions.net/NAME`).
+/// Placeholders (`<service>.run.app`, `your-app.run.app`) have neither shape.
+static SERVICE_URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u)https://([a-z0-9-]+-[a-z0-9]{10}-[a-z]{2,4}\.a\.run\.app|[a-z0-9-]+-\d{6,}\.[a-z0-9-]+\.run\.app|[a-z]+-[a-z]+\d+-[a-z0-9-]+\.cloudfunctions\.net/\w+)",
+    )
+    .expect("valid regex")
+});
+/// A plain Cloud Functions HTTP entry point: a top-level function of the request alone.
+static REQUEST_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u)^def\s+(\w+)\s*\(\s*request\s*(:(?u:[^,()])*)?\)").expect("valid regex")
 });
 /// A container command that listens on the port Cloud Run gives (`$PORT`).
 static SERVES_ON_PORT: LazyLock<Regex> =
@@ -114,11 +130,63 @@ pub fn cloud_deploy(cx: &Context) -> Detection {
         ],
         "a Cloud Functions entry point",
     ));
+    evidence.extend(http_functions(cx));
+    evidence.extend(service_urls(cx));
     evidence.extend(pushed_port_images(cx));
     Detection::from_evidence(
         evidence,
         "deploy the API to Cloud Run: a `gcloud run deploy` step in cloudbuild.yaml or a workflow",
     )
+}
+
+/// A Cloud Functions entry point written without functions-framework: a `main.py` whose
+/// top-level function takes the HTTP request and reads it, and which loads what it serves
+/// (the model) from a bucket. That is the shape Cloud Functions calls, and nothing else runs it.
+fn http_functions(cx: &Context) -> Vec<Evidence> {
+    cx.files(Scope::Code)
+        .filter(|(path, _)| file_name(path) == "main.py")
+        .filter_map(|(path, py)| {
+            let handler = py
+                .lines
+                .iter()
+                .filter(|l| l.indent == 0)
+                .find_map(|l| Some((l.line, REQUEST_HANDLER.captures(&l.code)?[1].to_string())))?;
+            let reads = ["request.get_json", "request.args", "request.files", "request.form", "request.json"]
+                .iter()
+                .any(|r| py.code_contains(r));
+            let bucket = py.refers_to("google.cloud.storage").is_some();
+            (reads && bucket).then(|| {
+                Evidence::at(
+                    path,
+                    handler.0,
+                    format!(
+                        "a Cloud Functions HTTP entry point (`{}(request)`) serving a model from a bucket",
+                        handler.1
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The address of a deployed service written in the repository (the README's link to the
+/// app, a frontend's backend URL, a test calling the service); the report is not read here.
+fn service_urls(cx: &Context) -> Vec<Evidence> {
+    cx.project
+        .texts(|p| p != crate::report::PATH)
+        .filter(|(_, text)| text.contains("https://"))
+        .filter_map(|(path, text)| {
+            let (index, url) = text
+                .lines()
+                .enumerate()
+                .find_map(|(i, line)| Some((i, SERVICE_URL.find(line)?.as_str())))?;
+            Some(Evidence::at(
+                path,
+                index + 1,
+                format!("gives the address of the deployed service: {url}"),
+            ))
+        })
+        .collect()
 }
 
 /// A Dockerfile whose command serves on `$PORT` (what Cloud Run runs), built and pushed to a
@@ -158,7 +226,8 @@ fn pushed_port_images(cx: &Context) -> Vec<Evidence> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{DAYONE_TOML, builtin_file, is_done};
+    use super::super::Detection;
+    use super::super::fixture::{DAYONE_TOML, builtin_file, is_done, run};
 
     const CLOUDBUILD: (&str, &str) = (
         "cloudbuild.yaml",
@@ -190,6 +259,85 @@ mod tests {
             "resource \"google_compute_instance\" \"trainer\" {\n  machine_type = \"n1-standard-4\"\n}\n",
         );
         assert!(is_done("cloud_training", &[terraform]));
+    }
+
+    /// Deployments the way groups keep them: a task package's command (also written as a list
+    /// of arguments), a guide in docs/, a plain Cloud Functions handler that loads the model
+    /// from a bucket, the address of the running service.
+    #[test]
+    fn deployments_in_tasks_guides_functions_and_addresses() {
+        let task = (
+            "tasks/cloud.py",
+            "from invoke import task\n\n@task\ndef deploy(c):\n    c.run(f\"gcloud run deploy {SERVICE} --image {IMAGE} --region europe-west1\")\n",
+        );
+        assert!(is_done("cloud_deploy", &[task]));
+        let listed = (
+            "tasks.py",
+            "subprocess.run([\"gcloud\", \"run\", \"deploy\", \"leaf-api\", \"--source\", \".\"], check=True)\n",
+        );
+        assert!(is_done("cloud_deploy", &[listed]));
+        let guide = (
+            "docs/source/deploy.md",
+            "# Deploying\n\n```bash\ngcloud run deploy leaf-api --image europe-west1-docker.pkg.dev/p/images/api\n```\n",
+        );
+        assert!(is_done("cloud_deploy", &[guide]));
+        let handler = "from google.cloud import storage\nimport torch\n\n_model = None\n\ndef predict(request):\n    global _model\n    if _model is None:\n        storage.Client().bucket(\"leafs\").blob(\"model.pt\").download_to_filename(\"/tmp/m.pt\")\n        _model = torch.load(\"/tmp/m.pt\")\n    data = request.get_json()\n    return {\"label\": int(_model(torch.tensor(data[\"x\"])).argmax())}\n";
+        match run("cloud_deploy", &[("cloud_function/main.py", handler)]) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "a Cloud Functions HTTP entry point (`predict(request)`) serving a model from a bucket"
+            ),
+            other => panic!("{other:?}"),
+        }
+        // A handler without a bucket, or a function that is not a handler, is not one.
+        let local = handler.replace("from google.cloud import storage\n", "");
+        assert!(!is_done(
+            "cloud_deploy",
+            &[("cloud_function/main.py", local.as_str())]
+        ));
+        let not_a_handler =
+            handler.replace("def predict(request):", "def predict(request, model):");
+        assert!(!is_done(
+            "cloud_deploy",
+            &[("cloud_function/main.py", not_a_handler.as_str())]
+        ));
+        for (readme, deployed) in [
+            (
+                "Try it: [leaf doctor](https://leaf-frontend-170780472924.europe-west1.run.app)\n",
+                true,
+            ),
+            (
+                "API_URL = \"https://leaf-api-x7kj2l3mna-ew.a.run.app/predict\"\n",
+                true,
+            ),
+            (
+                "Call `https://europe-west1-leafs-123.cloudfunctions.net/predict`.\n",
+                true,
+            ),
+            (
+                "Deploy it and open https://<your-service>.run.app.\n",
+                false,
+            ),
+            (
+                "The app will run at https://your-app.a.run.app once deployed.\n",
+                false,
+            ),
+            ("We deployed the API with Cloud Run.\n", false),
+        ] {
+            assert_eq!(
+                is_done("cloud_deploy", &[("README.md", readme)]),
+                deployed,
+                "{readme}"
+            );
+        }
+        // The report is weaker evidence: an address there alone does not count.
+        assert!(!is_done(
+            "cloud_deploy",
+            &[(
+                "reports/README.md",
+                "https://leaf-api-x7kj2l3mna-ew.a.run.app\n"
+            )]
+        ));
     }
 
     #[test]

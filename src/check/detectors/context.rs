@@ -2,10 +2,14 @@
 //! every command line written in the repository (workflow steps, task files, scripts, Cloud
 //! Build steps).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 
 use super::paths::{Scope, is_cloudbuild_path, is_script_path, is_workflow_path};
 use super::{Evidence, shorten};
+use crate::check::course_figures::CourseFigure;
+use crate::check::filename::file_name;
+use crate::check::leftovers;
 use crate::check::project::Project;
 use crate::check::python::PyFile;
 use crate::check::report_answers::ReportAnswers;
@@ -37,6 +41,9 @@ pub struct Context<'a> {
     pub report: ReportAnswers,
     /// The built-in template the project was made from, read when a detector first asks.
     template: OnceCell<Option<TemplateText>>,
+    /// Which images were told apart from the course's example figures: path → its index in
+    /// the project's list, so each is read and hashed once.
+    figures: RefCell<HashMap<String, Option<usize>>>,
 }
 
 impl<'a> Context<'a> {
@@ -102,6 +109,7 @@ impl<'a> Context<'a> {
                 .map(ReportAnswers::read)
                 .unwrap_or_default(),
             template: OnceCell::new(),
+            figures: RefCell::default(),
         }
     }
 
@@ -129,6 +137,43 @@ impl<'a> Context<'a> {
                 .is_some_and(|at| template.writes(&evidence.path, at)),
             None => template.is_untouched(&evidence.path, text),
         }
+    }
+
+    /// The course's example figure the image at `path` is, if it is one (see
+    /// [`Project::course_figure`]); each image is looked at once.
+    pub fn course_figure(&self, path: &str) -> Option<&CourseFigure> {
+        let index = *self
+            .figures
+            .borrow_mut()
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let figure = self.project.course_figure(path)?;
+                self.project.course_figures.iter().position(|f| f == figure)
+            });
+        index.map(|i| &self.project.course_figures[i])
+    }
+
+    /// True when another template or tool wrote what `evidence` points at ([`leftovers`]): a
+    /// cookiecutter-data-science Makefile as generated, or a line of the course template's tasks.
+    pub fn is_leftover(&self, evidence: &Evidence) -> bool {
+        let Some(text) = self.project.text(&evidence.path) else {
+            return false;
+        };
+        if file_name(&evidence.path).eq_ignore_ascii_case("makefile")
+            && leftovers::is_ccds_makefile(text)
+        {
+            return true;
+        }
+        evidence
+            .line
+            .and_then(|line| text.lines().nth(line.saturating_sub(1)))
+            .is_some_and(leftovers::is_course_task_command)
+    }
+
+    /// True when the group wrote what `evidence` points at: neither dayone's template nor
+    /// another template or tool did.
+    pub fn group_wrote(&self, evidence: &Evidence) -> bool {
+        !self.template_wrote(evidence) && !self.is_leftover(evidence)
     }
 
     fn template(&self) -> Option<&TemplateText> {

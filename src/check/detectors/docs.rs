@@ -6,7 +6,7 @@ use regex::Regex;
 
 use super::{Context, Detection, Evidence};
 use crate::check::filename::file_name;
-use crate::check::plural;
+use crate::check::{leftovers, plural};
 
 /// Fewer words of prose than this over all its pages and a docs site is still a stub, like
 /// a template's one-line page or an untouched Sphinx quick-start.
@@ -71,17 +71,21 @@ fn sites<'a>(cx: &Context<'a>) -> Vec<Site<'a>> {
     found
 }
 
-/// Words of prose in a docs page: not headings, title underlines, code, directives and their
-/// bodies (`.. toctree::`, `::: module`), index links, or HTML comments.
-fn prose_words(text: &str) -> usize {
+/// Words of prose in a docs page: not headings, title underlines, code (fenced, and in
+/// Markdown indented), directives and their bodies (`.. toctree::`, `::: module`), index
+/// links, HTML comments, or paragraphs a docs tool wrote
+/// ([`leftovers::GENERATED_DOC_PHRASES`]).
+fn prose_words(text: &str, markdown: bool) -> usize {
     let underline = |l: &str| {
         let l = l.trim();
         l.len() >= 3 && l.chars().all(|c| "=-~^\"'`#*+".contains(c))
     };
     let lines: Vec<&str> = text.lines().collect();
+    let generated = generated_lines(&lines);
     let mut words = 0;
     let mut skipping = false;
     let mut in_fence = false;
+    let mut indented_code = false;
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -89,13 +93,24 @@ fn prose_words(text: &str) -> usize {
             continue;
         }
         let indented = line.starts_with([' ', '\t']);
+        // A Markdown code block: indented four spaces after a blank line (not a list's line).
+        let code_indent = line.starts_with("    ") || line.starts_with('\t');
+        let after_blank = i == 0 || lines[i - 1].trim().is_empty();
+        indented_code = markdown && code_indent && (indented_code || after_blank);
         if skipping && (indented || trimmed.is_empty()) {
             continue;
         }
         skipping = trimmed.starts_with("..") || trimmed.starts_with(":::");
         let title = lines.get(i + 1).is_some_and(|next| underline(next));
         let link_only = trimmed.starts_with("* :ref:") || trimmed.starts_with("- :ref:");
-        if in_fence || skipping || title || underline(line) || link_only {
+        if in_fence
+            || indented_code
+            || generated[i]
+            || skipping
+            || title
+            || underline(line)
+            || link_only
+        {
             continue;
         }
         if trimmed.starts_with('#') || trimmed.starts_with("<!--") {
@@ -104,6 +119,27 @@ fn prose_words(text: &str) -> usize {
         words += trimmed.split_whitespace().count();
     }
     words
+}
+
+/// Which of `lines` belong to a paragraph (lines between blank ones) a docs tool wrote.
+fn generated_lines(lines: &[&str]) -> Vec<bool> {
+    let mut generated = vec![false; lines.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        let end = lines[start..]
+            .iter()
+            .position(|l| l.trim().is_empty())
+            .map_or(lines.len(), |n| start + n);
+        if lines[start..end].iter().any(|l| {
+            leftovers::GENERATED_DOC_PHRASES
+                .iter()
+                .any(|p| l.contains(p))
+        }) {
+            generated[start..end].fill(true);
+        }
+        start = end + 1;
+    }
+    generated
 }
 
 pub fn docs(cx: &Context) -> Detection {
@@ -119,8 +155,8 @@ pub fn docs(cx: &Context) -> Detection {
             .collect();
         let words: usize = own
             .iter()
-            .filter_map(|p| cx.project.text(p))
-            .map(prose_words)
+            .filter_map(|p| Some((p.ends_with(".md"), cx.project.text(p)?)))
+            .map(|(markdown, text)| prose_words(text, markdown))
             .sum();
         let pages = plural::count(own.len(), "page", "pages");
         let (what, folder) = (&site.what, &site.folder);
@@ -214,7 +250,7 @@ const IMAGE_EXTENSIONS: &[&str] = &[".png", ".jpg", ".jpeg", ".svg", ".gif", ".w
 
 /// A link in the report, as a path in the project: relative to `reports/`, `./` and `../`
 /// resolved; `None` when it leaves the project.
-fn from_report(target: &str) -> Option<String> {
+pub fn from_report(target: &str) -> Option<String> {
     let dir = crate::report::PATH.rsplit_once('/').map_or("", |(d, _)| d);
     let mut parts: Vec<&str> = match target.strip_prefix('/') {
         Some(absolute) => return Some(absolute.to_string()),
@@ -245,7 +281,14 @@ pub fn architecture_diagram(cx: &Context) -> Detection {
             continue;
         }
         match from_report(&target).filter(|p| cx.project.exists(p)) {
-            Some(path) => evidence.push(Evidence::at(report, line, format!("{shown} {path}"))),
+            Some(path) => match cx.course_figure(&path) {
+                Some(figure) => partial.push(Evidence::at(
+                    report,
+                    line,
+                    format!("{shown} {path}, which is {}, not the group's", figure.shows),
+                )),
+                None => evidence.push(Evidence::at(report, line, format!("{shown} {path}"))),
+            },
             None => partial.push(Evidence::at(
                 report,
                 line,
@@ -263,10 +306,16 @@ pub fn architecture_diagram(cx: &Context) -> Detection {
         if editable {
             evidence.push(Evidence::new(path, "a diagram file"));
         } else if image && named {
-            evidence.push(Evidence::new(
-                path,
-                "an image named like an architecture diagram",
-            ));
+            match cx.course_figure(path) {
+                Some(figure) => partial.push(Evidence::new(
+                    path,
+                    format!("{}, not the group's", figure.shows),
+                )),
+                None => evidence.push(Evidence::new(
+                    path,
+                    "an image named like an architecture diagram",
+                )),
+            }
         }
     }
     if evidence.is_empty() {
@@ -325,6 +374,38 @@ mod tests {
             "docs",
             &[sphinx[0], ("docs/index.rst", written.as_str())]
         ));
+    }
+
+    /// The pages `mkdocs new` and cookiecutter-data-science write describe the tools, not the
+    /// project: a site of only those is a stub, and the group's own paragraphs count beside them.
+    #[test]
+    fn generated_quick_start_pages_are_leftovers() {
+        let config = ("mkdocs.yml", "site_name: leafs\n");
+        let quick_start = "# Welcome to MkDocs\n\nFor full documentation visit [mkdocs.org](https://www.mkdocs.org).\n\n## Commands\n\n* `mkdocs new [dir-name]` - Create a new project.\n* `mkdocs serve` - Start the live-reloading docs server.\n* `mkdocs build` - Build the documentation site.\n* `mkdocs -h` - Print help message and exit.\n\n## Project layout\n\n    mkdocs.yml    # The configuration file.\n    docs/\n        index.md  # The documentation homepage.\n        ...       # Other markdown pages, images, vids, docs, etc.\n";
+        match run("docs", &[config, ("docs/index.md", quick_start)]) {
+            Detection::Open { partial, .. } => assert_eq!(
+                partial[0].detail,
+                "mkdocs site \"leafs\": still a stub, 0 words of prose in docs/"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let written = format!("{quick_start}\n{}", &PAGE[8..]);
+        assert!(is_done(
+            "docs",
+            &[config, ("docs/index.md", written.as_str())]
+        ));
+        let sphinx = [
+            ("docs/conf.py", "project = 'leafs'\n"),
+            (
+                "docs/getting-started.rst",
+                "Getting started\n===============\n\nThis is where you describe how to get set up on a clean install, including the\ncommands necessary to get the raw data (using the `sync_data_from_s3` command,\nfor example), and then how to make the cleaned, final data sets.\n",
+            ),
+            (
+                "docs/commands.rst",
+                "Commands\n========\n\nThe Makefile contains the central entry points for common tasks related to this project.\n\nSyncing data to S3\n^^^^^^^^^^^^^^^^^^\n\n* `make sync_data_to_s3` will use `aws s3 sync` to recursively sync files in `data/` up to `s3://bucket/data/`.\n* `make sync_data_from_s3` will use `aws s3 sync` to recursively sync files from `s3://bucket/data/` to `data/`.\n",
+            ),
+        ];
+        assert!(!is_done("docs", &sphinx));
     }
 
     #[test]
@@ -429,6 +510,59 @@ mod tests {
             Some("docs/a.png")
         );
         assert_eq!(super::from_report("../../x.png"), None);
+    }
+
+    /// The course's example figures sit in every group's reports/figures/: never the
+    /// group's diagram, neither by name nor shown in the architecture answer. (The table of
+    /// known figures is swapped for a synthetic one: the course's bytes are not in the repo.)
+    #[test]
+    fn the_courses_example_figure_is_not_the_groups_diagram() {
+        use crate::check::course_figures::{CourseFigure, blob_id};
+        use crate::check::project::Project;
+        let dir = tempfile::tempdir().unwrap();
+        let example = b"\x89PNG\r\n\x1a\n the course's overview, as copied".to_vec();
+        let mut report = String::from("# Report\n\n");
+        for n in 1..=31 {
+            let answer = if n == 29 {
+                "![our system](figures/overview.png)"
+            } else {
+                "words"
+            };
+            report.push_str(&format!("### Question {n}\n\n> Answer:\n\n{answer}\n\n"));
+        }
+        fs_err::create_dir_all(dir.path().join("reports/figures")).unwrap();
+        fs_err::write(dir.path().join("reports/README.md"), &report).unwrap();
+        fs_err::write(dir.path().join("reports/figures/overview.png"), &example).unwrap();
+        let mut project = Project::scan(dir.path()).unwrap();
+        project.course_figures = vec![CourseFigure {
+            name: "overview.png",
+            shows: "the course's example architecture diagram",
+            size: example.len() as u64,
+            blob: Box::leak(blob_id(&example).into_boxed_str()),
+        }];
+        match run_in(&project, "architecture_diagram") {
+            Detection::Open { partial, .. } => {
+                let details: Vec<&str> = partial.iter().map(|e| e.detail.as_str()).collect();
+                assert_eq!(
+                    details,
+                    [
+                        "the architecture answer (question 29) shows reports/figures/overview.png, which is the course's example architecture diagram, not the group's",
+                        "the course's example architecture diagram, not the group's"
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // The group's own drawing under the same name is the group's.
+        fs_err::write(
+            dir.path().join("reports/figures/overview.png"),
+            b"\x89PNG our own",
+        )
+        .unwrap();
+        assert!(matches!(
+            run_in(&project, "architecture_diagram"),
+            Detection::Done(_)
+        ));
     }
 
     #[test]

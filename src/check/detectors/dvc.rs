@@ -17,21 +17,43 @@ fn dvc_outs(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The configs of DVC in the project: `.dvc/config` when `dvc init` ran at the top, and
+/// `data/.dvc/config` when it ran in the data folder (its pointer files then sit in `data/`).
+const DVC_CONFIGS: &[&str] = &[".dvc/config", "data/.dvc/config"];
+
+/// Where DVC is set up: `(its folder, its remotes)`.
+fn dvc_setups(cx: &Context) -> Vec<(&'static str, Vec<(String, String)>)> {
+    DVC_CONFIGS
+        .iter()
+        .filter_map(|config| {
+            let folder = config.trim_end_matches("config");
+            let exists =
+                cx.project.exists(config) || cx.project.has_dir(folder.trim_end_matches('/'));
+            exists.then(|| {
+                let remotes = cx
+                    .project
+                    .text(config)
+                    .map(ini::remotes)
+                    .unwrap_or_default();
+                (folder, remotes)
+            })
+        })
+        .collect()
+}
+
 pub fn data_version_control(cx: &Context) -> Detection {
-    let p = cx.project;
-    let config = p.has_dir(".dvc").then(|| {
-        let remotes = p.text(".dvc/config").map(ini::remotes).unwrap_or_default();
-        let detail = match remotes.first() {
-            Some((name, url)) => format!("DVC is set up, with the remote `{name}` → {url}"),
-            None => "DVC is set up (no remote yet)".to_string(),
-        };
-        Evidence::new(".dvc/", detail)
-    });
+    let config: Vec<Evidence> = dvc_setups(cx)
+        .into_iter()
+        .map(|(folder, remotes)| {
+            let detail = match remotes.first() {
+                Some((name, url)) => format!("DVC is set up, with the remote `{name}` → {url}"),
+                None => "DVC is set up (no remote yet)".to_string(),
+            };
+            Evidence::new(folder, detail)
+        })
+        .collect();
     Detection::all_of(vec![
-        (
-            config.into_iter().collect(),
-            "run `dvc init` and commit the .dvc/ folder",
-        ),
+        (config, "run `dvc init` and commit the .dvc/ folder"),
         (
             tracked_data(cx),
             "track the data with `dvc add data/…` and commit the .dvc file it writes",
@@ -43,7 +65,7 @@ pub fn data_version_control(cx: &Context) -> Detection {
 pub fn tracked_data(cx: &Context) -> Vec<Evidence> {
     let p = cx.project;
     let mut tracked = Vec::new();
-    for (path, text) in p.texts(|path| path.ends_with(".dvc") && !path.starts_with(".dvc/")) {
+    for (path, text) in p.texts(|path| path.ends_with(".dvc") && !path.contains(".dvc/")) {
         let outs = dvc_outs(text);
         if !outs.is_empty() {
             tracked.push(Evidence::new(path, format!("tracks {}", outs.join(", "))));
@@ -71,18 +93,18 @@ pub fn tracked_data(cx: &Context) -> Vec<Evidence> {
 
 /// "Store the data in a bucket": a `gs://` remote and something DVC tracks to push there.
 pub fn gcs_data_remote(cx: &Context) -> Detection {
-    let buckets = cx
-        .project
-        .text(".dvc/config")
-        .map(ini::remotes)
-        .unwrap_or_default()
+    let buckets = dvc_setups(cx)
         .into_iter()
-        .filter(|(_, url)| url.starts_with("gs://"))
-        .map(|(name, url)| {
-            Evidence::new(
-                ".dvc/config",
-                format!("the DVC remote `{name}` is the bucket {url}"),
-            )
+        .flat_map(|(folder, remotes)| {
+            remotes
+                .into_iter()
+                .filter(|(_, url)| url.starts_with("gs://"))
+                .map(move |(name, url)| {
+                    Evidence::new(
+                        format!("{folder}config"),
+                        format!("the DVC remote `{name}` is the bucket {url}"),
+                    )
+                })
         })
         .collect();
     Detection::all_of(vec![
@@ -100,6 +122,19 @@ pub fn gcs_data_remote(cx: &Context) -> Detection {
 #[cfg(test)]
 mod tests {
     use super::super::fixture::is_done;
+
+    /// `dvc init` run inside `data/`: its config and pointers live there.
+    #[test]
+    fn dvc_rooted_in_the_data_folder() {
+        let config = (
+            "data/.dvc/config",
+            "[core]\n    remote = gcs\n['remote \"gcs\"']\n    url = gs://leafs-data\n",
+        );
+        let pointer = ("data/raw.dvc", "outs:\n- md5: abc.dir\n  path: raw\n");
+        assert!(is_done("data_version_control", &[config, pointer]));
+        assert!(is_done("gcs_data_remote", &[config, pointer]));
+        assert!(!is_done("data_version_control", &[pointer]));
+    }
 
     #[test]
     fn dvc_needs_config_and_tracked_data() {

@@ -4,6 +4,7 @@
 use toml::Value;
 
 use super::{Context, Detection, Evidence};
+use crate::check::filename::file_name;
 use crate::check::plural;
 
 /// Parse `pyproject.toml` if there is one that is valid.
@@ -60,15 +61,57 @@ const DEV_TOOLS: &[&str] = &[
 /// The development tools a requirements file lists, by name.
 fn dev_tools(text: &str) -> Vec<&str> {
     text.lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter_map(|l| {
-            let end = l
-                .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
-                .unwrap_or(l.len());
-            let name = l[..end].to_ascii_lowercase().replace('_', "-");
-            DEV_TOOLS.iter().copied().find(|tool| *tool == name)
+        .map(|l| package_name(l.split('#').next().unwrap_or("")))
+        .filter_map(|name| DEV_TOOLS.iter().copied().find(|tool| *tool == name))
+        .collect()
+}
+
+/// A conda environment file: `environment.yml`, `environment-gpu.yaml`, `conda.yaml`,
+/// `env.yml`, at the top or one folder down (`envs/`, `conda/`).
+fn is_conda_env_path(path: &str) -> bool {
+    if !(path.ends_with(".yml") || path.ends_with(".yaml")) || path.matches('/').count() > 1 {
+        return false;
+    }
+    let name = file_name(path).to_ascii_lowercase();
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name.as_str(), |(stem, _)| stem);
+    !path.starts_with('.')
+        && (stem.starts_with("environment") || stem.starts_with("conda") || stem == "env")
+}
+
+/// Each conda environment file with its packages (conda's and those under `pip:`), without
+/// Python and pip themselves.
+fn conda_environments<'a>(cx: &Context<'a>) -> Vec<(&'a str, Vec<String>)> {
+    cx.project
+        .texts(is_conda_env_path)
+        .filter_map(|(path, text)| {
+            let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
+            let entries = doc.get("dependencies")?.as_sequence()?;
+            let mut packages = Vec::new();
+            for entry in entries {
+                if let Some(spec) = entry.as_str() {
+                    packages.push(spec.to_string());
+                } else if let Some(pip) = entry.get("pip").and_then(|p| p.as_sequence()) {
+                    packages.extend(pip.iter().filter_map(|p| p.as_str().map(str::to_string)));
+                }
+            }
+            packages.retain(|p| {
+                let name = package_name(p);
+                name != "python" && name != "pip"
+            });
+            Some((path, packages))
         })
         .collect()
+}
+
+/// The name of a requirement or conda spec: `torch` for `torch>=2.1`, `conda-forge::torch=2.1`.
+fn package_name(spec: &str) -> String {
+    let spec = spec.rsplit("::").next().unwrap_or(spec).trim();
+    let end = spec
+        .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
+        .unwrap_or(spec.len());
+    spec[..end].to_ascii_lowercase().replace('_', "-")
 }
 
 fn runtime_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
@@ -103,6 +146,21 @@ fn runtime_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
         "requirement",
         "requirements",
     ));
+    for (path, packages) in conda_environments(cx) {
+        let tools = packages
+            .iter()
+            .filter(|p| DEV_TOOLS.contains(&package_name(p).as_str()))
+            .count();
+        if packages.len() > tools {
+            found.push(Evidence::new(
+                path,
+                format!(
+                    "the conda environment lists {}",
+                    plural::count(packages.len(), "package", "packages")
+                ),
+            ));
+        }
+    }
     found
 }
 
@@ -160,6 +218,21 @@ fn dev_dependencies(cx: &Context, py: Option<&Value>) -> Vec<Evidence> {
         "development requirements",
     ));
     if found.is_empty() {
+        for (path, packages) in conda_environments(cx) {
+            let tools: Vec<String> = packages
+                .iter()
+                .map(|p| package_name(p))
+                .filter(|name| DEV_TOOLS.contains(&name.as_str()))
+                .collect();
+            if !tools.is_empty() {
+                found.push(Evidence::new(
+                    path,
+                    format!("lists the development tools too ({})", tools.join(", ")),
+                ));
+            }
+        }
+    }
+    if found.is_empty() {
         for path in REQUIREMENTS {
             let tools = cx.project.text(path).map(dev_tools).unwrap_or_default();
             if !tools.is_empty() {
@@ -203,19 +276,14 @@ pub fn environment(cx: &Context) -> Detection {
             locks.push(Evidence::new(path, what));
         }
     }
-    for path in [
-        "environment.yml",
-        "environment.yaml",
-        "conda.yaml",
-        "conda.yml",
-    ] {
-        if cx
-            .project
-            .text(path)
-            .is_some_and(|t| t.contains("dependencies:"))
-        {
-            locks.push(Evidence::new(path, "conda environment definition"));
-        }
+    for (path, packages) in conda_environments(cx) {
+        locks.push(Evidence::new(
+            path,
+            format!(
+                "conda environment definition ({})",
+                plural::count(packages.len(), "package", "packages")
+            ),
+        ));
     }
     if cx.project.exists(".devcontainer/devcontainer.json") {
         locks.push(Evidence::new(
@@ -318,6 +386,35 @@ mod tests {
         assert!(!is_done(
             "dependencies",
             &[("requirements.txt", "torch\npytest-benchmark-plugin-x\n")]
+        ));
+    }
+
+    /// A conda environment file, wherever groups keep it, is the environment and lists the
+    /// dependencies (development tools among them).
+    #[test]
+    fn conda_environments_hold_the_environment_and_the_dependencies() {
+        let env = (
+            "envs/environment_gpu.yml",
+            "name: leafs\nchannels: [pytorch, conda-forge]\ndependencies:\n  - python=3.11\n  - pytorch::pytorch=2.2\n  - pip\n  - pip:\n    - timm==0.9.12\n    - pytest\n",
+        );
+        match run("environment", &[env]) {
+            Detection::Done(ev) => {
+                assert_eq!(ev[0].detail, "conda environment definition (3 packages)")
+            }
+            other => panic!("{other:?}"),
+        }
+        match run("dependencies", &[env]) {
+            Detection::Done(ev) => {
+                assert_eq!(ev[0].detail, "the conda environment lists 3 packages");
+                assert_eq!(ev[1].detail, "lists the development tools too (pytest)");
+            }
+            other => panic!("{other:?}"),
+        }
+        let runtime_only = ("environment.yaml", "dependencies:\n  - numpy\n");
+        assert!(!is_done("dependencies", &[runtime_only]));
+        assert!(!is_done(
+            "environment",
+            &[("configs/environment.yaml", "lr: 0.1\n")]
         ));
     }
 

@@ -13,12 +13,17 @@ mod dvc;
 mod environment;
 #[cfg(test)]
 pub(crate) mod fixture;
+mod instrumentation;
+mod interfaces;
+mod monitoring;
 mod paths;
 mod pipeline;
 mod registry;
 mod repo;
 mod scale;
 mod serving;
+mod style;
+mod tasks;
 mod testing;
 mod tracking;
 

@@ -32,12 +32,21 @@ pub fn is_cloudbuild_path(path: &str) -> bool {
     name.starts_with("cloudbuild") && (name.ends_with(".yaml") || name.ends_with(".yml"))
 }
 
+/// Files of commands: task runners' files (also an invoke collection in a `tasks/`
+/// package), Makefiles and shell scripts.
 pub fn is_script_path(path: &str) -> bool {
     let name = file_name(path).to_ascii_lowercase();
     matches!(
         name.as_str(),
         "tasks.py" | "noxfile.py" | "makefile" | "justfile" | "procfile"
     ) || name.ends_with(".sh")
+        || is_task_package_path(path)
+}
+
+/// A module of an invoke task collection kept as a package: `tasks/__init__.py`, `tasks/docker.py`.
+pub fn is_task_package_path(path: &str) -> bool {
+    path.strip_prefix("tasks/")
+        .is_some_and(|rest| rest.ends_with(".py") && !rest.contains('/'))
 }
 
 pub fn is_test_path(path: &str) -> bool {
@@ -60,7 +69,14 @@ fn is_source_path(path: &str) -> bool {
         ),
         Some((top, _)) => !matches!(
             top,
-            "docs" | "scripts" | "notebooks" | "tests" | "configs" | ".github" | ".devcontainer"
+            "docs"
+                | "scripts"
+                | "notebooks"
+                | "tests"
+                | "configs"
+                | "tasks"
+                | ".github"
+                | ".devcontainer"
         ),
     }
 }

@@ -1,5 +1,9 @@
-//! The pipeline items of week 1: the data, model and training modules, type hints and
-//! docstrings, and the command line and task runner.
+//! The pipeline items of week 1: the data module, and the model with its training, also
+//! through a library's own machinery. Which modules are the data, model and training code.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, classes_deriving};
 use crate::check::filename::file_name;
@@ -13,6 +17,9 @@ pub const DATA_MODULES: &[&str] = &[
     "dataset",
     "datasets",
     "datamodule",
+    "data_module",
+    "dataloader",
+    "dataloaders",
     "make_dataset",
     "load_data",
     "preprocess",
@@ -23,21 +30,41 @@ pub const MODEL_MODULES: &[&str] = &["model", "models", "network", "net"];
 /// Module names of the training code (`train.py`; `src/models/train_model.py`).
 pub const TRAIN_MODULES: &[&str] = &["train", "training", "trainer", "train_model"];
 
+/// Library calls that fetch a dataset: a data module built on one fetches the data, however
+/// short it is.
+const DATA_FETCHERS: &[&str] = &[
+    "datasets.load_dataset",
+    "torchvision.datasets",
+    "torch_geometric.datasets",
+    "tensorflow_datasets.load",
+    "huggingface_hub.hf_hub_download",
+    "huggingface_hub.snapshot_download",
+    "kagglehub.dataset_download",
+    "kaggle.api",
+    "gdown.download",
+    "urllib.request.urlretrieve",
+    "requests.get",
+    "torch.hub.download_url_to_file",
+];
+
 fn substantive(py: &PyFile) -> usize {
     py.lines.iter().filter(|l| l.does_work()).count()
 }
 
+/// A module's name: `data` for `src/pkg/data.py` and for `src/pkg/data/__init__.py`.
+pub(super) fn module_stem(path: &str) -> &str {
+    let name = file_name(path);
+    if name == "__init__.py" {
+        path.rsplit('/').nth(1).unwrap_or("")
+    } else {
+        name.trim_end_matches(".py")
+    }
+}
+
 /// The project's own module files with one of these stems (`data.py`, `data/__init__.py`).
 fn modules<'a>(cx: &'a Context, stems: &'a [&str]) -> impl Iterator<Item = (&'a str, &'a PyFile)> {
-    cx.files(Scope::Source).filter(move |(path, _)| {
-        let name = file_name(path);
-        let stem = if name == "__init__.py" {
-            path.rsplit('/').nth(1).unwrap_or("")
-        } else {
-            name.trim_end_matches(".py")
-        };
-        stems.contains(&stem)
-    })
+    cx.files(Scope::Source)
+        .filter(move |(path, _)| stems.contains(&module_stem(path)))
 }
 
 fn definitions(py: &PyFile) -> String {
@@ -72,6 +99,7 @@ pub fn data_module(cx: &Context) -> Detection {
             .filter(|f| f.body_statements == 0)
             .count();
         let worked = py.functions.iter().any(|f| f.body_statements >= 3);
+        let fetcher = py.first_reference(DATA_FETCHERS);
         // A template's placeholder has methods with only a docstring: mostly stubs.
         if cx.is_template_text(path) {
             template.push(Evidence::new(
@@ -86,6 +114,13 @@ pub fn data_module(cx: &Context) -> Detection {
                     definitions(py),
                     plural::count(statements, "statement", "statements")
                 ),
+            ));
+        } else if let Some((name, line)) = fetcher.filter(|_| statements >= 2) {
+            // A module built on a library's loader fetches the data in a line or two.
+            evidence.push(Evidence::at(
+                path,
+                line,
+                format!("fetches the data with `{name}`"),
             ));
         } else if stubs > 0 {
             partial.push(Evidence::new(
@@ -127,23 +162,103 @@ pub fn data_module(cx: &Context) -> Detection {
     Detection::Done(template.into_iter().chain(tracked).collect())
 }
 
+/// Libraries' trainers: the training loop is theirs, run by `.train()`.
+const LIBRARY_TRAINERS: &[&str] = &[
+    "transformers.Trainer",
+    "transformers.Seq2SeqTrainer",
+    "trl.SFTTrainer",
+    "setfit.Trainer",
+];
+/// Calls that build a model from a library (a pretrained network, a zoo's architecture).
+const LIBRARY_MODELS: &[&str] = &[
+    "timm.create_model",
+    "torchvision.models",
+    "segmentation_models_pytorch",
+    "ultralytics.YOLO",
+    "open_clip.create_model_and_transforms",
+];
+/// nnU-Net: the group's trainer class (deriving nnU-Net's) is the model and the training, run
+/// by nnU-Net's command line.
+static NNUNET_TRAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)\bnnUNet(v2)?_train\b").expect("valid regex"));
+
+/// The training code: `train.py` and the like (also `train_*.py` and fine-tuning scripts).
+fn training_modules<'a>(cx: &'a Context) -> impl Iterator<Item = (&'a str, &'a PyFile)> {
+    cx.files(Scope::Source).filter(|(path, _)| {
+        let stem = module_stem(path);
+        TRAIN_MODULES.contains(&stem)
+            || stem.starts_with("train_")
+            || stem.contains("finetune")
+            || stem.contains("fine_tune")
+    })
+}
+
+/// A model built by a library in `py`: `from_pretrained` of a model class, or a zoo's call.
+fn library_model(py: &PyFile) -> Option<(usize, String)> {
+    let pretrained = py.lines.iter().find(|l| {
+        let code = &l.code;
+        code.contains(".from_pretrained(")
+            && !["Tokenizer", "Processor", "FeatureExtractor", "Config"]
+                .iter()
+                .any(|not_a_model| code.contains(not_a_model))
+    });
+    if let Some(line) = pretrained {
+        return Some((
+            line.line,
+            "a pretrained model (`from_pretrained`)".to_string(),
+        ));
+    }
+    py.first_reference(LIBRARY_MODELS)
+        .map(|(name, line)| (line, format!("a library's model (`{name}`)")))
+}
+
 pub fn model_and_training(cx: &Context) -> Detection {
-    let model: Vec<Evidence> = modules(cx, MODEL_MODULES)
+    let mut model: Vec<Evidence> = modules(cx, MODEL_MODULES)
         .flat_map(|(path, py)| classes_deriving(path, py, &["Module", "Model"]))
         .collect();
-    let training: Vec<Evidence> = modules(cx, TRAIN_MODULES)
+    if model.is_empty() {
+        model = modules(cx, MODEL_MODULES)
+            .chain(training_modules(cx))
+            .filter_map(|(path, py)| {
+                let (line, what) = library_model(py)?;
+                Some(Evidence::at(path, line, format!("builds {what}")))
+            })
+            .collect();
+    }
+    let mut training: Vec<Evidence> = training_modules(cx)
         .filter_map(|(path, py)| {
             let has = |needle: &str| py.code_contains(needle);
             let detail = if has(".fit(") {
-                "trains the model (`.fit(`)"
+                "trains the model (`.fit(`)".to_string()
             } else if has(".backward(") && has(".step(") {
-                "a training loop (`.backward()` and an optimizer `.step()`)"
+                "a training loop (`.backward()` and an optimizer `.step()`)".to_string()
+            } else if let Some((name, _)) = py
+                .first_reference(LIBRARY_TRAINERS)
+                .filter(|_| has(".train("))
+            {
+                format!("trains with the library's trainer (`{name}` and `.train()`)")
             } else {
                 return None;
             };
             Some(Evidence::new(path, detail))
         })
         .collect();
+    let trainers: Vec<Evidence> = cx
+        .files(Scope::Source)
+        .flat_map(|(path, py)| classes_deriving(path, py, &["nnUNetTrainer"]))
+        .collect();
+    let runs = cx.commands_matching(&NNUNET_TRAIN);
+    let runs = if runs.is_empty() {
+        cx.documented_matching(&NNUNET_TRAIN)
+    } else {
+        runs
+    };
+    if !trainers.is_empty() && !runs.is_empty() {
+        if model.is_empty() {
+            model.extend(trainers.iter().cloned());
+        }
+        training.extend(trainers.into_iter().chain(runs));
+    }
     Detection::all_of(vec![
         (
             model,
@@ -152,122 +267,6 @@ pub fn model_and_training(cx: &Context) -> Detection {
         (
             training,
             "write the training loop in src/<package>/train.py (backward + optimizer step, or trainer.fit)",
-        ),
-    ])
-}
-
-pub fn typing_and_docs(cx: &Context) -> Detection {
-    let (mut total, mut typed, mut documented) = (0usize, 0usize, 0usize);
-    // The evidence names the folder holding the code (`src/`, or the package at the top).
-    let mut folder: Option<&str> = None;
-    for (path, py) in cx.files(Scope::Source) {
-        let top = path.split_once('/').map_or(".", |(top, _)| top);
-        folder = Some(folder.map_or(top, |f| if f == top { f } else { "." }));
-        for function in &py.functions {
-            total += 1;
-            typed += usize::from(function.annotated);
-            documented += usize::from(function.docstring);
-        }
-    }
-    let summary = Evidence::new(
-        format!("{}/", folder.unwrap_or(".")),
-        format!(
-            "{typed} of {} {} type hints, {documented} {} docstrings",
-            plural::count(total, "function", "functions"),
-            plural::word(typed, "has", "have"),
-            plural::word(documented, "has", "have"),
-        ),
-    );
-    if total == 0 {
-        return Detection::open(
-            "write the project's code as functions with type hints and docstrings",
-        );
-    }
-    // Half is the bar: "essential parts", not every helper.
-    if typed * 2 >= total && documented * 2 >= total {
-        Detection::Done(vec![summary])
-    } else {
-        Detection::Open {
-            hint: "add type hints and a docstring to at least half of the functions in the package"
-                .into(),
-            partial: vec![summary],
-        }
-    }
-}
-
-pub fn cli_and_tasks(cx: &Context) -> Detection {
-    let mut cli = cx.python_referring(
-        Scope::Source,
-        &[
-            "typer",
-            "click",
-            "argparse.ArgumentParser",
-            "fire.Fire",
-            "hydra.main",
-            "jsonargparse",
-        ],
-        "a command-line interface",
-    );
-    if let Some(scripts) = cx
-        .toml("pyproject.toml")
-        .and_then(|v| {
-            v.get("project")?
-                .get("scripts")?
-                .as_table()
-                .map(|t| t.keys().cloned().collect::<Vec<_>>())
-        })
-        .filter(|k| !k.is_empty())
-    {
-        cli.push(Evidence::new(
-            "pyproject.toml",
-            format!("[project.scripts] installs {}", scripts.join(", ")),
-        ));
-    }
-    let mut tasks = Vec::new();
-    if let Some((path, py)) = cx
-        .files(Scope::Code)
-        .find(|(path, _)| file_name(path) == "tasks.py")
-    {
-        let names = py
-            .lines
-            .windows(2)
-            .filter(|w| w[0].code.starts_with("@task") || w[0].code.starts_with("@invoke.task"))
-            .filter_map(|w| {
-                w[1].code
-                    .strip_prefix("def ")?
-                    .split('(')
-                    .next()
-                    .map(str::to_string)
-            })
-            .collect::<Vec<_>>();
-        if py.imports("invoke") && !names.is_empty() {
-            tasks.push(Evidence::new(
-                path,
-                format!(
-                    "{} ({})",
-                    plural::count(names.len(), "invoke task", "invoke tasks"),
-                    names.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        }
-    }
-    for (name, what) in [
-        ("Makefile", "make targets"),
-        ("justfile", "just recipes"),
-        ("noxfile.py", "nox sessions"),
-    ] {
-        if cx.project.exists(name) {
-            tasks.push(Evidence::new(name, what));
-        }
-    }
-    Detection::all_of(vec![
-        (
-            cli,
-            "give the training and evaluation scripts a command line (typer, argparse or click)",
-        ),
-        (
-            tasks,
-            "collect the project's commands as tasks (invoke tasks.py, a Makefile or a justfile)",
         ),
     ])
 }
@@ -327,6 +326,73 @@ mod tests {
         assert!(!is_done("data_module", &[("tests/data.py", DATA)]));
     }
 
+    /// Training through a library's machinery: Hugging Face's Trainer on a pretrained model,
+    /// nnU-Net's command line with the group's trainer class, an adapted timm script.
+    #[test]
+    fn training_through_a_librarys_trainer() {
+        let hf = (
+            "src/pkg/train.py",
+            "from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments\n\ndef main() -> None:\n    tokenizer = AutoTokenizer.from_pretrained(\"prajjwal1/bert-tiny\")\n    model = AutoModelForSequenceClassification.from_pretrained(\"prajjwal1/bert-tiny\", num_labels=77)\n    trainer = Trainer(model=model, args=TrainingArguments(\"out\"), train_dataset=load(tokenizer))\n    trainer.train()\n",
+        );
+        match run("model_and_training", &[hf]) {
+            Detection::Done(ev) => {
+                assert_eq!(
+                    ev[0].detail,
+                    "builds a pretrained model (`from_pretrained`)"
+                );
+                assert_eq!(ev[0].line, Some(5));
+                assert_eq!(
+                    ev[1].detail,
+                    "trains with the library's trainer (`transformers.Trainer` and `.train()`)"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // A tokenizer is not a model, and `model.train()` alone is not training.
+        let tokenizer_only = (
+            "src/pkg/train.py",
+            "from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained(\"x\")\nmodel.train()\n",
+        );
+        assert!(!is_done("model_and_training", &[tokenizer_only]));
+        let trainer = (
+            "src/pkg/nnunet_trainer.py",
+            "from nnunetv2.training.nnUNetTrainer.nnUNetTrainer import nnUNetTrainer\n\nclass LeafTrainer(nnUNetTrainer):\n    def configure_optimizers(self):\n        return super().configure_optimizers()\n",
+        );
+        let command = (
+            "scripts/train.sh",
+            "nnUNetv2_train 501 2d 0 -tr LeafTrainer\n",
+        );
+        assert!(is_done("model_and_training", &[trainer, command]));
+        assert!(!is_done("model_and_training", &[trainer]));
+        let timm = (
+            "src/pkg/train_timm.py",
+            "import timm\n\ndef train(args):\n    model = timm.create_model(args.model, pretrained=True, num_classes=5)\n    for x, y in loader:\n        loss = criterion(model(x), y)\n        loss.backward()\n        optimizer.step()\n",
+        );
+        assert!(is_done("model_and_training", &[timm]));
+    }
+
+    /// A data module on a library's loader fetches the data however short it is; importing
+    /// the loader without calling anything does not.
+    #[test]
+    fn a_data_module_built_on_a_librarys_loader() {
+        let hf = (
+            "src/pkg/data.py",
+            "from datasets import load_dataset\n\ndef load(name: str = \"PolyAI/banking77\"):\n    \"\"\"The splits, tokenized.\"\"\"\n    data = load_dataset(name)\n    return data.map(tokenize, batched=True)\n",
+        );
+        match run("data_module", &[hf]) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "fetches the data with `datasets.load_dataset`"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let imported = (
+            "src/pkg/data.py",
+            "from datasets import load_dataset\n\ndef load():\n    pass\n",
+        );
+        assert!(!is_done("data_module", &[imported]));
+    }
+
     #[test]
     fn model_and_training_need_both_files() {
         let model = (
@@ -349,32 +415,5 @@ mod tests {
             "import lightning as L\ntrainer = L.Trainer()\ntrainer.fit(model)\n",
         );
         assert!(is_done("model_and_training", &[model, lightning]));
-    }
-
-    #[test]
-    fn typing_and_docs_need_half_the_functions() {
-        let good =
-            "def a(x: int) -> int:\n    \"\"\"A.\"\"\"\n    return x\n\ndef b(y):\n    return y\n";
-        assert!(is_done("typing_and_docs", &[("src/pkg/m.py", good)]));
-        let bare = "def a(x):\n    return x\n\ndef b(y):\n    return y\n";
-        match run("typing_and_docs", &[("src/pkg/m.py", bare)]) {
-            Detection::Open { partial, .. } => assert!(partial[0].detail.starts_with("0 of 2")),
-            other => panic!("{other:?}"),
-        }
-        assert!(!is_done("typing_and_docs", &[]));
-    }
-
-    #[test]
-    fn cli_and_tasks_need_both() {
-        let cli = ("src/pkg/train.py", "import typer\napp = typer.Typer()\n");
-        let tasks = (
-            "tasks.py",
-            "from invoke import task\n\n@task\ndef train(c):\n    c.run(\"python -m pkg.train\")\n",
-        );
-        assert!(is_done("cli_and_tasks", &[cli, tasks]));
-        assert!(!is_done("cli_and_tasks", &[cli]));
-        assert!(!is_done("cli_and_tasks", &[tasks]));
-        let tasks_without_invoke = ("tasks.py", "def train(c):\n    pass\n");
-        assert!(!is_done("cli_and_tasks", &[cli, tasks_without_invoke]));
     }
 }

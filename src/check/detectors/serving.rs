@@ -1,12 +1,11 @@
-//! Serving and operations items: the FastAPI app, ONNX/BentoML, a frontend, drift detection,
-//! metrics, cloud monitoring and alerts.
+//! Serving items: the FastAPI app, ONNX/BentoML, a frontend, drift detection and the drift
+//! service, collected requests, and the API's metrics.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{Context, Detection, Evidence, Scope, cloud};
-use crate::check::filename::file_name;
 use crate::check::python::PyFile;
 
 static ROUTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -61,12 +60,32 @@ pub fn fastapi_app(cx: &Context) -> Detection {
     Detection::Done(evidence)
 }
 
+/// ONNX and BentoML in code, also through a library's own export: Lightning's
+/// `to_onnx`, Hugging Face Optimum's ONNX Runtime models. A mention in text, a comment or a
+/// dependency list is not an export.
 pub fn specialized_serving(cx: &Context) -> Detection {
     let mut evidence = cx.python_referring(
         Scope::Code,
-        &["torch.onnx.export", "onnxruntime", "bentoml"],
+        &[
+            "torch.onnx.export",
+            "torch.onnx.dynamo_export",
+            "onnxruntime",
+            "optimum.onnxruntime",
+            "optimum.exporters.onnx",
+            "bentoml",
+        ],
         "exports or serves the model through ONNX/BentoML",
     );
+    for (path, py) in cx.files(Scope::Code) {
+        let lightning = py.imports("lightning") || py.imports("pytorch_lightning");
+        if let Some(line) = py.line_containing(".to_onnx(").filter(|_| lightning) {
+            evidence.push(Evidence::at(
+                path,
+                line,
+                "exports the model to ONNX with Lightning (`to_onnx`)",
+            ));
+        }
+    }
     for path in cx.project.paths() {
         if super::super::filename::file_name(path) == "bentofile.yaml" {
             evidence.push(Evidence::new(path, "a BentoML build file"));
@@ -121,13 +140,17 @@ const DRIFT_LIBRARIES: &[&str] = &[
     "scipy.stats.ks_2samp",
 ];
 
+fn drift_check_code(cx: &Context) -> Vec<Evidence> {
+    cx.python_referring(
+        Scope::Code,
+        DRIFT_LIBRARIES,
+        "compares data distributions for drift",
+    )
+}
+
 pub fn drift_check(cx: &Context) -> Detection {
     Detection::from_evidence(
-        cx.python_referring(
-            Scope::Code,
-            DRIFT_LIBRARIES,
-            "compares data distributions for drift",
-        ),
+        drift_check_code(cx),
         "compare training data with new data (e.g. an Evidently data-drift report) and see how the model copes",
     )
 }
@@ -162,15 +185,26 @@ pub fn collect_io_data(cx: &Context) -> Detection {
     )
 }
 
+/// A drift service: a FastAPI app that uses a drift library, or one with a drift route
+/// (`/drift`, `/monitoring`) when the project's code checks drift (the main API calling the
+/// group's drift module); and a deployment.
 pub fn drift_api(cx: &Context) -> Detection {
+    // Read the project's drift code only when an API has a drift route.
+    let checks_drift = std::cell::OnceCell::new();
     let service: Vec<Evidence> = fastapi_files(cx)
         .filter_map(|(path, py)| {
-            let (name, line) = py.first_reference(DRIFT_LIBRARIES)?;
-            Some(Evidence::at(
-                path,
-                line,
-                format!("a FastAPI service that checks drift (`{name}`)"),
-            ))
+            if let Some((name, line)) = py.first_reference(DRIFT_LIBRARIES) {
+                return Some(Evidence::at(
+                    path,
+                    line,
+                    format!("a FastAPI service that checks drift (`{name}`)"),
+                ));
+            }
+            let route = routes(py)
+                .into_iter()
+                .find(|r| r.contains("drift") || r.contains("monitor"))?;
+            (*checks_drift.get_or_init(|| !drift_check_code(cx).is_empty()))
+                .then(|| Evidence::new(path, format!("the API serves a drift report ({route})")))
         })
         .collect();
     let deployed = match cloud::cloud_deploy(cx) {
@@ -201,89 +235,6 @@ pub fn api_metrics(cx: &Context) -> Detection {
             "exposes metrics",
         ),
         "instrument the API with prometheus_client counters/histograms and expose /metrics",
-    )
-}
-
-/// Config files (YAML, JSON, Terraform) containing any of `needles`, as evidence.
-fn config_mentioning(cx: &Context, needles: &[&str], what: &str) -> Vec<Evidence> {
-    cx.project
-        .texts(|p| {
-            [".yaml", ".yml", ".json", ".tf"]
-                .iter()
-                .any(|ext| p.ends_with(ext))
-        })
-        .filter_map(|(path, text)| {
-            let needle = needles.iter().find(|n| text.contains(*n))?;
-            Some(Evidence::new(path, format!("{what} (`{needle}`)")))
-        })
-        .collect()
-}
-
-/// Images under `reports/figures/` whose name holds one of `words`: screenshots of work done
-/// in a cloud console, which no other file shows.
-fn screenshots(cx: &Context, words: &[&str], what: &str) -> Vec<Evidence> {
-    cx.project
-        .paths()
-        .filter(|p| p.starts_with("reports/figures/"))
-        .filter(|p| {
-            let name = p.to_ascii_lowercase();
-            [".png", ".jpg", ".jpeg"].iter().any(|e| name.ends_with(e))
-                && words.iter().any(|w| file_name(&name).contains(w))
-        })
-        .map(|p| Evidence::new(p, format!("a screenshot of {what}")))
-        .collect()
-}
-
-pub fn cloud_monitoring(cx: &Context) -> Detection {
-    let mut evidence = config_mentioning(
-        cx,
-        &[
-            "cloud-run-gmp-sidecar",
-            "PodMonitoring",
-            "google_monitoring_dashboard",
-            "monitoring.googleapis.com",
-        ],
-        "sends metrics to Google Cloud Monitoring",
-    );
-    evidence.extend(cx.python_referring(
-        Scope::Code,
-        &[
-            "google.cloud.monitoring_v3",
-            "opentelemetry.exporter.cloud_monitoring",
-        ],
-        "writes metrics to Google Cloud Monitoring",
-    ));
-    evidence.extend(screenshots(
-        cx,
-        &["monitoring", "dashboard"],
-        "the monitoring in the cloud",
-    ));
-    Detection::from_evidence(
-        evidence,
-        "collect the API's metrics in Cloud Monitoring (e.g. the managed-Prometheus sidecar on Cloud Run) and keep its config in the repository",
-    )
-}
-
-static ALERT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+policies\s+create").expect("valid regex")
-});
-
-pub fn cloud_alerts(cx: &Context) -> Detection {
-    let mut evidence = config_mentioning(
-        cx,
-        &[
-            "google_monitoring_alert_policy",
-            "alertPolicies",
-            "notificationChannels",
-        ],
-        "an alert policy",
-    );
-    evidence.extend(cx.commands_matching(&ALERT_COMMAND));
-    evidence.extend(cx.documented_matching(&ALERT_COMMAND));
-    evidence.extend(screenshots(cx, &["alert"], "the alerts in the cloud"));
-    Detection::from_evidence(
-        evidence,
-        "create a GCP alert policy and keep it in the repository (policy JSON/YAML, Terraform, or a `gcloud monitoring policies create` step)",
     )
 }
 
@@ -373,6 +324,69 @@ mod tests {
         assert!(!is_done("collect_io_data", &[not_an_api]));
     }
 
+    /// The drift report as a route of the main API, computed by the group's drift module.
+    #[test]
+    fn a_drift_route_in_the_main_api_is_a_drift_service() {
+        let api = (
+            "src/pkg/api.py",
+            "from fastapi import FastAPI\nfrom pkg.monitoring import drift_report\n\napp = FastAPI()\n\n@app.get(\"/drift\")\ndef drift():\n    return drift_report()\n",
+        );
+        let module = (
+            "src/pkg/monitoring.py",
+            "from evidently.report import Report\n\ndef drift_report():\n    return Report(metrics=[]).json()\n",
+        );
+        let deploy = (
+            "tasks.py",
+            "c.run(\"gcloud run deploy api --image europe-west1-docker.pkg.dev/p/r/api\")\n",
+        );
+        match run("drift_api", &[api, module, deploy]) {
+            Detection::Done(ev) => assert_eq!(
+                (ev[0].path.as_str(), ev[0].detail.as_str()),
+                (
+                    "src/pkg/api.py",
+                    "the API serves a drift report (GET /drift)"
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+        // A route of that name with no drift check behind it is not one.
+        assert!(!is_done("drift_api", &[api, deploy]));
+        assert!(!is_done("drift_api", &[api, module]));
+    }
+
+    /// ONNX through a library's own export counts; ONNX named in text, a comment or the
+    /// requirements does not.
+    #[test]
+    fn onnx_exports_through_libraries_but_not_mentions() {
+        let lightning = (
+            "src/pkg/export.py",
+            "import lightning as L\n\ndef export(model: L.LightningModule) -> None:\n    model.to_onnx(\"model.onnx\", export_params=True)\n",
+        );
+        assert!(is_done("specialized_serving", &[lightning]));
+        let optimum = (
+            "src/pkg/serve.py",
+            "from optimum.onnxruntime import ORTModelForSequenceClassification\nmodel = ORTModelForSequenceClassification.from_pretrained(\"m\", export=True)\n",
+        );
+        assert!(is_done("specialized_serving", &[optimum]));
+        for mention in [
+            (
+                "README.md",
+                "We would like to serve the model with ONNX runtime later.\n",
+            ),
+            ("requirements.txt", "onnx\nonnxruntime\n"),
+            (
+                "src/pkg/api.py",
+                "# TODO: onnxruntime.InferenceSession\nNOTE = \"export with torch.onnx.export\"\n",
+            ),
+            (
+                "src/pkg/model.py",
+                "def to_onnx(path):\n    \"\"\"Not Lightning's.\"\"\"\n    return path\n",
+            ),
+        ] {
+            assert!(!is_done("specialized_serving", &[mention]), "{mention:?}");
+        }
+    }
+
     #[test]
     fn drift_api_needs_a_service_and_a_deployment() {
         let service = (
@@ -386,35 +400,5 @@ mod tests {
         assert!(is_done("drift_api", &[service, deploy]));
         assert!(!is_done("drift_api", &[service]));
         assert!(!is_done("drift_api", &[API, deploy]));
-    }
-
-    #[test]
-    fn monitoring_and_alerts_from_config_files() {
-        assert!(is_done(
-            "cloud_monitoring",
-            &[(
-                "service.yaml",
-                "containers:\n- image: us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar:1.1.1\n"
-            )]
-        ));
-        assert!(!is_done(
-            "cloud_monitoring",
-            &[("service.yaml", "containers: []\n")]
-        ));
-        assert!(is_done(
-            "cloud_alerts",
-            &[(
-                "monitoring/policy.json",
-                "{\"displayName\": \"x\", \"notificationChannels\": []}"
-            )]
-        ));
-        assert!(is_done(
-            "cloud_alerts",
-            &[(
-                "tasks.py",
-                "c.run('gcloud alpha monitoring policies create --policy-from-file=p.yaml')\n"
-            )]
-        ));
-        assert!(!is_done("cloud_alerts", &[]));
     }
 }

@@ -7,7 +7,7 @@ use regex::Regex;
 use super::{Context, Detection, Evidence, Scope, ci, pipeline, serving};
 use crate::check::filename::file_name;
 use crate::check::plural;
-use crate::check::python::PyFile;
+use crate::check::python::{Function, Logical, PyFile};
 
 /// The dotted module name of a project file: `src/pkg/data.py` → `pkg.data`.
 pub fn module_name(path: &str) -> String {
@@ -45,30 +45,139 @@ fn tests_importing(cx: &Context, modules: &[String], what: &str) -> Vec<Evidence
         .collect()
 }
 
+/// The project's modules with one of `stems` as a part of their name: `pkg.data`, and also
+/// `pkg.models.classifier` in a `models` package.
 fn project_modules(cx: &Context, stems: &[&str]) -> Vec<String> {
     cx.files(Scope::Source)
-        .map(|(path, _)| module_name(path))
-        .filter(|m| {
-            m.rsplit('.')
-                .next()
-                .is_some_and(|last| stems.contains(&last))
+        .map(|(path, _)| path)
+        .filter(|path| {
+            let module = path.strip_prefix("src/").unwrap_or(path);
+            let module = module.strip_suffix("/__init__.py").unwrap_or(module);
+            let module = module.trim_end_matches(".py");
+            stems.contains(&module) || module.split('/').skip(1).any(|part| stems.contains(&part))
+        })
+        .map(module_name)
+        .collect()
+}
+
+/// The test functions of a test file, each with the logical lines of its body.
+fn test_bodies(py: &PyFile) -> Vec<(&Function, &[Logical])> {
+    py.functions
+        .iter()
+        .filter(|f| f.name.starts_with("test"))
+        .filter_map(|f| {
+            let start = py.lines.iter().position(|l| l.line == f.line)?;
+            let indent = py.lines[start].indent;
+            let end = py.lines[start + 1..]
+                .iter()
+                .position(|l| l.indent <= indent)
+                .map_or(py.lines.len(), |n| start + 1 + n);
+            Some((f, &py.lines[start + 1..end]))
         })
         .collect()
 }
 
+/// Names of data in a test: datasets, loaders, splits, tokenized inputs. (Not `data` or
+/// `labels` alone: a model test feeds those to the model too.)
+static DATA_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?-u)\b(dataset|datasets|ds|train_set|test_set|val_set|trainset|testset|train_ds|",
+        r"test_ds|val_ds|datamodule|data_module|dataloader|loader|train_loader|test_loader|",
+        r"val_loader|load_dataset|tokenizer|tokenized|input_ids|attention_mask|pixel_values|",
+        r"\w*Dataset|\w*DataModule|\w*_dataset)\b",
+    ))
+    .expect("valid regex")
+});
+/// What a data test asserts: sizes, shapes, types, the set of labels.
+static DATA_CHECK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u)\blen\(|\.shape\b|\.size\(|\.dtype\b|\bunique\(|\bset\(|input_ids|\.num_\w+")
+        .expect("valid regex")
+});
+/// A model run in a test: a model called, its forward pass, a prediction, a training step.
+static MODEL_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?-u)\b(model|net|network|classifier|module|lit_model)\s*\(|\.forward\(|\.predict\(|",
+        r"\.training_step\(|\.fit\(|\b\w*(Model|Net|Classifier)\((?u:[^)]*)\)\s*\(",
+    ))
+    .expect("valid regex")
+});
+/// What a model test asserts: output shapes, probabilities in range, a loss going down.
+static MODEL_CHECK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?-u)\.shape\b|\.size\(|softmax|allclose|isclose|argmax|\bsum\(|>=?\s*0(\.0)?\b|",
+        r"<=?\s*1(\.0)?\b|\bloss\b|logits|\.dtype\b",
+    ))
+    .expect("valid regex")
+});
+
+/// A test that calls an API through a client checks the API, not the data or the model.
+fn calls_an_api(body: &[Logical]) -> bool {
+    body.iter()
+        .any(|l| l.code.contains("client.") || l.code.contains("TestClient("))
+}
+
+/// Test functions judged by what they check: one whose body names data and asserts its
+/// sizes or shapes (`dataset`, `len(`, `.shape`), or one that runs a model and asserts its
+/// output (`model(x)`, `.shape`, probabilities in range). A test that skips without data
+/// still checks the same things.
+fn tests_checking(cx: &Context, data: bool) -> Vec<Evidence> {
+    cx.files(Scope::Tests)
+        .filter_map(|(path, py)| {
+            let (function, _) = test_bodies(py).into_iter().find(|(_, body)| {
+                if calls_an_api(body) {
+                    return false;
+                }
+                let asserts = body
+                    .iter()
+                    .filter(|l| l.code.trim_start().starts_with("assert"));
+                // A test that runs a model is a model test, whatever data it feeds it.
+                let runs_a_model = body.iter().any(|l| MODEL_RUN.is_match(&l.code));
+                if data {
+                    !runs_a_model
+                        && body.iter().any(|l| DATA_WORDS.is_match(&l.code))
+                        && asserts.into_iter().any(|l| DATA_CHECK.is_match(&l.code))
+                } else {
+                    runs_a_model && asserts.into_iter().any(|l| MODEL_CHECK.is_match(&l.code))
+                }
+            })?;
+            let what = if data {
+                "checks the data's sizes or shapes"
+            } else {
+                "checks the model's output"
+            };
+            Some(Evidence::at(
+                path,
+                function.line,
+                format!("`{}` {what}", function.name),
+            ))
+        })
+        .collect()
+}
+
+/// Tests importing the project's modules with these stems, or, failing that, tests judged by
+/// what they check.
+fn unit_tests(cx: &Context, stems: &[&str], what: &str, data: bool) -> Vec<Evidence> {
+    let modules = project_modules(cx, stems);
+    let mut found = tests_importing(cx, &modules, what);
+    for evidence in tests_checking(cx, data) {
+        if !found.iter().any(|e| e.path == evidence.path) {
+            found.push(evidence);
+        }
+    }
+    found
+}
+
 pub fn tests_data(cx: &Context) -> Detection {
-    let modules = project_modules(cx, pipeline::DATA_MODULES);
     Detection::from_evidence(
-        tests_importing(cx, &modules, "the data code"),
+        unit_tests(cx, pipeline::DATA_MODULES, "the data code", true),
         "add tests/test_data.py that imports the data module and checks shapes, types and splits",
     )
 }
 
 pub fn tests_model(cx: &Context) -> Detection {
     let stems: Vec<&str> = [pipeline::MODEL_MODULES, pipeline::TRAIN_MODULES].concat();
-    let modules = project_modules(cx, &stems);
     Detection::from_evidence(
-        tests_importing(cx, &modules, "the model or training code"),
+        unit_tests(cx, &stems, "the model or training code", false),
         "add tests/test_model.py that builds the model, checks output shapes and runs a training step",
     )
 }
@@ -152,12 +261,7 @@ pub fn api_tests(cx: &Context) -> Detection {
                 line,
                 format!("calls the API through a test client (`{name}`)"),
             ));
-        } else if let Some(line) = py
-            .lines
-            .iter()
-            .find(|l| l.code.contains(".test_client("))
-            .map(|l| l.line)
-        {
+        } else if let Some(line) = py.line_containing(".test_client(") {
             tests.push(Evidence::at(
                 path,
                 line,
@@ -214,7 +318,8 @@ pub fn load_test(cx: &Context) -> Detection {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::is_done;
+    use super::super::Detection;
+    use super::super::fixture::{is_done, run};
     use super::module_name;
 
     const DATA: (&str, &str) = ("src/pkg/data.py", "def load():\n    return 1\n");
@@ -267,6 +372,59 @@ mod tests {
                 ("tests/test_model.py", "def test_nothing():\n    pass\n")
             ]
         ));
+    }
+
+    /// Tests judged by what they check: sizes and shapes of the data, the model's output
+    /// shapes and probabilities, whatever they import, and also when they skip without data.
+    #[test]
+    fn tests_are_judged_by_what_they_check() {
+        let data = (
+            "tests/test_dataset.py",
+            "import os\nimport pytest\nimport torch\n\n@pytest.mark.skipif(not os.path.exists(\"data/processed\"), reason=\"no data\")\ndef test_sizes():\n    train_set = torch.load(\"data/processed/train.pt\")\n    assert len(train_set) == 30000\n    x, y = train_set[0]\n    assert x.shape == (1, 28, 28)\n",
+        );
+        match run("tests_data", &[data]) {
+            Detection::Done(ev) => assert_eq!(
+                (ev[0].line, ev[0].detail.as_str()),
+                (Some(6), "`test_sizes` checks the data's sizes or shapes")
+            ),
+            other => panic!("{other:?}"),
+        }
+        let tokens = (
+            "tests/test_tokens.py",
+            "from transformers import AutoTokenizer\n\ndef test_tokenized_shape():\n    tokenizer = AutoTokenizer.from_pretrained(\"bert-base-uncased\")\n    batch = tokenizer([\"hi\"], padding=\"max_length\", max_length=32, return_tensors=\"pt\")\n    assert batch[\"input_ids\"].shape == (1, 32)\n",
+        );
+        assert!(is_done("tests_data", &[tokens]));
+        let model = (
+            "tests/test_outputs.py",
+            "import torch\nfrom leafs.networks.classifier import LeafNet\n\ndef test_probabilities():\n    model = LeafNet()\n    probs = model(torch.randn(2, 3, 64, 64)).softmax(dim=1)\n    assert probs.shape == (2, 5)\n    assert torch.allclose(probs.sum(dim=1), torch.ones(2))\n",
+        );
+        match run("tests_model", &[model]) {
+            Detection::Done(ev) => assert_eq!(
+                ev[0].detail,
+                "`test_probabilities` checks the model's output"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(!is_done("tests_data", &[model]));
+        assert!(!is_done("tests_model", &[data]));
+        // Neither an API test nor a test that checks nothing of the kind.
+        let api = (
+            "tests/test_api.py",
+            "def test_predict(client):\n    response = client.post(\"/predict\", json={\"x\": [1]})\n    assert response.json()[\"probabilities\"][0] <= 1\n",
+        );
+        assert!(!is_done("tests_model", &[api]));
+        // A training test that feeds data to the model is not a data test.
+        let training = (
+            "tests/test_training.py",
+            "from pkg.train import train\n\ndef test_train(dummy_dataset):\n    losses = train(model=Net(), dataset=dummy_dataset, epochs=3)\n    model(dummy_dataset[0])\n    assert len(losses) == 3\n",
+        );
+        assert!(!is_done("tests_data", &[training]));
+        let trivial = (
+            "tests/test_misc.py",
+            "def test_version():\n    assert __version__ == \"0.1\"\n",
+        );
+        assert!(!is_done("tests_data", &[trivial]));
+        assert!(!is_done("tests_model", &[trivial]));
     }
 
     #[test]

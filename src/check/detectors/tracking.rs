@@ -1,5 +1,4 @@
-//! Experiment items: configuration files and Hydra, profiling, logging, Weights & Biases,
-//! sweeps and Lightning.
+//! Experiment items: configuration files and Hydra, Weights & Biases, sweeps and Lightning.
 
 use std::sync::LazyLock;
 
@@ -15,7 +14,7 @@ const CONFIG_DIRS: &[&str] = &["configs", "config", "conf", "cfg", "hparams"];
 
 /// A YAML file in a config folder at any depth, or named like a config (`config.yaml`,
 /// `params.yaml`, `hparams.yml`) beside the code; never a workflow or a tool's own file.
-fn is_config_path(path: &str) -> bool {
+pub(super) fn is_config_path(path: &str) -> bool {
     if !(path.ends_with(".yaml") || path.ends_with(".yml")) || path.starts_with(".github/") {
         return false;
     }
@@ -93,51 +92,6 @@ pub fn hydra(cx: &Context) -> Detection {
             "put the Hydra configs (config.yaml and groups) in configs/",
         ),
     ])
-}
-
-static PROFILE_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"-m\s+cProfile|\bsnakeviz\b|\bpy-spy\b|\bscalene\b|\bpyinstrument\b|\bkernprof\b")
-        .expect("valid regex")
-});
-
-pub fn profiling(cx: &Context) -> Detection {
-    let mut evidence = cx.python_referring(
-        Scope::Code,
-        &[
-            "cProfile",
-            "torch.profiler",
-            "pstats",
-            "line_profiler",
-            "pyinstrument",
-            "scalene",
-            "snakeviz",
-        ],
-        "profiles the code",
-    );
-    evidence.extend(cx.commands_matching(&PROFILE_COMMAND));
-    Detection::from_evidence(
-        evidence,
-        "profile a training run (cProfile + snakeviz, or torch.profiler) and keep the script or task",
-    )
-}
-
-pub fn logging(cx: &Context) -> Detection {
-    let evidence = cx.python_referring(
-        Scope::Source,
-        &[
-            "loguru.logger",
-            "logging.getLogger",
-            "logging.basicConfig",
-            "logging.config",
-            "logging.info",
-            "structlog",
-        ],
-        "logs events",
-    );
-    Detection::from_evidence(
-        evidence,
-        "log the important events with the logging module or loguru instead of print()",
-    )
 }
 
 /// A run started with `mode="offline"` (or an offline default such as
@@ -259,8 +213,14 @@ fn wandb_logging(cx: &Context) -> Vec<Evidence> {
     evidence
 }
 
-static SWEEP_COMMAND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bwandb\s+(sweep|agent)\b|--multirun\b").expect("valid regex"));
+/// A sweep started from the command line: W&B's, or Hydra's multirun (`--multirun`, or `-m`
+/// before overrides with several values: `-m lr=1e-3,1e-4`).
+static SWEEP_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u)\bwandb\s+(sweep|agent)\b|--multirun\b|\s-m\s+([\w./+~@-]+=(?u:\S*)\s+)*[\w./+~@-]+=(?u:[^\s,]*),(?u:\S)",
+    )
+    .expect("valid regex")
+});
 
 pub fn hyperparameter_sweep(cx: &Context) -> Detection {
     let mut evidence = cx.python_referring(
@@ -287,15 +247,34 @@ pub fn hyperparameter_sweep(cx: &Context) -> Detection {
                 path,
                 format!("a W&B sweep ({} search)", method.unwrap_or_default()),
             ));
-        } else if doc.get("hydra").and_then(|h| h.get("sweeper")).is_some() {
+        } else if doc.get("hydra").and_then(|h| h.get("sweeper")).is_some() || sweeper_default(&doc)
+        {
             evidence.push(Evidence::new(path, "a Hydra sweeper configuration"));
         }
     }
     evidence.extend(cx.commands_matching(&SWEEP_COMMAND));
+    evidence.extend(cx.documented_matching(&SWEEP_COMMAND));
     Detection::from_evidence(
         evidence,
         "add a sweep config (W&B sweep.yaml, Optuna or a Hydra sweeper) and run it",
     )
+}
+
+/// A Hydra config choosing a sweeper plugin in its defaults (`- override hydra/sweeper: optuna`).
+fn sweeper_default(doc: &serde_yaml_ng::Value) -> bool {
+    doc.get("defaults")
+        .and_then(|d| d.as_sequence())
+        .into_iter()
+        .flatten()
+        .any(|entry| {
+            entry
+                .as_mapping()
+                .into_iter()
+                .flat_map(|m| m.keys())
+                .chain(std::iter::once(entry))
+                .filter_map(|v| v.as_str())
+                .any(|key| key.contains("hydra/sweeper"))
+        })
 }
 
 pub fn lightning(cx: &Context) -> Detection {
@@ -360,36 +339,7 @@ mod tests {
     }
 
     #[test]
-    fn profiling_logging_and_sweeps() {
-        assert!(is_done(
-            "profiling",
-            &[(
-                "src/pkg/train.py",
-                "import cProfile\ncProfile.run('main()')\n"
-            )]
-        ));
-        assert!(is_done(
-            "profiling",
-            &[(
-                "tasks.py",
-                "c.run('python -m cProfile -o out.prof src/pkg/train.py')\n"
-            )]
-        ));
-        assert!(!is_done(
-            "profiling",
-            &[("src/pkg/train.py", "# TODO: profile with cProfile\n")]
-        ));
-        assert!(is_done(
-            "logging",
-            &[(
-                "src/pkg/train.py",
-                "import logging\nlog = logging.getLogger(__name__)\n"
-            )]
-        ));
-        assert!(!is_done(
-            "logging",
-            &[("src/pkg/train.py", "print('loss')\n")]
-        ));
+    fn sweeps_in_config_files() {
         assert!(is_done(
             "hyperparameter_sweep",
             &[(
@@ -401,6 +351,27 @@ mod tests {
             "hyperparameter_sweep",
             &[("configs/config.yaml", "method: sgd\n")]
         ));
+    }
+
+    /// Hydra sweeps run from the command line (documented in the README or docs too), or a
+    /// sweeper chosen in a config's defaults.
+    #[test]
+    fn hydra_multirun_sweeps_and_sweeper_defaults() {
+        let readme = (
+            "README.md",
+            "## Sweep\n\n```bash\npython src/pkg/train.py -m optimizer.lr=1e-3,1e-4 model.dropout=0.1,0.3\n```\n\n| lr | accuracy |\n| --- | --- |\n| 1e-3 | 0.91 |\n",
+        );
+        assert!(is_done("hyperparameter_sweep", &[readme]));
+        let module_run = (
+            "README.md",
+            "```bash\npython -m pkg.train optimizer.lr=1e-3\n```\n",
+        );
+        assert!(!is_done("hyperparameter_sweep", &[module_run]));
+        let defaults = (
+            "configs/sweep.yaml",
+            "defaults:\n  - config\n  - override hydra/sweeper: optuna\n\nhydra:\n  mode: MULTIRUN\n",
+        );
+        assert!(is_done("hyperparameter_sweep", &[defaults]));
     }
 
     #[test]

@@ -143,6 +143,17 @@ impl PyFile {
         self.all_code.contains(needle)
     }
 
+    /// The first line whose code (strings blanked, comments dropped) contains `needle`.
+    pub fn line_containing(&self, needle: &str) -> Option<usize> {
+        if !self.all_code.contains(needle) {
+            return None;
+        }
+        self.lines
+            .iter()
+            .find(|l| l.code.contains(needle))
+            .map(|l| l.line)
+    }
+
     /// The first non-import line whose code contains `word` with identifier boundaries.
     pub fn find_word(&self, word: &str) -> Option<usize> {
         if !self.all_code.contains(word) {

@@ -3,7 +3,7 @@
 //!
 //! The walk honours `.gitignore` (also outside a git repository) and never enters `.git/`,
 //! virtual environments, `node_modules/`, caches or DVC's cache; below `data/` it lists only
-//! DVC pointer files, two levels deep. It runs top-down: the project's top-level entries are
+//! DVC pointer files, two levels deep, and the config of a DVC set up in `data/`. It runs top-down: the project's top-level entries are
 //! walked files first, then the usual folders (`.github/`, `configs/`, `src/` …), then the
 //! rest by name, so a stop at [`Limits::listed`] loses the least telling part. Every listed
 //! file that a detector can use (Python, TOML, YAML, Dockerfiles, DVC pointers, build
@@ -385,12 +385,14 @@ fn keep(root: &Path, entry: &DirEntry) -> bool {
         .map(|c| c.as_os_str())
         .unwrap_or_default();
     if top == DATA_DIR {
-        // Only DVC pointer files, which sit next to what they track
-        // (`data/raw.dvc`, `data/raw/images.dvc`); the data itself is never read.
+        // Only DVC's files: pointer files, which sit next to what they track (`data/raw.dvc`,
+        // `data/raw/images.dvc`), and the config of a DVC set up inside `data/`
+        // (`data/.dvc/config`); the data itself is never read.
         return if is_dir {
             entry.depth() <= 2
         } else {
             entry.file_name().to_string_lossy().ends_with(".dvc")
+                || relative == Path::new(DATA_DIR).join(".dvc").join("config")
         };
     }
     if !is_dir {

@@ -1,6 +1,7 @@
 //! `dayone check` reading repositories the way a grader does: each test runs it on a small
-//! synthetic repository of one kind (tests/cli/fixtures/repos/) and asserts the status and
-//! evidence of the items that kind is about.
+//! synthetic repository of one kind (tests/cli/fixtures/repos/, all written for these tests)
+//! and asserts the status and evidence of the items that kind is about. The last six are the
+//! six kinds of misjudgement of issue 28.
 
 use serde_json::Value;
 
@@ -275,5 +276,215 @@ fn the_report_is_weaker_evidence_beside_the_files() {
     assert!(
         out.contains("reports/README.md:343: the report says (question 24): “The API runs locally"),
         "{out}"
+    );
+}
+
+/// Every piece of evidence of an item, as "path[:line]: detail".
+fn all_evidence(report: &Value, id: &str) -> Vec<String> {
+    item(report, id)["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let line = e["line"]
+                .as_u64()
+                .map(|n| format!(":{n}"))
+                .unwrap_or_default();
+            format!(
+                "{}{line}: {}",
+                e["path"].as_str().unwrap(),
+                e["detail"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// Asserts the item is done and `evidence` ("path[:line]: detail") is among its evidence.
+fn done_with(report: &Value, id: &str, evidence: &str) {
+    assert_eq!(item(report, id)["status"], "done", "{id}");
+    let found = all_evidence(report, id);
+    assert!(found.iter().any(|e| e == evidence), "{id}: {found:#?}");
+}
+
+/// Issue 28, kind 1: cloud work in the forms groups leave it in, when only the file and the
+/// report show the part that lives in GCP.
+#[test]
+fn cloud_work_kept_in_tasks_functions_addresses_and_the_report() {
+    let report = check("cloud-in-gcp");
+    for (id, evidence) in [
+        (
+            "image-build-trigger",
+            "reports/README.md:181: the report says (question 21): “A Cloud Build trigger on the main branch runs cloudbuild.yaml on every push, which builds the API i…”",
+        ),
+        (
+            "cloud-deploy",
+            "tasks/cloud.py:12: runs `c.run(f\"gcloud run deploy leafs-api --image {IMAGE} --region {REGION} --allow-unauthentic…`",
+        ),
+        (
+            "cloud-deploy",
+            "cloud_function/main.py:9: a Cloud Functions HTTP entry point (`classify(request)`) serving a model from a bucket",
+        ),
+        (
+            "cloud-deploy",
+            "README.md:3: gives the address of the deployed service: https://leafs-frontend-170780472924.europe-west1.run.app",
+        ),
+        (
+            "drift-api",
+            "src/leafs/api.py: the API serves a drift report (GET /drift)",
+        ),
+        (
+            "cloud-alerts",
+            "reports/README.md:226: the monitoring answer (question 26) shows the alerts in the cloud: reports/figures/q26_a.png",
+        ),
+    ] {
+        done_with(&report, id, evidence);
+    }
+}
+
+/// Issue 28, kind 2: a build and run the group wrote down for its own machine shows the
+/// images were built locally; the course template's build task beside it does not.
+#[test]
+fn local_docker_builds_the_group_wrote_down() {
+    let report = check("local-docker");
+    assert_eq!(
+        all_evidence(&report, "docker-build"),
+        [
+            "Makefile:6: runs `docker build -f dockerfiles/train.dockerfile -t leafs-train:dev .`",
+            "Makefile:9: runs `docker run --rm -v $(PWD)/data:/app/data leafs-train:dev --epochs 1`",
+        ]
+    );
+    assert_eq!(item(&report, "docker-build")["status"], "done");
+}
+
+/// Issue 28, kind 3: work done through a library's own machinery.
+#[test]
+fn work_done_through_a_librarys_machinery() {
+    let report = check("library-machinery");
+    for (id, evidence) in [
+        (
+            "data-module",
+            "src/banking/data.py:3: fetches the data with `datasets.load_dataset`",
+        ),
+        (
+            "model-and-training",
+            "src/banking/train.py:14: builds a pretrained model (`from_pretrained`)",
+        ),
+        (
+            "model-and-training",
+            "src/banking/train.py: trains with the library's trainer (`transformers.Trainer` and `.train()`)",
+        ),
+        (
+            "profiling",
+            "src/banking/baseline.py:8: profiles training with Lightning's profiler (`profiler=\"simple\"`)",
+        ),
+        (
+            "hyperparameter-sweep",
+            "README.md:8: documents running `python src/banking/train.py --multirun lr=0.00005,0.0001,0.0002`",
+        ),
+        (
+            "dependencies",
+            "environment.yml: lists the development tools too (pytest)",
+        ),
+        (
+            "data-version-control",
+            "data/.dvc/: DVC is set up, with the remote `storage` → gs://banking-data",
+        ),
+        (
+            "gcs-data-remote",
+            "data/.dvc/config: the DVC remote `storage` is the bucket gs://banking-data",
+        ),
+        (
+            "cli-and-tasks",
+            "tasks/training.py: 2 invoke tasks (train, sweep)",
+        ),
+    ] {
+        done_with(&report, id, evidence);
+    }
+}
+
+/// Issue 28, kind 4: tests judged by what they check, whatever they import, also when they
+/// skip without the data.
+#[test]
+fn tests_judged_by_what_they_check() {
+    let report = check("tests-by-content");
+    assert_eq!(
+        seen(&report, "tests-data"),
+        (
+            "done".to_string(),
+            "tests/test_sizes.py:12: `test_the_training_split` checks the data's sizes or shapes"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        seen(&report, "tests-model"),
+        (
+            "done".to_string(),
+            "tests/test_outputs.py:8: `test_probabilities_for_a_batch` checks the model's output"
+                .to_string()
+        )
+    );
+}
+
+/// Issue 28, kind 5: what a template or a copied script left behind, and what the report says
+/// never worked, is not the group's work. (The course's example figures are recognised by
+/// their bytes, which are not in this repository: a unit test beside the detector covers them.)
+#[test]
+fn leftovers_and_what_the_report_says_failed_are_not_done() {
+    let report = check("leftovers");
+    for (id, evidence) in [
+        (
+            "code-style",
+            "pyproject.toml: [tool.ruff] is configured (line length 120)",
+        ),
+        (
+            "pre-commit",
+            ".pre-commit-config.yaml: 4 hooks: trailing-whitespace, end-of-file-fixer, check-yaml, check-added-large-files",
+        ),
+        (
+            "docs",
+            "mkdocs.yml: mkdocs site \"plants\": still a stub, 0 words of prose in docs/",
+        ),
+        (
+            "model-optimization",
+            "src/plants/train_timm.py:19: compiles the model (`torch.compile`) only behind the option `torchcompile`, which is off by default and never turned on",
+        ),
+        (
+            "cloud-training",
+            "configs/vertex.yaml: a Vertex AI custom-job config (workerPoolSpecs)",
+        ),
+    ] {
+        assert_eq!(
+            seen(&report, id),
+            ("open".to_string(), evidence.to_string()),
+            "{id}"
+        );
+    }
+    let training = &item(&report, "cloud-training");
+    assert_eq!(
+        training["evidence"][1]["detail"],
+        "the report says it did not work (question 22): “However the job never worked: the GPU quota request was refused, so all our training ran on our own…”"
+    );
+    assert_eq!(training["report_says"], serde_json::json!([]));
+    // print plus W&B is not event logging; ONNX in the README and requirements is no export.
+    for id in ["logging", "specialized-serving"] {
+        assert_eq!(
+            seen(&report, id),
+            ("open".to_string(), String::new()),
+            "{id}"
+        );
+    }
+}
+
+/// Issue 28, kind 6: partly typed code with docstrings in the main modules.
+#[test]
+fn partly_typed_main_modules_with_docstrings() {
+    let report = check("partly-typed");
+    assert_eq!(
+        seen(&report, "typing-and-docs"),
+        (
+            "done".to_string(),
+            "src/: in the main modules, 2 of 6 functions have type hints, 6 have docstrings"
+                .to_string()
+        )
     );
 }
