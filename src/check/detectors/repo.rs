@@ -52,6 +52,18 @@ pub fn github_remote(cx: &Context) -> Detection {
     )
 }
 
+/// Folders that hold an `__init__.py` without being the project's package.
+const AUXILIARY: &[&str] = &[
+    "config",
+    "configs",
+    "conf",
+    "scripts",
+    "docs",
+    "notebooks",
+    "reports",
+    "data",
+];
+
 pub fn project_layout(cx: &Context) -> Detection {
     let p = cx.project;
     if p.exists(ANSWERS_FILE) {
@@ -62,7 +74,7 @@ pub fn project_layout(cx: &Context) -> Detection {
         };
         return Detection::Done(vec![Evidence::new(ANSWERS_FILE, detail)]);
     }
-    let packages: Vec<&str> = p
+    let mut packages: Vec<&str> = p
         .paths()
         .filter(|path| file_name(path) == "__init__.py")
         .filter(|path| {
@@ -70,6 +82,24 @@ pub fn project_layout(cx: &Context) -> Detection {
             (path.starts_with("src/") && depth == 2) || (!path.starts_with("tests/") && depth == 1)
         })
         .collect();
+    // The package the code lives in: under src/ first, then a top-level one that is not a
+    // folder of settings or scripts made importable (cookiecutter layouts have `config/`), then
+    // the one with the most modules.
+    let modules = |init: &str| {
+        let dir = init.trim_end_matches("__init__.py");
+        p.paths()
+            .filter(|path| path.starts_with(dir) && path.ends_with(".py"))
+            .count()
+    };
+    packages.sort_by_key(|init| {
+        let dir = init.trim_end_matches("/__init__.py");
+        let helper = AUXILIARY.contains(&file_name(dir));
+        (
+            !init.starts_with("src/"),
+            helper,
+            std::cmp::Reverse(modules(init)),
+        )
+    });
     let mut parts = vec![(
         packages
             .iter()
@@ -175,5 +205,22 @@ mod tests {
                 ("reports/README.md", "")
             ]
         ));
+    }
+
+    #[test]
+    fn the_package_is_the_code_not_a_settings_folder_made_importable() {
+        // A cookiecutter layout: settings in `config/`, the code in a top-level package.
+        let layout = [
+            ("config/__init__.py", ""),
+            ("leaves/__init__.py", ""),
+            ("leaves/data.py", ""),
+            ("leaves/model.py", ""),
+            ("tests/test_data.py", ""),
+            ("reports/README.md", "# Report"),
+        ];
+        match run("project_layout", &layout) {
+            Detection::Done(ev) => assert_eq!(ev[0].path, "leaves/", "{ev:?}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
