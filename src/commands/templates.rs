@@ -8,13 +8,23 @@ use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::printer::Printer;
 use crate::template::Template;
+use crate::template::reference::Extras;
 use crate::template::source::Source;
 use crate::template::variable::Variable;
 
 pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
+    let wanted = super::wanted(None, &args.fetch);
     match args.name {
         None => list(args.json, printer)?,
-        Some(name) => show(&Template::find(&name)?, args.json, printer)?,
+        Some(name) => {
+            let extras = Extras {
+                reference: wanted.reference,
+                directory: wanted.directory,
+            };
+            let template = Template::locate(&name, extras, wanted.policy)?;
+            super::say_fetched(printer, &template);
+            show(&template, args.json, printer)?;
+        }
     }
     Ok(Outcome::Clean)
 }
