@@ -263,6 +263,12 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("fetching")
+        .args(["reference", "directory", "refresh", "offline"])
+        .multiple(true)
+        .requires("name")
+))]
 pub struct TemplatesArgs {
     /// A built-in template name, a template folder or a git URL; without it, list the
     /// built-in templates.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::sources::{RawAnswers, read_text};
 use crate::error::{Error, Result};
+use crate::template::reference::GitLocation;
 use crate::template::version::Version;
 use crate::value::Answers;
 
@@ -80,21 +81,45 @@ impl std::fmt::Display for TemplateSource {
         match self {
             TemplateSource::Builtin => write!(f, "built in"),
             TemplateSource::Folder { path } => write!(f, "the folder {path}"),
+            TemplateSource::Git { commit, .. } => {
+                let location = self.location().expect("a git source has a location");
+                write!(
+                    f,
+                    "git {} (commit {})",
+                    location.display(),
+                    crate::error::short(commit)
+                )
+            }
+        }
+    }
+}
+
+impl TemplateSource {
+    /// A git source's repository, ref as typed and subfolder; `None` for other sources.
+    pub fn location(&self) -> Option<GitLocation> {
+        match self {
             TemplateSource::Git {
                 url,
                 reference,
-                commit,
                 subdir,
-            } => {
-                write!(f, "git {url}")?;
-                if let Some(reference) = reference {
-                    write!(f, "@{reference}")?;
-                }
-                if let Some(subdir) = subdir {
-                    write!(f, "#{subdir}")?;
-                }
-                write!(f, " (commit {})", crate::error::short(commit))
-            }
+                ..
+            } => Some(GitLocation {
+                url: url.clone(),
+                reference: reference.clone(),
+                subdir: subdir.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl CourseReport {
+    /// Where the report is: its repository and ref, with the file as the path inside it.
+    pub fn location(&self) -> GitLocation {
+        GitLocation {
+            url: self.url.clone(),
+            reference: self.reference.clone(),
+            subdir: Some(self.path.clone()),
         }
     }
 }

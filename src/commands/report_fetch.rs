@@ -116,12 +116,8 @@ fn wanted(
     policy: Policy,
 ) -> Result<(GitLocation, Option<String>)> {
     if let (None, Some(pinned)) = (from, pinned) {
-        let location = GitLocation {
-            url: pinned.url.clone(),
-            reference: pinned.reference.clone(),
-            subdir: Some(pinned.path.clone()),
-        };
-        return Ok((location, (!policy.refresh).then(|| pinned.commit.clone())));
+        let at = (!policy.refresh).then(|| pinned.commit.clone());
+        return Ok((pinned.location(), at));
     }
     let given = from.unwrap_or(COURSE_REPORT);
     match TemplateRef::classify(given, Extras::default())? {
@@ -172,12 +168,7 @@ fn written_by_the_group(
     policy: Policy,
 ) -> Result<Option<String>> {
     if let Some(pinned) = &project.provenance.report {
-        let location = GitLocation {
-            url: pinned.url.clone(),
-            reference: pinned.reference.clone(),
-            subdir: Some(pinned.path.clone()),
-        };
-        if let Ok(fetched) = fetch::fetch(&location, Some(&pinned.commit), policy)
+        if let Ok(fetched) = fetch::fetch(&pinned.location(), Some(&pinned.commit), policy)
             && fs_err::read(fetched.path()).is_ok_and(|bytes| bytes == current)
         {
             return Ok(None);

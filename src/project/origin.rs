@@ -10,7 +10,7 @@ use crate::answers::file::{Provenance, TemplateSource};
 use crate::error::{Error, Result};
 use crate::template::Template;
 use crate::template::fetch::Policy;
-use crate::template::reference::{Extras, GitLocation, TemplateRef};
+use crate::template::reference::{Extras, TemplateRef};
 use crate::template::source::Source;
 
 /// What a command says about the template of a project: `--template`, `--ref`,
@@ -33,7 +33,8 @@ pub fn recorded(
     policy: Policy,
 ) -> Result<Template> {
     let name = provenance.template.as_deref().unwrap_or_default();
-    match provenance.source() {
+    let source = provenance.source();
+    match &source {
         TemplateSource::Builtin => Template::builtin(name).map_err(|err| match err {
             Error::UnknownTemplate { name, .. } => Error::RecordedTemplateNotBuiltin {
                 file: file.to_path_buf(),
@@ -42,28 +43,19 @@ pub fn recorded(
             other => other,
         }),
         TemplateSource::Folder { path } => {
-            let folder = relative_to.join(&path);
+            let folder = relative_to.join(path);
             if !folder.is_dir() {
                 return Err(Error::RecordedFolderMissing {
                     file: file.to_path_buf(),
-                    recorded: path,
+                    recorded: path.clone(),
                     folder,
                 });
             }
             Template::folder(&folder)
         }
-        TemplateSource::Git {
-            url,
-            reference,
-            commit,
-            subdir,
-        } => {
-            let location = GitLocation {
-                url,
-                reference,
-                subdir,
-            };
-            Template::git(&location, Some(&commit), policy)
+        TemplateSource::Git { commit, .. } => {
+            let location = source.location().expect("a git source has a location");
+            Template::git(&location, Some(commit), policy)
         }
     }
 }
@@ -133,13 +125,7 @@ pub fn renders_recorded(template: &Template, provenance: &Provenance, root: &Pat
 /// The recorded git repository with `--ref` (its newest commit there) or `--directory` (at
 /// the recorded commit, unless `--ref` is given too).
 fn recorded_elsewhere(source: &TemplateSource, extras: Extras, policy: Policy) -> Result<Template> {
-    let TemplateSource::Git {
-        url,
-        reference,
-        commit,
-        subdir,
-    } = source
-    else {
+    let (Some(recorded), TemplateSource::Git { commit, .. }) = (source.location(), source) else {
         let flag = if extras.reference.is_some() {
             "--ref"
         } else {
@@ -154,15 +140,15 @@ fn recorded_elsewhere(source: &TemplateSource, extras: Extras, policy: Policy) -
     };
     let extras = Extras {
         reference: extras.reference,
-        directory: extras.directory.or(subdir.as_deref()),
+        directory: extras.directory.or(recorded.subdir.as_deref()),
     };
-    let TemplateRef::Git(mut location) = TemplateRef::classify(url, extras)? else {
+    let TemplateRef::Git(mut location) = TemplateRef::classify(&recorded.url, extras)? else {
         unreachable!("a recorded git URL classifies as git");
     };
     match extras.reference {
         Some(_) => Template::git(&location, None, policy),
         None => {
-            location.reference.clone_from(reference);
+            location.reference = recorded.reference;
             Template::git(&location, Some(commit), policy)
         }
     }
