@@ -22,6 +22,8 @@ fn help_after(examples: &str) -> String {
 
 const ENVIRONMENT: &str = "\n\nEnvironment:
   DAYONE_CONFIG   the user config file (default: config.toml in the platform config folder)
+  DAYONE_CACHE    where templates fetched from git are kept (default: dayone in the platform
+                  cache folder)
   NO_COLOR        set and not empty: no colour (CLICOLOR=0 and TERM=dumb too)
   CLICOLOR_FORCE  set and not 0: colour even when not on a terminal";
 
@@ -68,7 +70,8 @@ pub enum Command {
         "  dayone new leaf-doctor                      ask the template's questions
   dayone new leaf-doctor --yes --set api=false  take the defaults, but no API
   dayone new --answers other/.dayone.toml copy  the same project again
-  dayone new leaf-doctor --dry-run --yes      what would be written"
+  dayone new leaf-doctor --dry-run --yes      what would be written
+  dayone new x --template gh:OWNER/REPO@v1#t  a template from git: tag v1, folder t"
     ) + ENVIRONMENT)]
     New(NewArgs),
     /// Bring a project up to its template's current version, keeping the group's changes
@@ -77,6 +80,7 @@ pub enum Command {
         "  dayone update                     merge the recorded template into the project here
   dayone update --dry-run           what each file would become
   dayone update --set api=false     turn an option off (its untouched files go)
+  dayone update --ref v2            a template from git at its tag v2
   dayone update --abort             drop an update that is not committed yet"
     ))]
     Update(UpdateArgs),

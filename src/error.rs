@@ -45,7 +45,9 @@ impl Exit {
             Exit::BadInput => {
                 "bad input: arguments, answers, template manifest, destination conflict"
             }
-            Exit::Environment => "the environment failed: I/O, permissions, git",
+            Exit::Environment => {
+                "the environment failed: I/O, permissions, git, the network (a fetch from git)"
+            }
             Exit::Interrupted => "interrupted (Ctrl-C); nothing was left behind",
         }
     }
