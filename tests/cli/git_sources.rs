@@ -460,6 +460,17 @@ fn new_answers_and_a_fresh_clone_render_the_recorded_commit_not_the_branchs_newe
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["base"], "rebuilt");
     assert_eq!(json["up_to_date"], true);
+    // Moving the clone to v2 rebuilds the base from the recorded commit, not from v2.
+    let out = env
+        .dayone(["update", "clone", "--yes", "--json", "--ref", "v2"])
+        .output()
+        .unwrap();
+    ok(&out);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["base"], "rebuilt");
+    assert_eq!(json["conflicts"], serde_json::json!([]));
+    let readme = std::fs::read_to_string(env.work().join("clone/README.md")).unwrap();
+    assert!(readme.starts_with("# proj (v2)\n"), "{readme}");
 }
 
 #[test]

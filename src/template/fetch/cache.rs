@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! snapshots/COMMIT/all/          the commit's whole tree (tree/) and what is known of it (commit.toml)
-//! snapshots/COMMIT/part-HEX/     only the path HEX names (a subfolder, or a file)
-//! refs/HEX                       what a ref resolved to when it was last fetched; HEAD: the default branch
+//! snapshots/COMMIT/part-HASH/    only the path whose hash HASH is (a subfolder, or a file)
+//! refs/HASH                      what the ref of that hash resolved to when last fetched; HEAD: the default branch
 //! tmp/                           fetches under way
 //! ```
 //!
@@ -173,8 +173,9 @@ impl Cache {
     }
 
     fn ref_file(&self, reference: Option<&str>) -> PathBuf {
-        // Hex, so that `V1` and `v1`, or `a/b`, stay apart on every file system.
-        let name = reference.map_or_else(|| "HEAD".to_string(), hex);
+        // A hash, so that `V1` and `v1`, or `a/b`, stay apart on every file system, and a long
+        // name makes no long path.
+        let name = reference.map_or_else(|| "HEAD".to_string(), hash);
         self.dir.join("refs").join(name)
     }
 }
@@ -220,20 +221,19 @@ fn key(fetch_url: &str) -> String {
         .collect();
     readable = readable.trim_matches(['-', '.']).to_string();
     readable.truncate(48);
-    let digest = Sha1::digest(normal.as_bytes());
-    format!("{readable}-{}", hex_bytes(&digest[..6]))
+    format!("{readable}-{}", hash(normal))
 }
 
 fn part_name(path: &str) -> String {
-    format!("part-{}", hex(path))
+    format!("part-{}", hash(path))
 }
 
-fn hex(text: &str) -> String {
-    hex_bytes(text.as_bytes())
-}
-
-fn hex_bytes(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The first 12 hex digits of the text's SHA-1: a short name, the same on every system.
+fn hash(text: &str) -> String {
+    Sha1::digest(text.as_bytes())[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Remove what killed fetches left in `tmp` (a fetch under way is younger than a day).

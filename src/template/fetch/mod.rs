@@ -384,12 +384,17 @@ pub fn template_folders<'p>(paths: impl Iterator<Item = &'p str>) -> String {
             }
         })
         .collect();
+    const SHOWN: usize = 10;
+    let more = match folders.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
     match folders.len() {
         0 => format!("no folder of it has a {}", crate::template::MANIFEST_FILE),
         _ => format!(
-            "the folders with a {} are: {}",
+            "the folders with a {} are: {}{more}",
             crate::template::MANIFEST_FILE,
-            folders.join(", ")
+            folders[..folders.len().min(SHOWN)].join(", ")
         ),
     }
 }
@@ -460,6 +465,9 @@ mod tests {
             template_folders(["x"].into_iter()),
             "no folder of it has a template.toml"
         );
+        let many: Vec<String> = (0..12).map(|i| format!("t{i:02}/template.toml")).collect();
+        let said = template_folders(many.iter().map(String::as_str));
+        assert!(said.ends_with("#t09 and 2 more"), "{said}");
     }
 
     #[test]

@@ -128,7 +128,8 @@ pub fn reason(stderr: &str) -> String {
     if kept.is_empty() {
         "(nothing)".to_string()
     } else {
-        kept.join(" / ")
+        // dayone's sentence goes on after git's.
+        kept.join(" / ").trim_end_matches('.').to_string()
     }
 }
 
@@ -214,7 +215,7 @@ mod tests {
         let stderr = "warning: filtering not recognized by server, ignoring\nFrom file:///r\nfatal: '/r' does not appear to be a git repository\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\n";
         assert_eq!(
             reason(stderr),
-            "fatal: '/r' does not appear to be a git repository / fatal: Could not read from remote repository."
+            "fatal: '/r' does not appear to be a git repository / fatal: Could not read from remote repository"
         );
         assert_eq!(reason("something odd\n"), "something odd");
         assert_eq!(reason(""), "(nothing)");
