@@ -108,6 +108,15 @@ pub enum Error {
     TemplateAddress { given: String, problem: String },
 
     #[error(
+        "{flag}: {} records a template that is {source_text}, not one from git; pass --template URL to switch to a template from git", file.display()
+    )]
+    NotFromGit {
+        flag: String,
+        file: PathBuf,
+        source_text: String,
+    },
+
+    #[error(
         "{location} (commit {commit}) has no folder or file `{subdir}`; {found}", commit = short(commit)
     )]
     SubdirMissing {

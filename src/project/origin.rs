@@ -105,7 +105,7 @@ pub fn chosen(
     match wanted.template {
         Some(given) => Template::locate(given, extras, wanted.policy),
         None if extras.reference.is_some() || extras.directory.is_some() => {
-            recorded_elsewhere(&provenance.source(), extras, wanted.policy)
+            recorded_elsewhere(&provenance.source(), file, extras, wanted.policy)
         }
         None => recorded(provenance, relative_to, file, wanted.policy),
     }
@@ -124,18 +124,21 @@ pub fn renders_recorded(template: &Template, provenance: &Provenance, root: &Pat
 
 /// The recorded git repository with `--ref` (its newest commit there) or `--directory` (at
 /// the recorded commit, unless `--ref` is given too).
-fn recorded_elsewhere(source: &TemplateSource, extras: Extras, policy: Policy) -> Result<Template> {
+fn recorded_elsewhere(
+    source: &TemplateSource,
+    file: &Path,
+    extras: Extras,
+    policy: Policy,
+) -> Result<Template> {
     let (Some(recorded), TemplateSource::Git { commit, .. }) = (source.location(), source) else {
-        let flag = if extras.reference.is_some() {
-            "--ref"
-        } else {
-            "--directory"
+        let flag = match (extras.reference, extras.directory) {
+            (Some(reference), _) => format!("--ref {reference}"),
+            (None, directory) => format!("--directory {}", directory.unwrap_or_default()),
         };
-        return Err(Error::TemplateAddress {
-            given: source.to_string(),
-            problem: format!(
-                "{flag} applies to a template from git, and this project's is not; pass --template URL to switch"
-            ),
+        return Err(Error::NotFromGit {
+            flag,
+            file: file.to_path_buf(),
+            source_text: source.to_string(),
         });
     };
     let extras = Extras {

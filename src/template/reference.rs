@@ -261,7 +261,11 @@ fn check_repository(url: &str) -> Result<(), String> {
             && let Some((repo, rest)) = after.split_once(marker)
         {
             let short = if host == "github.com/" { "gh" } else { "gl" };
-            let (reference, subdir) = rest.split_once('/').unwrap_or((rest, ""));
+            let (reference, mut subdir) = rest.split_once('/').unwrap_or((rest, ""));
+            if marker == "/blob/" {
+                // A file's page: the template is the folder it is in.
+                subdir = subdir.rsplit_once('/').map_or("", |(folder, _)| folder);
+            }
             return Err(format!(
                 "that is the address of a web page, not of a repository; write {short}:{repo}@{reference}{}",
                 if subdir.is_empty() {
@@ -567,5 +571,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("gh:o/r@main#templates/t"), "{err}");
+        let err = classify("https://github.com/o/r/blob/v1/t/template.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("write gh:o/r@v1#t"), "{err}");
     }
 }

@@ -755,3 +755,32 @@ fn report_fetch_offline_without_a_copy_keeps_dayones_skeleton_and_says_so() {
     let out = report_fetch(&env, "proj", &["--from", "gh:o/r"]);
     refused(&out, 2, &["#PATH"]);
 }
+
+#[test]
+fn ref_and_directory_on_a_project_not_from_git_are_refused() {
+    let env = TestEnv::new();
+    let folder = write_template(&env, "tpl", 1);
+    env.dayone(["new", "proj", "--yes", "--quiet", "--template"])
+        .arg(&folder)
+        .assert()
+        .success();
+    let before = tree(&env.work().join("proj"));
+    for flags in [["--ref", "v2"], ["--directory", "t"]] {
+        let out = env
+            .dayone(["update", "proj", "--yes"])
+            .args(flags)
+            .output()
+            .unwrap();
+        refused(
+            &out,
+            2,
+            &[
+                &flags.join(" "),
+                "the folder ../tpl",
+                "not one from git",
+                "--template URL",
+            ],
+        );
+    }
+    assert_eq!(tree(&env.work().join("proj")), before);
+}
