@@ -784,3 +784,58 @@ fn ref_and_directory_on_a_project_not_from_git_are_refused() {
     }
     assert_eq!(tree(&env.work().join("proj")), before);
 }
+
+/// A fetch killed while it works leaves its workspace in `tmp/` and nothing else: the cache
+/// keeps what it had, and the next run fetches as if nothing happened.
+#[cfg(unix)]
+#[test]
+fn a_fetch_killed_midway_damages_nothing() {
+    let env = TestEnv::new();
+    let origin = Origin::new(&env);
+    ok(&new(&env, "first", &origin.template("@v1"), &[]));
+    let mut before = cache_listing(&env);
+    let mut killed = false;
+    for attempt in 0..20 {
+        let mut child = env
+            .std_command(["templates", &origin.template("@main"), "--refresh"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill it once its workspace exists, before the snapshot is renamed into place.
+        let underway = loop {
+            let working = walkdir::WalkDir::new(cache(&env))
+                .into_iter()
+                .filter_map(Result::ok)
+                .any(|e| e.path().to_string_lossy().contains("/tmp/fetch-"));
+            if working {
+                break true;
+            }
+            if child.try_wait().unwrap().is_some() {
+                break false;
+            }
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        if underway && cache_listing(&env) == before {
+            killed = true;
+            break;
+        }
+        // It finished first: start again from the cache as it was.
+        assert!(
+            attempt < 19,
+            "every fetch finished before it could be killed"
+        );
+        std::fs::remove_dir_all(cache(&env)).unwrap();
+        ok(&new(
+            &env,
+            &format!("again{attempt}"),
+            &origin.template("@v1"),
+            &[],
+        ));
+        before = cache_listing(&env);
+    }
+    assert!(killed);
+    ok(&new(&env, "after", &origin.template("@main"), &[]));
+    ok(&new(&env, "tag", &origin.template("@v1"), &["--offline"]));
+}
