@@ -18,6 +18,7 @@ use crate::printer::Printer;
 use crate::project::origin::Wanted;
 use crate::template::Template;
 use crate::template::fetch::{Fetched, Note, Policy};
+use crate::template::reference::Extras;
 
 /// The version of every `--json` document's shape (its `schema` key), raised when a field
 /// changes meaning or goes away; `docs/json.md` describes each shape.
@@ -66,8 +67,10 @@ fn policy(network: &NetworkArgs) -> Policy {
 fn wanted<'a>(template: Option<&'a str>, fetch: &'a FetchArgs) -> Wanted<'a> {
     Wanted {
         template,
-        reference: fetch.reference.as_deref(),
-        directory: fetch.directory.as_deref(),
+        extras: Extras {
+            reference: fetch.reference.as_deref(),
+            directory: fetch.directory.as_deref(),
+        },
         policy: policy(&fetch.network),
     }
 }

@@ -16,7 +16,6 @@ use crate::project::{self, origin};
 use crate::prompt::{self, Review};
 use crate::render::{DayoneVars, RenderInput, render_text};
 use crate::template::Template;
-use crate::template::reference::Extras;
 use crate::value::Answers;
 use crate::write::{self, Destination};
 
@@ -206,10 +205,7 @@ fn find_template(
         }
         _ => Template::locate(
             wanted.template.unwrap_or(DEFAULT_TEMPLATE),
-            Extras {
-                reference: wanted.reference,
-                directory: wanted.directory,
-            },
+            wanted.extras,
             wanted.policy,
         )?,
     };

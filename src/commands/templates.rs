@@ -8,7 +8,6 @@ use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::printer::Printer;
 use crate::template::Template;
-use crate::template::reference::Extras;
 use crate::template::source::Source;
 use crate::template::variable::Variable;
 
@@ -17,11 +16,7 @@ pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
     match args.name {
         None => list(args.json, printer)?,
         Some(name) => {
-            let extras = Extras {
-                reference: wanted.reference,
-                directory: wanted.directory,
-            };
-            let template = Template::locate(&name, extras, wanted.policy)?;
+            let template = Template::locate(&name, wanted.extras, wanted.policy)?;
             super::say_fetched(printer, &template);
             show(&template, args.json, printer)?;
         }

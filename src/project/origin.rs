@@ -18,8 +18,7 @@ use crate::template::source::Source;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Wanted<'a> {
     pub template: Option<&'a str>,
-    pub reference: Option<&'a str>,
-    pub directory: Option<&'a str>,
+    pub extras: Extras<'a>,
     pub policy: Policy,
 }
 
@@ -76,7 +75,7 @@ pub fn for_project(project: &Project, wanted: &Wanted) -> Result<(Template, Opti
     }
     let was = project.provenance.source();
     let now = source_of(&template, &project.root);
-    let flag = match (wanted.template, wanted.reference) {
+    let flag = match (wanted.template, wanted.extras.reference) {
         (Some(_), _) => "--template",
         (None, Some(_)) => "--ref",
         (None, None) => "--directory",
@@ -98,10 +97,7 @@ pub fn chosen(
     file: &Path,
     wanted: &Wanted,
 ) -> Result<Template> {
-    let extras = Extras {
-        reference: wanted.reference,
-        directory: wanted.directory,
-    };
+    let extras = wanted.extras;
     match wanted.template {
         Some(given) => Template::locate(given, extras, wanted.policy),
         None if extras.reference.is_some() || extras.directory.is_some() => {
