@@ -22,6 +22,8 @@ fn help_after(examples: &str) -> String {
 
 const ENVIRONMENT: &str = "\n\nEnvironment:
   DAYONE_CONFIG   the user config file (default: config.toml in the platform config folder)
+  DAYONE_CACHE    where templates fetched from git are kept (default: dayone in the platform
+                  cache folder)
   NO_COLOR        set and not empty: no colour (CLICOLOR=0 and TERM=dumb too)
   CLICOLOR_FORCE  set and not 0: colour even when not on a terminal";
 
@@ -68,7 +70,8 @@ pub enum Command {
         "  dayone new leaf-doctor                      ask the template's questions
   dayone new leaf-doctor --yes --set api=false  take the defaults, but no API
   dayone new --answers other/.dayone.toml copy  the same project again
-  dayone new leaf-doctor --dry-run --yes      what would be written"
+  dayone new leaf-doctor --dry-run --yes      what would be written
+  dayone new x --template gh:OWNER/REPO@v1#t  a template from git: tag v1, folder t"
     ) + ENVIRONMENT)]
     New(NewArgs),
     /// Bring a project up to its template's current version, keeping the group's changes
@@ -77,6 +80,7 @@ pub enum Command {
         "  dayone update                     merge the recorded template into the project here
   dayone update --dry-run           what each file would become
   dayone update --set api=false     turn an option off (its untouched files go)
+  dayone update --ref v2            a template from git at its tag v2
   dayone update --abort             drop an update that is not committed yet"
     ))]
     Update(UpdateArgs),
@@ -127,9 +131,13 @@ pub struct NewArgs {
     /// Folder to create. Defaults to the project name.
     pub dir: Option<PathBuf>,
 
-    /// Built-in template name, or the path of a template folder.
-    #[arg(long, short, value_name = "NAME|PATH")]
+    /// Built-in template name, a template folder, or a git URL (gh:OWNER/REPO, gl:…, https://…,
+    /// ssh://…, git@HOST:PATH, file://…) with @REF and #SUBDIR.
+    #[arg(long, short, value_name = "NAME|PATH|URL")]
     pub template: Option<String>,
+
+    #[command(flatten)]
+    pub fetch: FetchArgs,
 
     /// Take the default for every question that has no other answer; never prompt.
     #[arg(long, short)]
@@ -176,14 +184,45 @@ pub struct MergeArgs {
     #[arg(long, value_enum, default_value_t = ConflictStyle::Merge)]
     pub conflict: ConflictStyle,
 
-    /// Another template than the one .dayone.toml records (a folder, or a built-in name); the
-    /// update then records it as the project's template.
-    #[arg(long, short, value_name = "NAME|PATH")]
+    /// Another template than the one .dayone.toml records (a built-in name, a folder or a git
+    /// URL); the update then records it as the project's template.
+    #[arg(long, short, value_name = "NAME|PATH|URL")]
     pub template: Option<String>,
+
+    #[command(flatten)]
+    pub fetch: FetchArgs,
 
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Which commit of a template from git, and whether the network is asked.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The tag, branch or commit of a template from git, as URL@REF. In `update`, without
+    /// --template: the recorded repository at REF's newest commit.
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+
+    /// The template's folder inside a git repository, as URL#DIR.
+    #[arg(long, value_name = "DIR")]
+    pub directory: Option<String>,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Whether fetching from git may, or must, use the network.
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    /// Fetch from git again even when the cache has the commit (a tag, a commit id).
+    #[arg(long, conflicts_with = "offline")]
+    pub refresh: bool,
+
+    /// Never use the network: take what the cache holds, and say which commit and how old.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,7 +244,7 @@ pub struct UpdateArgs {
     /// to HEAD, and refs/dayone/base to the render HEAD's .dayone.toml records.
     #[arg(
         long,
-        conflicts_with_all = ["set", "yes", "dry_run", "allow_dirty", "conflict", "template"]
+        conflicts_with_all = ["set", "yes", "dry_run", "allow_dirty", "conflict", "template", "reference", "directory", "refresh", "offline"]
     )]
     pub abort: bool,
 
@@ -228,9 +267,19 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("fetching")
+        .args(["reference", "directory", "refresh", "offline"])
+        .multiple(true)
+        .requires("name")
+))]
 pub struct TemplatesArgs {
-    /// A built-in template name or a template folder; without it, list the built-in templates.
+    /// A built-in template name, a template folder or a git URL; without it, list the
+    /// built-in templates.
     pub name: Option<String>,
+
+    #[command(flatten)]
+    pub fetch: FetchArgs,
 
     /// Print JSON instead of text.
     #[arg(long)]
@@ -279,6 +328,34 @@ pub enum ReportCommand {
   dayone report html > report.html        the same through stdout"
     ))]
     Html(ReportHtmlArgs),
+    /// Put the course's own exam report in place of the template's skeleton: fetched with git,
+    /// cached, and pinned by commit in .dayone.toml. Only a report the group has not written in
+    /// is replaced (else --force).
+    #[command(after_help = help_after(
+        "  dayone report fetch                     the course's report, into the project here
+  dayone report fetch --refresh           the course's newest, in place of an older one
+  dayone report fetch --offline           from the cache only"
+    ))]
+    Fetch(ReportFetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportFetchArgs {
+    /// The project folder. Defaults to the current folder.
+    pub path: Option<PathBuf>,
+
+    /// Where the report is: a git address as --template takes one, with the file as #PATH
+    /// (default: the course repository's reports/README.md; after a fetch, the one
+    /// .dayone.toml records, at its recorded commit unless --refresh).
+    #[arg(long, value_name = "URL#FILE")]
+    pub from: Option<String>,
+
+    /// Replace reports/README.md even when the group has written in it.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 #[derive(Debug, Args)]

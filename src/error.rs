@@ -45,7 +45,9 @@ impl Exit {
             Exit::BadInput => {
                 "bad input: arguments, answers, template manifest, destination conflict"
             }
-            Exit::Environment => "the environment failed: I/O, permissions, git",
+            Exit::Environment => {
+                "the environment failed: I/O, permissions, git, the network (a fetch from git)"
+            }
             Exit::Interrupted => "interrupted (Ctrl-C); nothing was left behind",
         }
     }
@@ -102,10 +104,52 @@ pub enum Error {
         folder: PathBuf,
     },
 
+    #[error("template `{given}`: {problem}")]
+    TemplateAddress { given: String, problem: String },
+
     #[error(
-        "{file} records a template from {origin}; this dayone cannot fetch templates from git, so pass a checkout of it with --template PATH", file = file.display()
+        "{flag}: {} records a template that is {source_text}, not one from git; pass --template URL to switch to a template from git", file.display()
     )]
-    RecordedGitSource { file: PathBuf, origin: String },
+    NotFromGit {
+        flag: String,
+        file: PathBuf,
+        source_text: String,
+    },
+
+    #[error(
+        "{location} (commit {commit}) has no folder or file `{subdir}`; {found}", commit = short(commit)
+    )]
+    SubdirMissing {
+        location: String,
+        commit: String,
+        subdir: String,
+        /// The folders that hold a template, as a sentence saying which to write.
+        found: String,
+    },
+
+    #[error("{location} (commit {commit}) is not a template: it has no template.toml at {top}; {found}", commit = short(commit))]
+    NotATemplateInRepository {
+        location: String,
+        commit: String,
+        /// "its top" or "#SUBDIR".
+        top: String,
+        found: String,
+    },
+
+    #[error(
+        "{url} has no {what}: git says: {message}; `git ls-remote {url}` lists its branches and tags"
+    )]
+    RefMissing {
+        url: String,
+        /// "ref `v9`", or "default branch (it has no commits?)".
+        what: String,
+        message: String,
+    },
+
+    #[error(
+        "{url} is not a git repository dayone can reach: git says: {message}; check the address (and, for a private repository, that `git ls-remote {url}` works in this terminal)"
+    )]
+    RepositoryMissing { url: String, message: String },
 
     #[error("{path} is not a template folder: it has no template.toml")]
     NotATemplate { path: PathBuf },
@@ -317,6 +361,25 @@ pub enum Error {
     )]
     ReportLinkOutside { link: PathBuf, target: PathBuf },
 
+    #[error(
+        "{} has the group's writing in it ({why}); `dayone report fetch --force` replaces it with the course's file (git keeps the old one in its history)", path.display()
+    )]
+    ReportWritten { path: PathBuf, why: String },
+
+    #[error(
+        "{} is laid out so that dayone cannot add the record of the course's report to it by itself; add this table to it by hand:\n{table}", file.display()
+    )]
+    CannotRecordReport { file: PathBuf, table: String },
+
+    #[error("the course's report was not fetched, so {} stays as it is{kept}", path.display())]
+    ReportNotFetched {
+        path: PathBuf,
+        /// What the project keeps, when that is dayone's own skeleton.
+        kept: &'static str,
+        #[source]
+        source: Box<Error>,
+    },
+
     #[error("--output {path}: {problem}")]
     OutputPath { path: PathBuf, problem: String },
 
@@ -352,6 +415,28 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    #[error(
+        "fetching {location} needs the `git` program, which is not on PATH; install git (https://git-scm.com/downloads; `apt install git`, `brew install git` or `winget install Git.Git`) and run again, or download the template and pass its folder"
+    )]
+    GitMissing {
+        location: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot fetch {location}: git says: {message}; {next}")]
+    FetchFailed {
+        location: String,
+        message: String,
+        /// What to try next: the network, credentials, or the cache.
+        next: String,
+    },
+
+    #[error(
+        "--offline: {location} is not in the cache ({cache}); run once without --offline to fetch it"
+    )]
+    NotCached { location: String, cache: PathBuf },
 
     #[error("git: {action} in {path}")]
     Git {
@@ -395,11 +480,20 @@ impl Error {
             | Error::CannotReplace { .. }
             | Error::Stdout { .. }
             | Error::ReadOnly { .. }
-            | Error::Git { .. } => Exit::Environment,
+            | Error::Git { .. }
+            | Error::GitMissing { .. }
+            | Error::FetchFailed { .. }
+            | Error::NotCached { .. } => Exit::Environment,
             Error::Interrupted | Error::Cancelled => Exit::Interrupted,
+            Error::ReportNotFetched { source, .. } => source.exit(),
             _ => Exit::BadInput,
         }
     }
+}
+
+/// A commit id as messages show it: its first 12 digits.
+pub fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

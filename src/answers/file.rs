@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::sources::{RawAnswers, read_text};
 use crate::error::{Error, Result};
+use crate::template::reference::GitLocation;
 use crate::template::version::Version;
 use crate::value::Answers;
 
@@ -36,6 +37,21 @@ pub struct Provenance {
     /// Where the template came from; a file without it means a built-in template.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TemplateSource>,
+    /// The course's exam report, when `dayone report fetch` put it in place of the template's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<CourseReport>,
+}
+
+/// The course's own exam report as `[dayone.report]` records it: the repository (as typed),
+/// the ref asked for, the full commit it was taken at, and the file's path in it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseReport {
+    pub url: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    pub commit: String,
+    pub path: String,
 }
 
 /// Where a project's template came from, as `[dayone.source]` records it. Its name and version
@@ -65,21 +81,45 @@ impl std::fmt::Display for TemplateSource {
         match self {
             TemplateSource::Builtin => write!(f, "built in"),
             TemplateSource::Folder { path } => write!(f, "the folder {path}"),
+            TemplateSource::Git { commit, .. } => {
+                let location = self.location().expect("a git source has a location");
+                write!(
+                    f,
+                    "git {} (commit {})",
+                    location.display(),
+                    crate::error::short(commit)
+                )
+            }
+        }
+    }
+}
+
+impl TemplateSource {
+    /// A git source's repository, ref as typed and subfolder; `None` for other sources.
+    pub fn location(&self) -> Option<GitLocation> {
+        match self {
             TemplateSource::Git {
                 url,
                 reference,
-                commit,
                 subdir,
-            } => {
-                write!(f, "git {url}")?;
-                if let Some(reference) = reference {
-                    write!(f, "@{reference}")?;
-                }
-                if let Some(subdir) = subdir {
-                    write!(f, "#{subdir}")?;
-                }
-                write!(f, " (commit {})", commit.get(..12).unwrap_or(commit))
-            }
+                ..
+            } => Some(GitLocation {
+                url: url.clone(),
+                reference: reference.clone(),
+                subdir: subdir.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl CourseReport {
+    /// Where the report is: its repository and ref, with the file as the path inside it.
+    pub fn location(&self) -> GitLocation {
+        GitLocation {
+            url: self.url.clone(),
+            reference: self.reference.clone(),
+            subdir: Some(self.path.clone()),
         }
     }
 }
@@ -99,6 +139,7 @@ impl Provenance {
             template_version: Some(template_version.to_string()),
             render_tree: Some(render_tree),
             source: Some(source),
+            report: None,
         }
     }
 
@@ -117,7 +158,7 @@ impl Provenance {
 }
 
 /// An answers file as read: its provenance, and answers not yet typed by a manifest.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
     #[serde(default)]
@@ -172,6 +213,50 @@ impl AnswersFile {
             && a.template_version == b.template_version
             && a.source() == b.source()
             && self.answers == other.answers
+    }
+
+    /// `text` (an answers file's) with `[dayone.report]` set to `report`, everything else
+    /// kept as written: the table goes where [`AnswersFile::render`] puts it (before
+    /// `[answers]`), replacing one already there. `None` when the file is laid out so that the
+    /// result would not read back as the same record with that one change.
+    pub fn with_course_report(text: &str, report: &CourseReport) -> Option<String> {
+        let table = |line: &str| line.trim_start().starts_with('[');
+        let mut lines: Vec<&str> = Vec::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            if line.trim() == "[dayone.report]" {
+                skipping = true;
+                continue;
+            }
+            if skipping && !table(line) {
+                continue;
+            }
+            skipping = false;
+            lines.push(line);
+        }
+        let body = toml::to_string(report).expect("plain values are TOML");
+        let block = format!("[dayone.report]\n{body}");
+        let at = lines.iter().position(|l| l.trim() == "[answers]");
+        let mut out = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            if Some(i) == at {
+                out += &block;
+                out += "\n";
+            }
+            out += line;
+            out += "\n";
+        }
+        if at.is_none() {
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out += "\n";
+            }
+            out += &block;
+        }
+        let before = Self::parse("", text).ok()?;
+        let after = Self::parse("", &out).ok()?;
+        let mut expected = before.dayone.unwrap_or_default();
+        expected.report = Some(report.clone());
+        (after.dayone.as_ref() == Some(&expected) && after.answers == before.answers).then_some(out)
     }
 
     /// The text of a project's answers file, answers in manifest order.
@@ -243,6 +328,45 @@ mod tests {
         assert_eq!(again, read);
         let unknown = "[dayone.source]\nkind = \"folder\"\npath = \"x\"\nbranch = \"main\"\n";
         assert!(AnswersFile::parse("unknown", unknown).is_err());
+    }
+
+    #[test]
+    fn the_course_report_goes_where_render_puts_it_and_replaces_an_old_one() {
+        let mut answers = Answers::new();
+        answers.insert("name", Value::Str("x".into()));
+        let mut provenance =
+            Provenance::current("t", "1.0.0", TemplateSource::Builtin, "0".repeat(40));
+        let text = AnswersFile::render(&provenance, &answers)
+            .replace("[answers]", "# the group's note\n[answers]");
+        let report = CourseReport {
+            url: "gh:o/course".into(),
+            reference: None,
+            commit: "a".repeat(40),
+            path: "reports/README.md".into(),
+        };
+        let with = AnswersFile::with_course_report(&text, &report).unwrap();
+        assert!(with.contains("# the group's note\n"), "{with}");
+        // Where a fresh render puts it, so an update's answers file adds nothing of its own.
+        provenance.report = Some(report.clone());
+        let rendered = AnswersFile::render(&provenance, &answers);
+        assert_eq!(with.replace("# the group's note\n", ""), rendered);
+        let newer = CourseReport {
+            commit: "b".repeat(40),
+            reference: Some("main".into()),
+            ..report
+        };
+        let again = AnswersFile::with_course_report(&with, &newer).unwrap();
+        provenance.report = Some(newer.clone());
+        assert_eq!(
+            again.replace("# the group's note\n", ""),
+            AnswersFile::render(&provenance, &answers)
+        );
+        let read = AnswersFile::parse("again", &again).unwrap();
+        assert_eq!(read.dayone.unwrap().report, Some(newer.clone()));
+        // A file with no [answers] gets the table at its end; one that is not TOML, none.
+        let bare = AnswersFile::with_course_report("[dayone]\ntemplate = \"t\"\n", &newer).unwrap();
+        assert!(bare.ends_with("path = \"reports/README.md\"\n"), "{bare}");
+        assert!(AnswersFile::with_course_report("[dayone\n", &newer).is_none());
     }
 
     #[test]

@@ -7,22 +7,27 @@ use super::update;
 use crate::cli::AddArgs;
 use crate::error::{Error, Result};
 use crate::printer::Printer;
-use crate::project::{Project, origin};
+use crate::project::Project;
 use crate::template::Template;
 use crate::template::variable::Variable;
 use crate::value::{Value, VarType};
 
 pub fn run(args: AddArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.project.unwrap_or_else(|| PathBuf::from("."));
-    let project = Project::open(&root)?;
-    // The update says so when `--template` switches the source; here it only names features.
-    let (template, _) = origin::for_project(&project, args.merge.template.as_deref())?;
+    let (project, template) = update::prepare(&root, &args.merge, printer)?;
     let set = args
         .features
         .iter()
         .map(|feature| feature_answer(&template, &project, feature))
         .collect::<Result<Vec<_>>>()?;
-    update::update(&root, &set, &args.merge, printer, &args.features)
+    update::update(
+        &project,
+        &template,
+        &set,
+        &args.merge,
+        printer,
+        &args.features,
+    )
 }
 
 /// `NAME` or `NAME=VALUE` as the `--set` it stands for, refusing what is not a feature, a

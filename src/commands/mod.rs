@@ -8,12 +8,17 @@ pub mod completions;
 mod man;
 mod new;
 mod report;
+mod report_fetch;
 mod templates;
 mod update;
 
-use crate::cli::Command;
+use crate::cli::{Command, FetchArgs, NetworkArgs};
 use crate::error::{Exit, Result};
 use crate::printer::Printer;
+use crate::project::origin::Wanted;
+use crate::template::Template;
+use crate::template::fetch::{Fetched, Note, Policy};
+use crate::template::reference::Extras;
 
 /// The version of every `--json` document's shape (its `schema` key), raised when a field
 /// changes meaning or goes away; `docs/json.md` describes each shape.
@@ -47,5 +52,39 @@ pub fn run(command: Command, printer: &Printer) -> Result<Outcome> {
         Command::Report(args) => report::run(args, printer),
         Command::Completions(args) => completions::run(args, printer),
         Command::Man => man::run(printer),
+    }
+}
+
+/// `--refresh` and `--offline` as the fetch's policy.
+fn policy(network: &NetworkArgs) -> Policy {
+    Policy {
+        refresh: network.refresh,
+        offline: network.offline,
+    }
+}
+
+/// `--template` with `--ref`, `--directory`, `--refresh` and `--offline`.
+fn wanted<'a>(template: Option<&'a str>, fetch: &'a FetchArgs) -> Wanted<'a> {
+    Wanted {
+        template,
+        extras: Extras {
+            reference: fetch.reference.as_deref(),
+            directory: fetch.directory.as_deref(),
+        },
+        policy: policy(&fetch.network),
+    }
+}
+
+/// Where a template from git came from this time: fetched, or the cache (how old, offline).
+fn say_fetched(printer: &Printer, template: &Template) {
+    if let Some(fetched) = &template.fetched {
+        say_fetch(printer, fetched);
+    }
+}
+
+fn say_fetch(printer: &Printer, fetched: &Fetched) {
+    match fetched.note() {
+        Note::Info(line) => printer.info(line),
+        Note::Detail(line) => printer.detail(line),
     }
 }

@@ -42,7 +42,8 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
             answers,
             dayone: &dayone,
         };
-        let plan = project::plan(&template, &input, &dest)?;
+        // A new project has the template's report skeleton; `dayone report fetch` brings the course's.
+        let plan = project::plan(&template, &input, &dest, None)?;
         // A dry run writes nothing, so a folder with files in it is previewed, not refused.
         let how = write::inspect(&dest, &plan, args.force || args.dry_run)?;
         if args.dry_run {
@@ -132,6 +133,14 @@ fn keep_answers(
     if let Some(given) = &args.template {
         resume += &format!(" --template {}", shell_word(given));
     }
+    for (flag, value) in [
+        ("--ref", &args.fetch.reference),
+        ("--directory", &args.fetch.directory),
+    ] {
+        if let Some(value) = value {
+            resume += &format!(" {flag} {}", shell_word(value));
+        }
+    }
     resume += &format!(" --answers {}", shell_word(&file.display().to_string()));
     if args.no_git {
         resume += " --no-git";
@@ -186,15 +195,21 @@ fn find_template(
 ) -> Result<Template> {
     let recorded = answers_file.and_then(|f| f.dayone.as_ref());
     let recorded_name = recorded.and_then(|d| d.template.clone());
-    let template = match (&args.template, &args.answers, recorded) {
-        (Some(given), _, _) => Template::find(given)?,
-        // The answers file's own source, a folder found from where the file is.
-        (None, Some(file), Some(provenance)) if provenance.template.is_some() => {
+    let wanted = super::wanted(args.template.as_deref(), &args.fetch);
+    let template = match (&args.answers, recorded) {
+        // The answers file's own source: a folder found from where the file is, a commit of a
+        // repository (or, with --ref or --directory, another place in it).
+        (Some(file), Some(provenance)) if provenance.template.is_some() => {
             let beside = file.parent().unwrap_or(Path::new(""));
-            origin::recorded(provenance, beside, file)?
+            origin::chosen(provenance, beside, file, &wanted)?
         }
-        _ => Template::find(DEFAULT_TEMPLATE)?,
+        _ => Template::locate(
+            wanted.template.unwrap_or(DEFAULT_TEMPLATE),
+            wanted.extras,
+            wanted.policy,
+        )?,
     };
+    super::say_fetched(printer, &template);
     let (Some(file), Some(recorded)) = (&args.answers, recorded) else {
         return Ok(template);
     };

@@ -17,6 +17,7 @@ pub fn run(command: ReportCommand, printer: &Printer) -> Result<Outcome> {
     match command {
         ReportCommand::Check(args) => run_check(&args, printer),
         ReportCommand::Html(args) => run_html(&args, printer),
+        ReportCommand::Fetch(args) => super::report_fetch::run(&args, printer),
     }
 }
 

@@ -12,9 +12,14 @@ use crate::template::source::Source;
 use crate::template::variable::Variable;
 
 pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
+    let wanted = super::wanted(None, &args.fetch);
     match args.name {
         None => list(args.json, printer)?,
-        Some(name) => show(&Template::find(&name)?, args.json, printer)?,
+        Some(name) => {
+            let template = Template::locate(&name, wanted.extras, wanted.policy)?;
+            super::say_fetched(printer, &template);
+            show(&template, args.json, printer)?;
+        }
     }
     Ok(Outcome::Clean)
 }

@@ -10,14 +10,14 @@ use crate::answers::file::{ANSWERS_FILE, TemplateSource};
 use crate::answers::resolve::{self, Given};
 use crate::answers::sources::{UserConfig, parse_set_flags};
 use crate::cli::{ConflictStyle, MergeArgs, UpdateArgs};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, short};
 use crate::git::{self, Repo, Staged};
 use crate::plan::{Plan, RelPath};
 use crate::printer::Printer;
 use crate::project::base::{self, Base, Found, Note};
 use crate::project::merge::{self, MergePlan, Outcome as Change, Text};
 use crate::project::uv_lock::{self, LockReport, Pyproject};
-use crate::project::{self, Project, origin};
+use crate::project::{self, Project, course_report, origin};
 use crate::prompt;
 use crate::render::{DayoneVars, RenderInput};
 use crate::template::Template;
@@ -31,26 +31,41 @@ pub fn run(args: UpdateArgs, printer: &Printer) -> Result<Outcome> {
     if args.abort {
         return super::abort::run(&root, args.merge.json, printer);
     }
-    update(&root, &args.set, &args.merge, printer, &[])
+    let (project, template) = prepare(&root, &args.merge, printer)?;
+    update(&project, &template, &args.set, &args.merge, printer, &[])
+}
+
+/// The project at `root` (after finishing or undoing a write a killed run left) and the
+/// template it is updated to, with a line when that is not the recorded source.
+pub(super) fn prepare(
+    root: &Path,
+    options: &MergeArgs,
+    printer: &Printer,
+) -> Result<(Project, Template)> {
+    for note in write::recover(root) {
+        printer.warn(note);
+    }
+    let project = Project::open(root)?;
+    let wanted = super::wanted(options.template.as_deref(), &options.fetch);
+    let (template, switched) = origin::for_project(&project, &wanted)?;
+    super::say_fetched(printer, &template);
+    if let Some(note) = switched {
+        printer.warn(note);
+    }
+    Ok((project, template))
 }
 
 /// The update itself, for `update` and `add`: `set` are `--set KEY=VALUE` answers; `added`
 /// the features `add` turns on, which its report names.
 pub(super) fn update(
-    root: &Path,
+    project: &Project,
+    template: &Template,
     set: &[String],
     options: &MergeArgs,
     printer: &Printer,
     added: &[String],
 ) -> Result<Outcome> {
-    let project = Project::open(root)?;
-    for note in write::recover(root) {
-        printer.warn(note);
-    }
-    let (template, switched) = origin::for_project(&project, options.template.as_deref())?;
-    if let Some(note) = switched {
-        printer.warn(note);
-    }
+    let root = project.root.as_path();
     let repo = Repo::at(root)?;
     if let (Some(repo), false) = (&repo, options.allow_dirty) {
         let (changed, _) = repo.changes()?;
@@ -61,16 +76,18 @@ pub(super) fn update(
             });
         }
     }
-    let resolution = new_answers(&project, &template, set, options.yes, printer)?;
+    let resolution = new_answers(project, template, set, options.yes, printer)?;
     let answers = resolution.answers;
     let dayone = DayoneVars::for_project(&root.display().to_string(), repo.is_some());
     let input = RenderInput {
         answers: &answers,
         dayone: &dayone,
     };
-    let theirs = project::plan(&template, &input, root)?;
-    let recorded = || origin::recorded(&project.provenance, root, &project.answers_file());
-    let base = base::find(&project, &template, recorded, repo.as_ref(), &dayone)?;
+    let mut theirs = project::plan(template, &input, root, project.provenance.report.as_ref())?;
+    let policy = super::policy(&options.fetch.network);
+    let recorded = || origin::recorded(&project.provenance, root, &project.answers_file(), policy);
+    let mut base = base::find(project, template, recorded, repo.as_ref(), &dayone)?;
+    course_report::set_aside(project, &mut base.plan, &mut theirs)?;
     for note in &base.notes {
         match note {
             Note::Info(line) => printer.info(line),
@@ -78,7 +95,7 @@ pub(super) fn update(
         }
     }
     if same_plan(&base.plan, &theirs)? {
-        let report = Report::new(&project, &template, root, None, &base, options);
+        let report = Report::new(project, template, root, None, &base, options);
         report.print(printer, repo.is_some(), added);
         return Ok(Outcome::Clean);
     }
@@ -95,7 +112,7 @@ pub(super) fn update(
         .chain(&tracked)
         .collect();
     let ours = project::read_files(root, wanted.into_iter())?;
-    let labels = labels(&project, &template);
+    let labels = labels(project, template);
     let diff3 = options.conflict == ConflictStyle::Diff3;
     let text = |b: &[u8], o: &[u8], t: &[u8]| {
         git::merge_text(b, o, t, labels.each_ref().map(String::as_str), diff3).map(|m| Text {
@@ -107,9 +124,9 @@ pub(super) fn update(
     if let (Some(repo), false) = (&repo, options.allow_dirty) {
         refuse_untracked(repo, &merged, &ours)?;
     }
-    let mut report = Report::new(&project, &template, root, Some(&merged), &base, options);
+    let mut report = Report::new(project, template, root, Some(&merged), &base, options);
     if !options.dry_run {
-        let fallback = project::author_fallback(&template, &answers);
+        let fallback = project::author_fallback(template, &answers);
         let meta = &template.manifest.template;
         let message = format!(
             "dayone: the untouched render of template {} {} (dayone {})",
@@ -227,11 +244,19 @@ fn labels(project: &Project, template: &Template) -> [String; 3] {
     [
         format!("base ({} {recorded} as dayone wrote it)", template.name()),
         "yours".to_string(),
-        format!(
-            "template {} {}",
-            template.name(),
-            template.manifest.template.version
-        ),
+        match &template.fetched {
+            Some(fetched) => format!(
+                "template {} {} (commit {})",
+                template.name(),
+                template.manifest.template.version,
+                short(&fetched.commit)
+            ),
+            None => format!(
+                "template {} {}",
+                template.name(),
+                template.manifest.template.version
+            ),
+        },
     ]
 }
 
@@ -303,6 +328,9 @@ struct Report {
     source: TemplateSource,
     from_version: Option<String>,
     to_version: String,
+    /// For a template from git: the full commits before and after (`null` otherwise).
+    from_commit: Option<String>,
+    to_commit: Option<String>,
     /// The project already has this render: nothing was (or would be) written, and `files`
     /// is empty.
     up_to_date: bool,
@@ -352,6 +380,11 @@ impl Report {
             source: origin::source_of(template, root),
             from_version: project.provenance.template_version.clone(),
             to_version: template.manifest.template.version.clone(),
+            from_commit: match project.provenance.source() {
+                TemplateSource::Git { commit, .. } => Some(commit),
+                _ => None,
+            },
+            to_commit: template.fetched.as_ref().map(|f| f.commit.clone()),
             up_to_date: merged.is_none(),
             dry_run: options.dry_run,
             base: base.found,
@@ -373,10 +406,16 @@ impl Report {
             printer.data(format!("{text}\n"));
             return;
         }
+        // A version, and for a template from git its commit: one version has many commits.
+        let at = |version: &str, commit: &Option<String>| match commit {
+            Some(commit) => format!("{version} (commit {})", short(commit)),
+            None => version.to_string(),
+        };
+        let to = at(&self.to_version, &self.to_commit);
         if self.up_to_date {
             printer.info(format!(
-                "{} is up to date with template {} {}; nothing to do.",
-                self.root, self.template, self.to_version
+                "{} is up to date with template {} {to}; nothing to do.",
+                self.root, self.template
             ));
             return;
         }
@@ -385,25 +424,16 @@ impl Report {
             .iter()
             .filter(|f| f.change != Change::Unchanged)
             .collect();
-        let from = self.from_version.as_deref().unwrap_or("?");
+        let from = at(
+            self.from_version.as_deref().unwrap_or("?"),
+            &self.from_commit,
+        );
+        let template = &self.template;
         let what = match (added.is_empty(), self.dry_run) {
-            (true, false) => format!(
-                "Updated to template {} {from} → {}",
-                self.template, self.to_version
-            ),
-            (true, true) => format!("template {} {from} → {}", self.template, self.to_version),
-            (false, false) => format!(
-                "Turned on {} (template {} {})",
-                added.join(", "),
-                self.template,
-                self.to_version
-            ),
-            (false, true) => format!(
-                "turning on {} (template {} {})",
-                added.join(", "),
-                self.template,
-                self.to_version
-            ),
+            (true, false) => format!("Updated to template {template} {from} → {to}"),
+            (true, true) => format!("template {template} {from} → {to}"),
+            (false, false) => format!("Turned on {} (template {template} {to})", added.join(", ")),
+            (false, true) => format!("turning on {} (template {template} {to})", added.join(", ")),
         };
         let files = format!("{} of {} files", changed.len(), self.files.len());
         if self.dry_run {

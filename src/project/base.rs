@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{Project, answers_path};
 use crate::answers::file::{ANSWERS_FILE, AnswersFile};
 use crate::answers::resolve::{self, Given};
-use crate::error::Result;
+use crate::error::{Result, short};
 use crate::git::{self, Render, Repo};
 use crate::plan::{Plan, PlannedFile};
 use crate::prompt::Defaults;
@@ -169,7 +169,7 @@ fn rebuild(
         return Ok((Plan::default(), Found::Missing));
     };
     let other;
-    let template = if template.manifest.template.version == version {
+    let template = if super::origin::renders_recorded(template, provenance, &project.root) {
         template
     } else {
         match recorded() {
@@ -240,8 +240,4 @@ fn missing(why: String) -> Note {
     Note::Warning(format!(
         "no base render: {why}; every file that differs from the new render is a conflict"
     ))
-}
-
-fn short(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
 }

@@ -3,6 +3,7 @@
 //! template comes from (`origin`) and which render a merge starts from (`base`).
 
 pub mod base;
+pub mod course_report;
 pub mod merge;
 pub mod origin;
 pub mod rename;
@@ -10,7 +11,7 @@ pub mod uv_lock;
 
 use std::path::{Path, PathBuf};
 
-use crate::answers::file::{ANSWERS_FILE, AnswersFile, Provenance};
+use crate::answers::file::{ANSWERS_FILE, AnswersFile, CourseReport, Provenance};
 use crate::answers::sources::RawAnswers;
 use crate::error::{Error, Result};
 use crate::git;
@@ -113,12 +114,19 @@ fn is_executable(_meta: &std::fs::Metadata) -> bool {
 }
 
 /// Everything dayone writes for the project at `root`: the template's files and `.dayone.toml`,
-/// which records where the template came from and the render's tree.
-pub fn plan(template: &Template, input: &RenderInput, root: &Path) -> Result<Plan> {
+/// which records where the template came from, the render's tree, and the course's report
+/// when the project has it (`report`, kept from its record).
+pub fn plan(
+    template: &Template,
+    input: &RenderInput,
+    root: &Path,
+    report: Option<&CourseReport>,
+) -> Result<Plan> {
     let (mut plan, tree) = render(template, input)?;
     let meta = &template.manifest.template;
     let source = origin::source_of(template, root);
-    let provenance = Provenance::current(&meta.name, &meta.version, source, tree);
+    let mut provenance = Provenance::current(&meta.name, &meta.version, source, tree);
+    provenance.report = report.cloned();
     let text = AnswersFile::render(&provenance, input.answers);
     plan.files.insert(
         answers_path(),

@@ -22,6 +22,12 @@ pub const PATH: &str = "reports/README.md";
 /// The hand-in folder, the first part of [`PATH`], where the report's figures resolve from.
 pub const REPORTS_DIR: &str = "reports";
 
+/// Where the course keeps its own exam report: `reports/README.md` of the DTU 02476 course
+/// repository, on its default branch, written as `--template` takes a git address (the file
+/// is the `#PATH`). `dayone report fetch` takes it from there; dayone never ships its text.
+/// If the course moves its report, this is the one line to change.
+pub const COURSE_REPORT: &str = "gh:SkafteNicki/dtu_mlops#reports/README.md";
+
 /// A report read from disk.
 #[derive(Debug, Clone)]
 pub struct Report {

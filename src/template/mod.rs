@@ -1,16 +1,20 @@
-//! Templates: where they come from (built in or a folder), their manifest, and rendering one
-//! with its answers into a [`crate::plan::Plan`].
+//! Templates: where they come from (built in, a folder, or a git repository fetched into the
+//! cache), their manifest, and rendering one with its answers into a [`crate::plan::Plan`].
 
+pub mod fetch;
 pub mod manifest;
 pub mod plan;
+pub mod reference;
 pub mod source;
 pub mod variable;
 pub mod version;
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, short};
+use fetch::{Fetched, Policy};
 use manifest::Manifest;
+use reference::{Extras, GitLocation, TemplateRef, looks_like_path};
 use source::Source;
 
 /// The manifest's file name, at the top of a template folder.
@@ -21,34 +25,76 @@ pub const TREE_DIR: &str = "project";
 pub struct Template {
     pub manifest: Manifest,
     pub source: Source,
+    /// For a template from git: the commit, and whether it came from the network or the cache.
+    pub fetched: Option<Fetched>,
 }
 
 impl Template {
-    /// A built-in template by name, else a template folder at that path.
-    /// A value that looks like a path (`./mlops`, `a/b`) is always taken as a folder.
+    /// A built-in template by name, else a template folder at that path (never a git URL:
+    /// for what the user typed, see [`Template::locate`]).
     pub fn find(name_or_path: &str) -> Result<Self> {
-        if Source::builtin(name_or_path).is_some() && !looks_like_path(name_or_path) {
-            return Self::builtin(name_or_path);
+        match TemplateRef::classify(name_or_path, Extras::default())? {
+            TemplateRef::Git(_) => Err(Error::TemplateAddress {
+                given: name_or_path.to_string(),
+                problem: "a git URL is not taken here".to_string(),
+            }),
+            other => Self::open(other, Policy::default()),
         }
-        let path = Path::new(name_or_path);
-        if path.is_file() {
-            return Err(Error::TemplateIsAFile {
-                path: path.to_path_buf(),
-            });
+    }
+
+    /// What the user typed for a template, with `--ref` and `--directory`; a git repository is
+    /// fetched (or taken from the cache) as `policy` says.
+    pub fn locate(given: &str, extras: Extras, policy: Policy) -> Result<Self> {
+        Self::open(TemplateRef::classify(given, extras)?, policy)
+    }
+
+    /// A classified template.
+    pub fn open(reference: TemplateRef, policy: Policy) -> Result<Self> {
+        match reference {
+            TemplateRef::Builtin(name) => Self::builtin(&name),
+            TemplateRef::Folder(path) => {
+                if path.is_file() {
+                    return Err(Error::TemplateIsAFile { path });
+                }
+                if path.is_dir() {
+                    return Self::folder(&path);
+                }
+                let given = path.to_string_lossy();
+                if looks_like_path(&given) {
+                    return Err(Error::PathMissing {
+                        path,
+                        expected: "pass a template folder, a git URL, or the name of a built-in template (`dayone templates` lists them)",
+                    });
+                }
+                Err(Error::UnknownTemplate {
+                    name: given.into_owned(),
+                    known: Source::builtin_names().join(", "),
+                })
+            }
+            TemplateRef::Git(location) => Self::git(&location, None, policy),
         }
-        if path.is_dir() {
-            return Self::folder(path);
-        }
-        if looks_like_path(name_or_path) {
-            return Err(Error::PathMissing {
-                path: path.to_path_buf(),
-                expected: "pass a template folder, or the name of a built-in template (`dayone templates` lists them)",
-            });
-        }
-        Err(Error::UnknownTemplate {
-            name: name_or_path.to_string(),
-            known: Source::builtin_names().join(", "),
-        })
+    }
+
+    /// The template in a git repository at `location`: at `pinned` (a full commit id) when
+    /// given, else at the commit its ref names.
+    pub fn git(location: &GitLocation, pinned: Option<&str>, policy: Policy) -> Result<Self> {
+        let fetched = fetch::fetch(location, pinned, policy)?;
+        let mut template = match Self::folder(&fetched.path()) {
+            Err(Error::NotATemplate { .. } | Error::TemplateIsAFile { .. }) => {
+                return Err(Error::NotATemplateInRepository {
+                    location: location.display(),
+                    commit: fetched.commit.clone(),
+                    top: location
+                        .subdir
+                        .as_ref()
+                        .map_or_else(|| "its top".to_string(), |s| format!("#{s}")),
+                    found: fetch::folders_in(fetched.tree()),
+                });
+            }
+            other => other?,
+        };
+        template.fetched = Some(fetched);
+        Ok(template)
     }
 
     /// The built-in template `name`; never a folder.
@@ -92,15 +138,27 @@ impl Template {
                 problems: missing,
             });
         }
-        Ok(Self { manifest, source })
+        Ok(Self {
+            manifest,
+            source,
+            fetched: None,
+        })
     }
 
     pub fn name(&self) -> &str {
         &self.manifest.template.name
     }
 
-    /// Where the template came from, for messages: `built-in` or its folder.
+    /// Where the template came from, for messages: `built-in`, its folder, or its repository
+    /// and commit.
     pub fn origin(&self) -> String {
+        if let Some(fetched) = &self.fetched {
+            return format!(
+                "{} at commit {}",
+                fetched.location.display(),
+                short(&fetched.commit)
+            );
+        }
         match &self.source {
             Source::Builtin(_) => "built-in".to_string(),
             Source::Folder(path) => path.display().to_string(),
@@ -108,34 +166,8 @@ impl Template {
     }
 }
 
-/// Whether a `--template` value is a folder whatever the built-ins are called: it has a path
-/// separator of any system (`a/b`, `C:\\t`, `..\\t`), a drive letter, or starts with a dot.
-fn looks_like_path(value: &str) -> bool {
-    let drive = value.len() >= 2
-        && value.as_bytes()[1] == b':'
-        && value.as_bytes()[0].is_ascii_alphabetic();
-    value.contains(['/', '\\']) || value.starts_with('.') || drive
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn paths_of_every_system_are_folders_and_bare_names_are_built_ins() {
-        for path in [
-            "./mlops",
-            "templates/mlops",
-            "C:\\templates\\mlops",
-            "..\\mlops",
-            "D:mlops",
-            ".hidden",
-        ] {
-            assert!(super::looks_like_path(path), "{path}");
-        }
-        for name in ["mlops", "my-template", "ab:c"] {
-            assert!(!super::looks_like_path(name), "{name}");
-        }
-    }
-
     use sha1::{Digest, Sha1};
 
     use super::*;

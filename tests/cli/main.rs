@@ -3,6 +3,7 @@
 mod check;
 mod dom;
 mod generated;
+mod git_sources;
 mod new;
 mod new_errors;
 mod output;

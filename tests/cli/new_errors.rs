@@ -599,6 +599,6 @@ fn answers_and_templates_that_are_not_what_they_should_be_are_named() {
         &env,
         &["new", "p", "--yes", "--template", "./nowhere"],
         2,
-        "./nowhere does not exist; pass a template folder, or the name of a built-in template",
+        "./nowhere does not exist; pass a template folder, a git URL, or the name of a built-in template",
     );
 }

@@ -208,6 +208,8 @@ fn update_json_is_one_document_with_a_schema_also_when_up_to_date() {
             "source": { "kind": "folder", "path": "../tpl" },
             "from_version": "1.0.0",
             "to_version": "1.0.0",
+            "from_commit": null,
+            "to_commit": null,
             "up_to_date": true,
             "dry_run": false,
             "base": "stored",
