@@ -38,10 +38,7 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         }
         let git_wanted = !args.no_git && git_note(printer, &dest);
         let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
-        let input = RenderInput {
-            answers,
-            dayone: &dayone,
-        };
+        let input = template.manifest.input(answers, &dayone);
         let plan = project::plan(&template, &input, &dest)?;
         // A dry run writes nothing, so a folder with files in it is previewed, not refused.
         let how = write::inspect(&dest, &plan, args.force || args.dry_run)?;

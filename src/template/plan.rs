@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::plan::{Contents, Plan, PlannedFile, RelPath};
-use crate::render::RenderInput;
+use crate::render::{Language, RenderInput};
 use crate::render::{eval_bool, needs_rendering, render_files, render_text};
 use crate::template::Template;
 use crate::template::source::SourceFile;
@@ -44,7 +44,7 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
             contents,
             executable,
         } = file;
-        let contents = match template_text(&source, &contents, &selection)? {
+        let contents = match template_text(&source, &contents, &selection, input.language)? {
             Some(text) => {
                 to_render.push((source, text, path.clone()));
                 Contents::Bytes(Cow::Borrowed(&[][..]))
@@ -77,6 +77,7 @@ fn template_text(
     source: &str,
     contents: &Contents,
     selection: &Selection,
+    language: &Language,
 ) -> Result<Option<String>> {
     if selection.verbatim.is_match(source) {
         return Ok(None);
@@ -84,7 +85,7 @@ fn template_text(
     let bytes = contents.read()?;
     Ok(std::str::from_utf8(&bytes)
         .ok()
-        .filter(|text| needs_rendering(text))
+        .filter(|text| needs_rendering(text, language))
         .map(String::from))
 }
 

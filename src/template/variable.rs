@@ -245,10 +245,7 @@ mod tests {
         let mut answers = Answers::new();
         answers.insert("a", Value::Str("My Thing".into()));
         let dayone = DayoneVars::for_questions();
-        let input = RenderInput {
-            answers: &answers,
-            dayone: &dayone,
-        };
+        let input = manifest.input(&answers, &dayone);
         let b = manifest
             .variable("b")
             .unwrap()
