@@ -107,7 +107,7 @@ pub enum Error {
     )]
     RecordedGitSource { file: PathBuf, origin: String },
 
-    #[error("{path} is not a template folder: it has no template.toml")]
+    #[error("{path} is not a template folder: it has neither template.toml nor cookiecutter.json")]
     NotATemplate { path: PathBuf },
 
     #[error("{path} is a file; a template is a folder with template.toml and project/ in it")]
@@ -129,8 +129,30 @@ pub enum Error {
         message: String,
     },
 
+    #[error("{file}: invalid JSON at line {line}, column {column}: {message}")]
+    Json {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
     #[error("{file}: {} in the template manifest:\n{}", crate::plural::count(problems.len(), "problem", "problems"), bullets(problems))]
     Manifest { file: String, problems: Vec<String> },
+
+    #[error(
+        "{file}: `_extensions` lists `{name}`, a Jinja extension dayone does not have (it has {known}); dayone runs no Python, so port what the extension does into the template (docs/templates.md) or use cookiecutter for this template"
+    )]
+    UnknownExtension {
+        file: String,
+        name: String,
+        known: String,
+    },
+
+    #[error(
+        "{path} is a cookiecutter template without its project folder: none of its folders is named like `{{{{ cookiecutter.project_slug }}}}`"
+    )]
+    NoCookiecutterFolder { path: PathBuf },
 
     #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
     TooOld {
@@ -376,6 +398,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// A JSON error as data: the file, 1-based line and column, and serde_json's message
+    /// without its own position.
+    pub fn json(file: &str, err: &serde_json::Error) -> Self {
+        let message = err.to_string();
+        let message = match message.rsplit_once(" at line ") {
+            Some((text, _)) => text.to_string(),
+            None => message,
+        };
+        Error::Json {
+            file: file.to_string(),
+            line: err.line(),
+            column: err.column(),
+            message,
+        }
+    }
+
     /// A TOML error as data: the file, 1-based line and column, and toml's own message.
     pub fn toml(file: &str, text: &str, err: &toml::de::Error) -> Self {
         let offset = err.span().map_or(0, |span| span.start).min(text.len());

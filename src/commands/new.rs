@@ -245,10 +245,9 @@ fn destination(args: &NewArgs, template: &Template, answers: &Answers) -> Result
     if let Some(dir) = &args.dir {
         return Ok(dir.clone());
     }
-    let var = template.manifest.template.directory_variable.as_deref();
-    var.and_then(|v| answers.get(v))
-        .map(ToString::to_string)
-        .filter(|n| !n.is_empty())
+    let dayone = DayoneVars::for_questions();
+    template
+        .directory(&template.manifest.input(answers, &dayone))?
         .map(PathBuf::from)
         .ok_or_else(|| Error::NoDirectory {
             template: template.name().to_string(),

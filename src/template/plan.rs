@@ -1,5 +1,6 @@
 //! Render a template with a [`RenderInput`] into a [`Plan`]: every output path and its bytes,
-//! plus the source paths left out by conditions. A pure function of its inputs: nothing here
+//! plus the source paths left out by conditions (a cookiecutter template is rendered by its
+//! own rules, in `cookiecutter/plan.rs`). A pure function of its inputs: nothing here
 //! touches the destination.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -9,10 +10,13 @@ use crate::error::{Error, Result};
 use crate::plan::{Contents, Plan, PlannedFile, RelPath};
 use crate::render::{Language, RenderInput};
 use crate::render::{eval_bool, needs_rendering, render_files, render_text};
-use crate::template::Template;
 use crate::template::source::SourceFile;
+use crate::template::{Format, Template, cookiecutter};
 
 pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
+    if let Format::Cookiecutter(layout) = &template.format {
+        return cookiecutter::plan::build(template, layout, input);
+    }
     let render_error = |file: &str, message: String| Error::Render {
         template: template.name().to_string(),
         file: file.to_string(),

@@ -166,7 +166,7 @@ fn bad_templates_are_refused() {
         &env,
         &["new", "p", "--yes", "--template", "empty-tpl"],
         2,
-        "empty-tpl is not a template folder: it has no template.toml",
+        "empty-tpl is not a template folder: it has neither template.toml nor cookiecutter.json",
     );
 
     env.write(
@@ -338,7 +338,7 @@ fn a_path_like_name_is_a_folder_even_when_a_builtin_has_that_name() {
         &env,
         &["new", "p", "--yes", "--template", "./mlops"],
         2,
-        "./mlops is not a template folder: it has no template.toml",
+        "./mlops is not a template folder: it has neither template.toml nor cookiecutter.json",
     );
 }
 

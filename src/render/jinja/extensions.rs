@@ -405,7 +405,9 @@ mod tests {
             Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
         assert!(shape.unwrap().is_match(&id), "{id}");
         assert_ne!(uuid4().unwrap(), id);
-        let letters = random_ascii_string(50, None, Kwargs::from_iter(Vec::<(String, Value)>::new())).unwrap();
+        let letters =
+            random_ascii_string(50, None, Kwargs::from_iter(Vec::<(String, Value)>::new()))
+                .unwrap();
         assert_eq!(letters.len(), 50);
         assert!(
             letters.chars().all(|c| c.is_ascii_alphabetic()),
