@@ -154,6 +154,11 @@ pub struct NewArgs {
     /// Write into a non-empty folder, replacing the files the template produces (never deletes).
     #[arg(long)]
     pub force: bool,
+
+    /// Run a cookiecutter template's hooks (Python scripts in its hooks/ folder) in the new
+    /// project, each shown before it runs. Off by default: a hook can do anything.
+    #[arg(long)]
+    pub run_hooks: bool,
 }
 
 /// What `update` and `add` share: how to merge, and what may be written.

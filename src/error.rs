@@ -226,7 +226,7 @@ pub enum Error {
         expected: String,
     },
 
-    #[error("no answer for {}; there is no terminal to ask, so pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
+    #[error("no answer for {}: the template gives no default, so --yes cannot take one; pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
     MissingAnswers { missing: Vec<String> },
 
     #[error(
@@ -354,7 +354,24 @@ pub enum Error {
     )]
     NotAProject { path: PathBuf, reason: String },
 
+    #[error(
+        "the template's hook {hook} failed ({status}); nothing was written. Read the hook to see what it refused, or run without --run-hooks"
+    )]
+    HookFailed { hook: String, status: String },
+
     // ---- environment (exit 3) ------------------------------------------------------------
+    #[error("cannot start the template's hook {hook}")]
+    HookDidNotStart {
+        hook: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "--run-hooks needs Python, and neither python3 nor python is on PATH; install Python or run without --run-hooks"
+    )]
+    NoPython,
+
     #[error(transparent)]
     Io(#[from] std::io::Error),
 
@@ -433,7 +450,9 @@ impl Error {
             | Error::CannotReplace { .. }
             | Error::Stdout { .. }
             | Error::ReadOnly { .. }
-            | Error::Git { .. } => Exit::Environment,
+            | Error::Git { .. }
+            | Error::HookDidNotStart { .. }
+            | Error::NoPython => Exit::Environment,
             Error::Interrupted | Error::Cancelled => Exit::Interrupted,
             _ => Exit::BadInput,
         }

@@ -15,7 +15,8 @@ use crate::printer::{Printer, printable};
 use crate::project::{self, origin};
 use crate::prompt::{self, Review};
 use crate::render::{DayoneVars, RenderInput, render_text};
-use crate::template::Template;
+use crate::template::cookiecutter::hooks;
+use crate::template::{Format, Template};
 use crate::value::Answers;
 use crate::write::{self, Destination};
 
@@ -25,6 +26,7 @@ pub const DEFAULT_TEMPLATE: &str = "mlops";
 pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     let answers_file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
     let template = find_template(&args, answers_file.as_ref(), printer)?;
+    say_hooks(printer, &template, args.run_hooks);
     let mut given = gather(&args, &template, answers_file)?;
     let mut prompter = prompt::for_run(args.yes, printer.stderr_color());
     // The wizard's review may send questions back to be asked again, keeping the other answers.
@@ -63,12 +65,14 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
             }
         }
         say_defaults_taken(printer, &resolution.defaults_taken);
+        let hooks = args.run_hooks.then_some((&input, printer));
         let author = write_project(
             &dest,
             &template,
             &plan,
             &how,
             git_wanted.then_some(&fallback),
+            hooks,
         )?;
         print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
         print_next_steps(printer, &template, &input);
@@ -269,14 +273,44 @@ fn git_note(printer: &Printer, dest: &Path) -> bool {
     }
 }
 
+/// A cookiecutter template's hooks: listed, and said whether they run.
+fn say_hooks(printer: &Printer, template: &Template, run: bool) {
+    let hooks = template.hooks();
+    if hooks.is_empty() {
+        if run {
+            printer.info(format!(
+                "--run-hooks: template {} has no hooks",
+                template.name()
+            ));
+        }
+        return;
+    }
+    let list = hooks.join(", ");
+    if !run {
+        printer.warn(format!(
+            "template {} has hooks that dayone does not run: {list}; the project may differ from what cookiecutter makes. Read them, then pass --run-hooks to run them, or port them to template.toml (docs/templates.md)",
+            template.name()
+        ));
+        return;
+    }
+    if let Some(pre_prompt) = hooks.iter().find(|h| hooks::is_pre_prompt(h)) {
+        printer.warn(format!(
+            "--run-hooks: {pre_prompt} is not run: dayone asks the questions of cookiecutter.json as it is"
+        ));
+    }
+}
+
 /// Stage, commit, and move into place; for a new or empty folder the repository is made in the
-/// staging folder, so it arrives with the files. Returns the commit's author.
+/// staging folder, so it arrives with the files. With `hooks`, a cookiecutter template's hooks
+/// run in the staged project after the first commit, and what they change is a second commit,
+/// so the first stays the untouched render. Returns the commit's author.
 fn write_project(
     dest: &Path,
     template: &Template,
     plan: &Plan,
     how: &Destination,
     git: Option<&git::Fallback>,
+    hooks: Option<(&RenderInput, &Printer)>,
 ) -> Result<Option<String>> {
     let meta = &template.manifest.template;
     let message = format!(
@@ -289,6 +323,21 @@ fn write_project(
     write::apply(dest, plan, how, |project| {
         if let Some(fallback) = git {
             author = Some(git::init_and_commit(project, plan, &message, fallback)?);
+        }
+        if let (Some((input, printer)), Format::Cookiecutter(layout)) = (hooks, &template.format) {
+            let runnable = hooks::runnable(&layout.hooks);
+            let show = |path: &str, text: &str| {
+                printer.info(format!(
+                    "--run-hooks: running {path} in the new project:\n{}",
+                    printable(text.trim_end())
+                ));
+            };
+            hooks::run(&layout.root, &runnable, input, project, &show)?;
+            if let (Some(fallback), Some(repo)) = (git, git::Repo::at(project)?) {
+                let names: Vec<&str> = runnable.iter().map(|h| h.as_str()).collect();
+                let message = format!("Run the template's hooks ({})", names.join(", "));
+                repo.commit_all(&message, fallback)?;
+            }
         }
         Ok(())
     })?;

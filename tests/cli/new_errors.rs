@@ -286,7 +286,7 @@ fn no_terminal_and_no_default_names_every_missing_flag() {
         &env,
         &["new", "--yes", "--template", "needs", "--set", "api=true"],
         2,
-        "no answer for name, port; there is no terminal to ask, so pass --set name=… --set port=…",
+        "no answer for name, port: the template gives no default, so --yes cannot take one; pass --set name=… --set port=…",
     );
 }
 

@@ -3,8 +3,11 @@
 //! answers, shown, and run in the rendered project, as cookiecutter runs it.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
 
-use crate::error::Result;
+use crate::answers::sources::read_text;
+use crate::error::{Error, Result};
+use crate::render::{RenderInput, render_text};
 
 /// The folder cookiecutter looks for hooks in.
 pub const HOOKS_DIR: &str = "hooks";
@@ -35,4 +38,92 @@ pub fn find(root: &Path) -> Result<Vec<String>> {
     }
     found.sort();
     Ok(found.into_iter().map(|(_, path)| path).collect())
+}
+
+/// The hooks that run for a new project, in order: `pre_gen_project` and `post_gen_project`
+/// (`pre_prompt` would change `cookiecutter.json` before the questions; dayone never runs it).
+pub fn runnable(hooks: &[String]) -> Vec<&String> {
+    hooks.iter().filter(|path| !is_pre_prompt(path)).collect()
+}
+
+pub fn is_pre_prompt(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem) == HOOK_NAMES[0]
+}
+
+/// Run the hooks `paths` of the template at `root` in the project folder `project`, each
+/// rendered with the answers, its text shown first (`show`), its output on stderr. A `.py`
+/// hook runs with Python (`python3`, else `python`); any other is run as a program.
+pub fn run(
+    root: &Path,
+    paths: &[&String],
+    input: &RenderInput,
+    project: &Path,
+    show: &dyn Fn(&str, &str),
+) -> Result<()> {
+    let scratch = tempfile::tempdir()?;
+    for path in paths {
+        let text = read_text(&root.join(path))?;
+        let rendered = render_text(path, &text, input).map_err(|message| Error::Render {
+            template: root.display().to_string(),
+            file: (*path).clone(),
+            message,
+        })?;
+        show(path, &rendered);
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let script = scratch.path().join(name);
+        fs_err::write(&script, &rendered)?;
+        let mut command = if name.ends_with(".py") {
+            let mut command = Command::new(python()?);
+            command.arg(&script);
+            command
+        } else {
+            make_executable(&script)?;
+            Command::new(&script)
+        };
+        let status = command
+            .current_dir(project)
+            .stdin(Stdio::null())
+            .stdout(std::io::stderr())
+            .status()
+            .map_err(|source| Error::HookDidNotStart {
+                hook: (*path).clone(),
+                source,
+            })?;
+        if !status.success() {
+            return Err(Error::HookFailed {
+                hook: (*path).clone(),
+                status: status.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The Python on PATH: `python3`, else `python`.
+fn python() -> Result<&'static str> {
+    for name in ["python3", "python"] {
+        let found = Command::new(name)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if found {
+            return Ok(name);
+        }
+    }
+    Err(Error::NoPython)
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs_err::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> Result<()> {
+    Ok(())
 }

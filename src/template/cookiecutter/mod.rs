@@ -29,6 +29,8 @@ const LIBRARY_DIR: &str = "templates";
 /// What rendering a cookiecutter template needs besides its manifest.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// The template's folder.
+    pub root: std::path::PathBuf,
     /// The project folder's name as written, e.g. `{{ cookiecutter.repo_name }}`.
     pub tree: String,
     /// `_copy_without_render`: fnmatch patterns over paths inside the project folder.
@@ -103,6 +105,7 @@ pub fn load(root: &Path) -> Result<Template> {
         return Err(Error::Manifest { file, problems });
     }
     let layout = Layout {
+        root: root.to_path_buf(),
         tree,
         copy_without_render: context.copy_without_render,
         new_lines: context.new_lines,
