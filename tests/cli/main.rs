@@ -1,6 +1,7 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
 mod check;
+mod cookiecutter;
 mod dom;
 mod generated;
 mod new;

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use minijinja::value::Kwargs;
+use minijinja::value::{Kwargs, Rest};
 use minijinja::{Environment, Error, ErrorKind, Value};
 use regex::Regex;
 
@@ -29,8 +29,9 @@ fn invalid(message: impl Into<Cow<'static, str>>) -> Error {
 }
 
 /// `jsonify(indent=4)`: `json.dumps(value, sort_keys=True, indent=indent)`.
-fn jsonify(value: &Value, indent: Option<Value>) -> Result<String, Error> {
-    let indent = match indent {
+fn jsonify(value: &Value, args: Rest<Value>) -> Result<String, Error> {
+    // An absent indent is 4; `none` (which an Option would not tell apart) is no indent.
+    let indent = match args.first() {
         None => Some(4),
         Some(v) if v.is_none() => None,
         Some(v) => Some(

@@ -37,22 +37,19 @@ pub fn build(template: &Template, layout: &Layout, input: &RenderInput) -> Resul
         .iter()
         .map(|file| copy_only.entry(&file.path))
         .collect();
-    let names: Vec<String> = entries
+    // Named by their path in the project folder, as `{% include %}` names them.
+    let shown = |file: &str| format!("{}/{file}", layout.tree);
+    let batch: Vec<(&str, &str)> = entries
         .iter()
-        .map(|e| format!("{}/{}", layout.tree, e.source))
+        .map(|entry| (entry.source.as_str(), entry.rendered.as_str()))
         .collect();
-    let batch: Vec<(&str, &str)> = names
-        .iter()
-        .zip(&entries)
-        .map(|(name, entry)| (name.as_str(), entry.rendered.as_str()))
-        .collect();
-    let paths = render_files(&batch, input).map_err(|(file, m)| render_error(&file, m))?;
+    let paths = render_files(&batch, input)
+        .map_err(|(file, m)| render_error(&shown(&file), format!("its path: {m}")))?;
 
     let mut plan = Plan::default();
     let mut to_render: Vec<(String, String, RelPath, Option<&'static str>)> = Vec::new();
     for ((file, entry), rendered) in files.into_iter().zip(&entries).zip(paths) {
         let full = format!("{rendered}{}", entry.kept);
-        let shown = format!("{}/{}", layout.tree, entry.source);
         // cookiecutter writes nothing for a file whose name renders empty.
         if full.is_empty() || full.ends_with('/') {
             plan.skipped.push(entry.source.clone());
@@ -61,7 +58,7 @@ pub fn build(template: &Template, layout: &Layout, input: &RenderInput) -> Resul
         let parts: Vec<String> = full.split('/').map(String::from).collect();
         let path = RelPath::from_components(&parts).map_err(|reason| {
             render_error(
-                &shown,
+                &shown(&entry.source),
                 format!(
                     "renders to the path `{full}` which {reason}; it must stay inside the project"
                 ),
@@ -69,7 +66,7 @@ pub fn build(template: &Template, layout: &Layout, input: &RenderInput) -> Resul
         })?;
         if plan.files.contains_key(&path) {
             return Err(render_error(
-                &shown,
+                &shown(&entry.source),
                 format!("renders to `{path}`, which another template file also renders to"),
             ));
         }
@@ -82,7 +79,8 @@ pub fn build(template: &Template, layout: &Layout, input: &RenderInput) -> Resul
                     .as_deref()
                     .map_or_else(|| line_ending(text), ending_of);
                 if needs_rendering(text, input.language) {
-                    to_render.push((shown, normalized(text).into_owned(), path.clone(), ending));
+                    let text = normalized(text).into_owned();
+                    to_render.push((entry.source.clone(), text, path.clone(), ending));
                     contents = Contents::Bytes(Cow::Borrowed(&[][..]));
                 } else if let Some(ending) = ending
                     && with_ending(&normalized(text), ending) != text
@@ -103,7 +101,8 @@ pub fn build(template: &Template, layout: &Layout, input: &RenderInput) -> Resul
         .iter()
         .map(|(name, text, _, _)| (name.as_str(), text.as_str()))
         .collect();
-    let rendered = render_files(&batch, input).map_err(|(file, m)| render_error(&file, m))?;
+    let rendered =
+        render_files(&batch, input).map_err(|(file, m)| render_error(&shown(&file), m))?;
     for ((_, _, path, ending), text) in to_render.iter().zip(rendered) {
         let text = match ending {
             Some(ending) => with_ending(&text, ending),
