@@ -211,6 +211,11 @@ pub enum Error {
         known: String,
     },
 
+    #[error(
+        "{file} is not a cookiecutter replay file nor a .cruft.json: it has no `cookiecutter` object (nor `context.cookiecutter`); pass one of those, or a .dayone.toml"
+    )]
+    NotAReplay { file: String },
+
     #[error("{origin}: the value {problem}")]
     InvalidAnswer { origin: Origin, problem: Problem },
 
@@ -277,6 +282,11 @@ pub enum Error {
         "{path} is not a project made by dayone: it has no .dayone.toml (or one that names no template); run dayone in the project's top folder"
     )]
     NotADayoneProject { path: PathBuf },
+
+    #[error(
+        "{} is already linked to a template: it has .dayone.toml; use `dayone update` (or remove .dayone.toml to link it again)", path.display()
+    )]
+    AlreadyLinked { path: PathBuf },
 
     #[error(
         "{file} was written by dayone {version}, newer than this dayone {current}; update dayone first"

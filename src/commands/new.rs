@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::Outcome;
 use crate::answers::file::{AnswersFile, Provenance};
 use crate::answers::resolve::{self, Earlier, Given};
-use crate::answers::sources::{UserConfig, parse_set_flags};
+use crate::answers::sources::{RawAnswers, UserConfig, parse_set_flags};
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::git;
@@ -194,6 +194,19 @@ fn find_template(
             let beside = file.parent().unwrap_or(Path::new(""));
             origin::recorded(provenance, beside, file)?
         }
+        // A replay file or .cruft.json: the template cookiecutter or cruft was given.
+        (None, Some(file), None)
+            if answers_file.is_some_and(|f| f.cookiecutter_template.is_some()) =>
+        {
+            let named = answers_file
+                .and_then(|f| f.cookiecutter_template.as_deref())
+                .unwrap_or_default();
+            printer.info(format!(
+                "--answers: {} names the template {named}",
+                file.display()
+            ));
+            Template::find(named)?
+        }
         _ => Template::find(DEFAULT_TEMPLATE)?,
     };
     let (Some(file), Some(recorded)) = (&args.answers, recorded) else {
@@ -218,6 +231,20 @@ fn find_template(
 
 /// Collect every answer source except the terminal.
 fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>) -> Result<Given> {
+    let file = answers_file
+        .zip(args.answers.as_ref())
+        .map(|(f, p)| (p.display().to_string(), f.answers));
+    given(template, &args.set, file, args.dir.as_deref())
+}
+
+/// Every answer source but the terminal: `--set`, an answers file (its name and answers), the
+/// user config, git config, and the folder `dir` whose name is the directory variable's default.
+pub(super) fn given(
+    template: &Template,
+    set: &[String],
+    file: Option<(String, RawAnswers)>,
+    dir: Option<&Path>,
+) -> Result<Given> {
     let config = UserConfig::load()?;
     let git = template
         .manifest
@@ -227,18 +254,14 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
         .filter_map(|key| git::config_value(&key).map(|value| (key, value)))
         .collect();
     Ok(Given {
-        set: parse_set_flags(&args.set)?,
-        file: answers_file
-            .zip(args.answers.as_ref())
-            .map(|(f, p)| (p.display().to_string(), f.answers)),
+        set: parse_set_flags(set)?,
+        file,
         config: config
             .path
             .clone()
             .map(|p| (p.display().to_string(), config.defaults)),
         git,
-        directory_hint: args
-            .dir
-            .as_deref()
+        directory_hint: dir
             .and_then(|d| std::path::absolute(d).ok())
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())),
         earlier: None,

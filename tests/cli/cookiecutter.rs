@@ -313,3 +313,41 @@ fn run_hooks_runs_them_shown_first_and_commits_what_they_changed() {
         "the template's hook hooks/pre_gen_project.sh failed (exit status: 3); nothing was written",
     );
 }
+
+#[test]
+fn a_replay_file_gives_the_answers_and_names_the_template() {
+    let env = TestEnv::new();
+    let tpl = cases().join("choices/template");
+    let replay = serde_json::json!({
+        "cookiecutter": {
+            "repo": "my-repo", "license": "BSD-3-Clause", "manager": "pip", "agents": true,
+            "docs": false, "python": "3.12", "_template": tpl.display().to_string(),
+            "_output_dir": "/elsewhere"
+        },
+        "_cookiecutter": {"repo": "my-repo"}
+    });
+    env.write("replay.json", replay.to_string());
+    let output = env
+        .dayone(["new", "--answers", "replay.json", "--no-git"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{err}");
+    assert!(
+        err.contains("--answers: replay.json names the template"),
+        "{err}"
+    );
+    let made = tree(&env.work().join("my-repo"));
+    let expected = tree(&cases().join("choices/expected"));
+    let made: Vec<_> = made
+        .into_iter()
+        .filter(|(p, _)| p != ".dayone.toml")
+        .collect();
+    assert_eq!(made, expected);
+    env.write("bad.json", r#"{"repo": "x"}"#);
+    refused(
+        &env,
+        &["new", "--answers", "bad.json", "--template", "choices"],
+        "bad.json is not a cookiecutter replay file nor a .cruft.json",
+    );
+}

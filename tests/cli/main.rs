@@ -4,6 +4,7 @@ mod check;
 mod cookiecutter;
 mod dom;
 mod generated;
+mod link;
 mod new;
 mod new_errors;
 mod output;
