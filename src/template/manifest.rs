@@ -57,6 +57,24 @@ pub struct Files {
     /// file replaces the tree's file (or an earlier layer's) at the same path, or adds one.
     #[serde(default)]
     pub layers: Vec<Layer>,
+    /// Files that come in one version per value of a choice (`README_uv.md`, `README_pip.md`):
+    /// the answer's version is written under the plain name, the others are left out.
+    #[serde(default)]
+    pub variants: Vec<Variants>,
+}
+
+/// `[[files.variants]]`: a choice variable whose values name versions of files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variants {
+    pub variable: String,
+    /// What stands between a file's name and the value, before the extension.
+    #[serde(default = "underscore")]
+    pub separator: String,
+}
+
+fn underscore() -> String {
+    "_".to_string()
 }
 
 /// A folder of files laid over the tree for some answers, e.g. one per kind of data.
@@ -245,6 +263,26 @@ impl Manifest {
                     "{here}: `folder = \"{}\"` must name a folder beside `{}/`, inside the template",
                     layer.folder,
                     crate::template::TREE_DIR
+                ));
+            }
+        }
+        for (i, rule) in self.files.variants.iter().enumerate() {
+            let here = format!("[[files.variants]] #{}", i + 1);
+            match self.variable(&rule.variable) {
+                Some(var) if var.var_type == VarType::Choice => {}
+                Some(var) => problems.push(format!(
+                    "{here}: `{}` is a {} variable; variants need a choice variable",
+                    rule.variable, var.var_type
+                )),
+                None => problems.push(format!(
+                    "{here}: `{}` is not a declared variable",
+                    rule.variable
+                )),
+            }
+            if rule.separator.is_empty() || rule.separator.contains('/') {
+                problems.push(format!(
+                    "{here}: `separator = \"{}\"` must be some text without `/`",
+                    rule.separator
                 ));
             }
         }

@@ -36,7 +36,11 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
             plan.skipped.push(file.path);
             continue;
         }
-        let path = render_path(&file.path, input).map_err(|m| render_error(&file.path, m))?;
+        let Some(named) = variant_name(template, input, &file.path) else {
+            plan.skipped.push(file.path);
+            continue;
+        };
+        let path = render_path(&named, input).map_err(|m| render_error(&file.path, m))?;
         if plan.files.contains_key(&path) {
             return Err(render_error(
                 &file.path,
@@ -115,6 +119,36 @@ fn layered_files(template: &Template, input: &RenderInput) -> Result<Vec<SourceF
         }
     }
     Ok(files.into_values().collect())
+}
+
+/// The path a file is written under after the manifest's `[[files.variants]]`: a file named
+/// for one of a choice's values (`README_uv.md` for `uv`) takes the plain name (`README.md`)
+/// when that value is the answer, and is left out (`None`) for any other answer.
+fn variant_name(template: &Template, input: &RenderInput, source: &str) -> Option<String> {
+    let (folder, name) = source
+        .rsplit_once('/')
+        .map_or(("", source), |(f, n)| (f, n));
+    let (stem, ext) = match name.rfind('.') {
+        Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
+        _ => (name, ""),
+    };
+    for rule in &template.manifest.files.variants {
+        let Some(var) = template.manifest.variable(&rule.variable) else {
+            continue;
+        };
+        let answer = input.answers.get(&rule.variable).map(ToString::to_string);
+        for choice in &var.choices {
+            let Some(plain) = stem.strip_suffix(&format!("{}{choice}", rule.separator)) else {
+                continue;
+            };
+            if answer.as_deref() != Some(choice.as_str()) || plain.is_empty() {
+                return None;
+            }
+            let slash = if folder.is_empty() { "" } else { "/" };
+            return Some(format!("{folder}{slash}{plain}{ext}"));
+        }
+    }
+    Some(source.to_string())
 }
 
 /// Which source paths the manifest's `[files]` rules select, for one set of answers.

@@ -8,6 +8,7 @@ mod link;
 mod new;
 mod new_errors;
 mod output;
+mod port;
 mod readme;
 mod report;
 mod report_html;
