@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::answers::sources::read_text;
 use crate::error::{Error, Result};
 use crate::render::{RenderInput, render_text};
+use crate::template::source::read_utf8;
 
 /// The folder cookiecutter looks for hooks in.
 pub const HOOKS_DIR: &str = "hooks";
@@ -63,7 +63,7 @@ pub fn run(
 ) -> Result<()> {
     let scratch = tempfile::tempdir()?;
     for path in paths {
-        let text = read_text(&root.join(path))?;
+        let text = read_utf8(&root.join(path))?;
         let rendered = render_text(path, &text, input).map_err(|message| Error::Render {
             template: root.display().to_string(),
             file: (*path).clone(),

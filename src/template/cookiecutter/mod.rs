@@ -14,9 +14,8 @@ use regex::Regex;
 use sha1::{Digest, Sha1};
 
 use super::manifest::{Files, Manifest, Meta};
-use super::source::Source;
+use super::source::{Source, read_utf8};
 use super::{Format, Template};
-use crate::answers::sources::read_text;
 use crate::error::{Error, Result};
 use crate::render::{KNOWN_EXTENSIONS, Language, extension_known};
 use crate::value::VarType;
@@ -45,7 +44,7 @@ pub struct Layout {
 pub fn load(root: &Path) -> Result<Template> {
     let path = root.join(CONTEXT_FILE);
     let file = path.display().to_string();
-    let text = read_text(&path)?;
+    let text = read_utf8(&path)?;
     let entries: serde_json::Value =
         serde_json::from_str(&text).map_err(|err| Error::json(&file, &err))?;
     let Some(entries) = entries.as_object() else {
