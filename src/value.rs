@@ -54,8 +54,8 @@ pub enum Problem {
     BadRule { regex_error: String },
     #[error("`{text}` is not a JSON object ({reason}); write it as {{\"key\": \"value\", …}}")]
     NotADict { text: String, reason: String },
-    #[error("`{shown}` holds an empty value (null), which .dayone.toml cannot record")]
-    Null { shown: String },
+    #[error("`{shown}` holds {what}, which .dayone.toml cannot record")]
+    NotToml { shown: String, what: &'static str },
 }
 
 impl VarType {
@@ -154,10 +154,13 @@ impl Value {
         };
         match (var_type, self) {
             (VarType::String, Value::Str(_)) | (VarType::Bool, Value::Bool(_)) => Ok(()),
-            (VarType::Dict, Value::Dict(map)) if has_null(map) => Err(Problem::Null {
-                shown: self.to_string(),
-            }),
-            (VarType::Dict, Value::Dict(_)) => Ok(()),
+            (VarType::Dict, Value::Dict(map)) => match not_toml(map) {
+                None => Ok(()),
+                Some(what) => Err(Problem::NotToml {
+                    shown: self.to_string(),
+                    what,
+                }),
+            },
             (VarType::Choice, Value::Str(s)) if choices.contains(s) => Ok(()),
             (VarType::Choice, Value::Str(s)) => Err(not_listed(s)),
             (VarType::MultiChoice, Value::List(items)) => {
@@ -185,17 +188,21 @@ impl fmt::Display for Value {
     }
 }
 
-/// Whether a JSON object holds a null anywhere: TOML has none.
-fn has_null(map: &serde_json::Map<String, serde_json::Value>) -> bool {
-    fn null_in(value: &serde_json::Value) -> bool {
+/// What in a JSON object TOML cannot hold, if anything: a null, or a number beyond TOML's
+/// 64-bit integers.
+fn not_toml(map: &serde_json::Map<String, serde_json::Value>) -> Option<&'static str> {
+    fn within(value: &serde_json::Value) -> Option<&'static str> {
         match value {
-            serde_json::Value::Null => true,
-            serde_json::Value::Array(items) => items.iter().any(null_in),
-            serde_json::Value::Object(map) => map.values().any(null_in),
-            _ => false,
+            serde_json::Value::Null => Some("an empty value (null)"),
+            serde_json::Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
+                Some("a number too large")
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(within),
+            serde_json::Value::Object(map) => map.values().find_map(within),
+            _ => None,
         }
     }
-    map.values().any(null_in)
+    map.values().find_map(within)
 }
 
 /// The answers of one project: variable name → value, in the order the variables are declared.
@@ -272,6 +279,10 @@ mod tests {
         assert!(err.contains("not an object"), "{err}");
         let err = VarType::Dict.parse(r#"{"a": null}"#, &[]).unwrap_err();
         assert!(err.to_string().contains("null"), "{err}");
+        let err = VarType::Dict
+            .parse(r#"{"a": [18446744073709551615]}"#, &[])
+            .unwrap_err();
+        assert!(err.to_string().contains("a number too large"), "{err}");
     }
 
     #[test]
