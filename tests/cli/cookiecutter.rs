@@ -351,3 +351,38 @@ fn a_replay_file_gives_the_answers_and_names_the_template() {
         "bad.json is not a cookiecutter replay file nor a .cruft.json",
     );
 }
+
+/// The wizard asks a cookiecutter template's questions as any template's: its names as
+/// prompts, a dict typed as JSON (refused until it is an object), then the review.
+#[cfg(unix)]
+#[test]
+fn the_wizard_asks_a_dict_as_json() {
+    let env = TestEnv::new();
+    let mut cmd = env.std_command(["new", "svc", "--no-git", "--template"]);
+    cmd.arg(cases().join("dicts/template")).env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    p.exp_string("[1/4] name").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("[2/4] owner").unwrap();
+    p.send_line("Grace").unwrap();
+    p.exp_string("[3/4] ports").unwrap();
+    p.exp_string(r#"{"http":"8080","metrics":"9090"}"#).unwrap();
+    p.send_line("[1]").unwrap();
+    p.exp_string("it is JSON, but not an object").unwrap();
+    p.send_line(r#"{"http": "80"}"#).unwrap();
+    // Too long for one line: the question goes above its live line.
+    p.exp_string(r#"people ({"lead":"Grace""#).unwrap();
+    p.exp_string("[4/4]").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("What now?").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Created svc").unwrap();
+    p.exp_eof().unwrap();
+    let recorded = std::fs::read_to_string(env.work().join("svc/.dayone.toml")).unwrap();
+    assert!(
+        recorded.contains("[answers.ports]\nhttp = \"80\"\n"),
+        "{recorded}"
+    );
+    let config = std::fs::read_to_string(env.work().join("svc/config.txt")).unwrap();
+    assert!(config.starts_with("http=80\n1. lead: Grace\n"), "{config}");
+}
