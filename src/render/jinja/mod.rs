@@ -191,6 +191,17 @@ impl Jinja {
         for (name, value) in &self.constants {
             cookiecutter.insert(name.clone(), value.clone());
         }
+        // Where the project goes, once it is known (files, not questions), as cookiecutter
+        // gives it: the folder the project is made in.
+        if let Some(parent) = input
+            .dayone
+            .directory
+            .as_deref()
+            .and_then(|dir| std::path::absolute(dir).ok())
+            .and_then(|dir| dir.parent().map(|p| p.display().to_string()))
+        {
+            cookiecutter.insert("_output_dir".into(), parent.into());
+        }
         let mut context = serde_json::Map::with_capacity(2);
         context.insert("cookiecutter".into(), cookiecutter.into());
         context.insert("_cookiecutter".into(), self.original.clone().into());
