@@ -91,6 +91,14 @@ pub enum Command {
   dayone templates mlops            which features there are"
     ))]
     Add(AddArgs),
+    /// Adopt a project another tool made (cookiecutter, cruft): record its template and answers
+    /// in .dayone.toml and the template's render as its base, so `dayone update` works.
+    #[command(after_help = help_after(
+        "  dayone link ../mlops_template            answers from .cruft.json, or asked
+  dayone link ../tpl --answers ~/.cookiecutter_replay/tpl.json
+  dayone link ../tpl --yes --set project_name=leaf_doctor"
+    ))]
+    Link(LinkArgs),
     /// List the built-in templates, or show one template's variables.
     #[command(after_help = help_after(
         "  dayone templates                  the built-in templates
@@ -162,6 +170,11 @@ pub struct NewArgs {
     /// Write into a non-empty folder, replacing the files the template produces (never deletes).
     #[arg(long)]
     pub force: bool,
+
+    /// Run a cookiecutter template's hooks (Python scripts in its hooks/ folder) in the new
+    /// project, each shown before it runs. Off by default: a hook can do anything.
+    #[arg(long)]
+    pub run_hooks: bool,
 }
 
 /// What `update` and `add` share: how to merge, and what may be written.
@@ -264,6 +277,38 @@ pub struct AddArgs {
 
     #[command(flatten)]
     pub merge: MergeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The template the project was made from: a folder (cookiecutter.json or template.toml),
+    /// a git URL (gh:OWNER/REPO@REF#DIR, https://…, git@host:path) or a built-in name.
+    #[arg(value_name = "TEMPLATE")]
+    pub template: String,
+
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+
+    /// The project folder. Defaults to the current folder.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+
+    /// The answers the project was made with: a cookiecutter replay file, a .cruft.json or a
+    /// .dayone.toml. Defaults to the project's .cruft.json when it has one.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Answer one variable, e.g. --set project_name=leaf; repeatable; wins over --answers.
+    #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Take the default for every question that has no other answer; never prompt.
+    #[arg(long, short)]
+    pub yes: bool,
+
+    /// Say how the project compares with the template's render; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -151,7 +151,7 @@ pub enum Error {
     )]
     RepositoryMissing { url: String, message: String },
 
-    #[error("{path} is not a template folder: it has no template.toml")]
+    #[error("{path} is not a template folder: it has neither template.toml nor cookiecutter.json")]
     NotATemplate { path: PathBuf },
 
     #[error("{path} is a file; a template is a folder with template.toml and project/ in it")]
@@ -173,8 +173,30 @@ pub enum Error {
         message: String,
     },
 
+    #[error("{file}: invalid JSON at line {line}, column {column}: {message}")]
+    Json {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
     #[error("{file}: {} in the template manifest:\n{}", crate::plural::count(problems.len(), "problem", "problems"), bullets(problems))]
     Manifest { file: String, problems: Vec<String> },
+
+    #[error(
+        "{file}: `_extensions` lists `{name}`, a Jinja extension dayone does not have (it has {known}); dayone runs no Python, so port what the extension does into the template (docs/templates.md) or use cookiecutter for this template"
+    )]
+    UnknownExtension {
+        file: String,
+        name: String,
+        known: String,
+    },
+
+    #[error(
+        "{path} is a cookiecutter template without its project folder: none of its folders is named like `{{{{ cookiecutter.project_slug }}}}`"
+    )]
+    NoCookiecutterFolder { path: PathBuf },
 
     #[error("template `{template}` needs dayone {required} or newer; this is dayone {current}")]
     TooOld {
@@ -233,6 +255,11 @@ pub enum Error {
         known: String,
     },
 
+    #[error(
+        "{file} is not a cookiecutter replay file nor a .cruft.json: it has no `cookiecutter` object (nor `context.cookiecutter`); pass one of those, or a .dayone.toml"
+    )]
+    NotAReplay { file: String },
+
     #[error("{origin}: the value {problem}")]
     InvalidAnswer { origin: Origin, problem: Problem },
 
@@ -248,7 +275,7 @@ pub enum Error {
         expected: String,
     },
 
-    #[error("no answer for {}; there is no terminal to ask, so pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
+    #[error("no answer for {}: the template gives no default, so --yes cannot take one; pass {}", missing.join(", "), missing.iter().map(|m| format!("--set {m}=…")).collect::<Vec<_>>().join(" "))]
     MissingAnswers { missing: Vec<String> },
 
     #[error(
@@ -299,6 +326,11 @@ pub enum Error {
         "{path} is not a project made by dayone: it has no .dayone.toml (or one that names no template); run dayone in the project's top folder"
     )]
     NotADayoneProject { path: PathBuf },
+
+    #[error(
+        "{} is already linked to a template: it has .dayone.toml; use `dayone update` (or remove .dayone.toml to link it again)", path.display()
+    )]
+    AlreadyLinked { path: PathBuf },
 
     #[error(
         "{file} was written by dayone {version}, newer than this dayone {current}; update dayone first"
@@ -395,7 +427,24 @@ pub enum Error {
     )]
     NotAProject { path: PathBuf, reason: String },
 
+    #[error(
+        "the template's hook {hook} failed ({status}); nothing was written. Read the hook to see what it refused, or run without --run-hooks"
+    )]
+    HookFailed { hook: String, status: String },
+
     // ---- environment (exit 3) ------------------------------------------------------------
+    #[error("cannot start the template's hook {hook}")]
+    HookDidNotStart {
+        hook: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "--run-hooks needs Python, and neither python3 nor python is on PATH; install Python or run without --run-hooks"
+    )]
+    NoPython,
+
     #[error(transparent)]
     Io(#[from] std::io::Error),
 
@@ -461,6 +510,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// A JSON error as data: the file, 1-based line and column, and serde_json's message
+    /// without its own position.
+    pub fn json(file: &str, err: &serde_json::Error) -> Self {
+        let message = err.to_string();
+        let message = match message.rsplit_once(" at line ") {
+            Some((text, _)) => text.to_string(),
+            None => message,
+        };
+        Error::Json {
+            file: file.to_string(),
+            line: err.line(),
+            column: err.column(),
+            message,
+        }
+    }
+
     /// A TOML error as data: the file, 1-based line and column, and toml's own message.
     pub fn toml(file: &str, text: &str, err: &toml::de::Error) -> Self {
         let offset = err.span().map_or(0, |span| span.start).min(text.len());
@@ -483,7 +548,9 @@ impl Error {
             | Error::Git { .. }
             | Error::GitMissing { .. }
             | Error::FetchFailed { .. }
-            | Error::NotCached { .. } => Exit::Environment,
+            | Error::NotCached { .. }
+            | Error::HookDidNotStart { .. }
+            | Error::NoPython => Exit::Environment,
             Error::Interrupted | Error::Cancelled => Exit::Interrupted,
             Error::ReportNotFetched { source, .. } => source.exit(),
             _ => Exit::BadInput,

@@ -12,6 +12,8 @@ pub enum VarType {
     Bool,
     Choice,
     MultiChoice,
+    /// A JSON object (a cookiecutter dict variable): typed as JSON, kept as a TOML table.
+    Dict,
 }
 
 impl fmt::Display for VarType {
@@ -21,6 +23,7 @@ impl fmt::Display for VarType {
             VarType::Bool => "bool",
             VarType::Choice => "choice",
             VarType::MultiChoice => "multi-choice",
+            VarType::Dict => "dict",
         })
     }
 }
@@ -31,6 +34,7 @@ pub enum Value {
     Str(String),
     Bool(bool),
     List(Vec<String>),
+    Dict(serde_json::Map<String, serde_json::Value>),
 }
 
 /// Why a value is not acceptable. Each message completes "the value …" or "the default …".
@@ -48,6 +52,10 @@ pub enum Problem {
     Denied { value: String, why: String },
     #[error("cannot be checked: {regex_error}")]
     BadRule { regex_error: String },
+    #[error("`{text}` is not a JSON object ({reason}); write it as {{\"key\": \"value\", …}}")]
+    NotADict { text: String, reason: String },
+    #[error("`{shown}` holds {what}, which .dayone.toml cannot record")]
+    NotToml { shown: String, what: &'static str },
 }
 
 impl VarType {
@@ -56,8 +64,8 @@ impl VarType {
         let value = match self {
             VarType::String | VarType::Choice => Value::Str(text.to_string()),
             VarType::Bool => match text.trim().to_ascii_lowercase().as_str() {
-                "true" | "yes" | "y" | "1" | "on" => Value::Bool(true),
-                "false" | "no" | "n" | "0" | "off" => Value::Bool(false),
+                "true" | "t" | "yes" | "y" | "1" | "on" => Value::Bool(true),
+                "false" | "f" | "no" | "n" | "0" | "off" => Value::Bool(false),
                 _ => {
                     return Err(Problem::NotABool {
                         text: text.to_string(),
@@ -71,6 +79,21 @@ impl VarType {
                     .map(String::from)
                     .collect(),
             ),
+            VarType::Dict => match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(serde_json::Value::Object(map)) => Value::Dict(map),
+                Ok(_) => {
+                    return Err(Problem::NotADict {
+                        text: text.to_string(),
+                        reason: "it is JSON, but not an object".into(),
+                    });
+                }
+                Err(err) => {
+                    return Err(Problem::NotADict {
+                        text: text.to_string(),
+                        reason: err.to_string(),
+                    });
+                }
+            },
         };
         value.check_type(self, choices)?;
         Ok(value)
@@ -82,6 +105,7 @@ impl VarType {
             VarType::String | VarType::Choice => Value::Str(String::new()),
             VarType::Bool => Value::Bool(false),
             VarType::MultiChoice => Value::List(Vec::new()),
+            VarType::Dict => Value::Dict(serde_json::Map::new()),
         }
     }
 }
@@ -99,6 +123,10 @@ impl Value {
                 .map(|i| i.as_str().map(String::from))
                 .collect::<Option<Vec<_>>>()
                 .map(Value::List),
+            (VarType::Dict, toml::Value::Table(_)) => match serde_json::to_value(value) {
+                Ok(serde_json::Value::Object(map)) => Some(Value::Dict(map)),
+                _ => None,
+            },
             _ => None,
         };
         typed.ok_or_else(|| Problem::WrongType {
@@ -114,6 +142,7 @@ impl Value {
             Value::List(items) => {
                 toml::Value::Array(items.iter().cloned().map(toml::Value::String).collect())
             }
+            Value::Dict(map) => toml::Value::try_from(map).expect("checked: no nulls"),
         }
     }
 
@@ -125,6 +154,13 @@ impl Value {
         };
         match (var_type, self) {
             (VarType::String, Value::Str(_)) | (VarType::Bool, Value::Bool(_)) => Ok(()),
+            (VarType::Dict, Value::Dict(map)) => match not_toml(map) {
+                None => Ok(()),
+                Some(what) => Err(Problem::NotToml {
+                    shown: self.to_string(),
+                    what,
+                }),
+            },
             (VarType::Choice, Value::Str(s)) if choices.contains(s) => Ok(()),
             (VarType::Choice, Value::Str(s)) => Err(not_listed(s)),
             (VarType::MultiChoice, Value::List(items)) => {
@@ -147,8 +183,26 @@ impl fmt::Display for Value {
             Value::Str(s) => f.write_str(s),
             Value::Bool(b) => write!(f, "{b}"),
             Value::List(items) => f.write_str(&items.join(",")),
+            Value::Dict(map) => f.write_str(&serde_json::to_string(map).expect("JSON")),
         }
     }
+}
+
+/// What in a JSON object TOML cannot hold, if anything: a null, or a number beyond TOML's
+/// 64-bit integers.
+fn not_toml(map: &serde_json::Map<String, serde_json::Value>) -> Option<&'static str> {
+    fn within(value: &serde_json::Value) -> Option<&'static str> {
+        match value {
+            serde_json::Value::Null => Some("an empty value (null)"),
+            serde_json::Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
+                Some("a number too large")
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(within),
+            serde_json::Value::Object(map) => map.values().find_map(within),
+            _ => None,
+        }
+    }
+    map.values().find_map(within)
 }
 
 /// The answers of one project: variable name → value, in the order the variables are declared.
@@ -215,6 +269,20 @@ mod tests {
             Ok(Value::List(vec!["a".into(), "b".into()]))
         );
         assert!(VarType::MultiChoice.parse("a,z", &choices).is_err());
+        let dict = VarType::Dict
+            .parse(r#"{"b": 1, "a": [true]}"#, &[])
+            .unwrap();
+        assert_eq!(dict.to_string(), r#"{"b":1,"a":[true]}"#);
+        let back = Value::from_toml(&dict.to_toml(), VarType::Dict).unwrap();
+        assert_eq!(back, dict);
+        let err = VarType::Dict.parse("[1]", &[]).unwrap_err().to_string();
+        assert!(err.contains("not an object"), "{err}");
+        let err = VarType::Dict.parse(r#"{"a": null}"#, &[]).unwrap_err();
+        assert!(err.to_string().contains("null"), "{err}");
+        let err = VarType::Dict
+            .parse(r#"{"a": [18446744073709551615]}"#, &[])
+            .unwrap_err();
+        assert!(err.to_string().contains("a number too large"), "{err}");
     }
 
     #[test]

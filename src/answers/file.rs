@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answers::replay;
 use crate::answers::sources::{RawAnswers, read_text};
 use crate::error::{Error, Result};
 use crate::template::reference::GitLocation;
@@ -165,6 +166,10 @@ pub struct AnswersFile {
     pub dayone: Option<Provenance>,
     #[serde(default)]
     pub answers: RawAnswers,
+    /// For a cookiecutter replay file or `.cruft.json`: the template it names, as given to
+    /// cookiecutter or cruft (it records no dayone provenance).
+    #[serde(skip)]
+    pub cookiecutter_template: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -175,9 +180,18 @@ struct Written<'a> {
 
 impl AnswersFile {
     /// Read an answers file, refusing one written by a newer dayone (its answers may mean
-    /// what this dayone does not know).
+    /// what this dayone does not know); a cookiecutter replay file or `.cruft.json` (JSON) is
+    /// read for its answers.
     pub fn read(path: &Path) -> Result<Self> {
         let text = read_text(path)?;
+        if replay::is_json(&text) {
+            let replay = replay::parse(&path.display().to_string(), &text)?;
+            return Ok(Self {
+                dayone: None,
+                answers: replay.answers,
+                cookiecutter_template: replay.template,
+            });
+        }
         let file = Self::parse(&path.display().to_string(), &text)?;
         let written_by = file
             .dayone

@@ -82,7 +82,7 @@ fn set_candidates() -> Vec<CompletionCandidate> {
         let values: Vec<String> = match var.var_type {
             VarType::Bool => vec!["true".into(), "false".into()],
             VarType::Choice | VarType::MultiChoice => var.choices.clone(),
-            VarType::String => vec![String::new()],
+            VarType::String | VarType::Dict => vec![String::new()],
         };
         for value in values {
             out.push(CompletionCandidate::new(format!("{}={value}", var.name)).help(help.clone()));

@@ -5,6 +5,7 @@ mod abort;
 mod add;
 mod check;
 pub mod completions;
+mod link;
 mod man;
 mod new;
 mod report;
@@ -47,6 +48,7 @@ pub fn run(command: Command, printer: &Printer) -> Result<Outcome> {
         Command::New(args) => new::run(args, printer),
         Command::Update(args) => update::run(args, printer),
         Command::Add(args) => add::run(args, printer),
+        Command::Link(args) => link::run(args, printer),
         Command::Templates(args) => templates::run(args, printer),
         Command::Check(args) => check::run(args, printer),
         Command::Report(args) => report::run(args, printer),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::Outcome;
 use crate::answers::file::{AnswersFile, Provenance};
 use crate::answers::resolve::{self, Earlier, Given};
-use crate::answers::sources::{UserConfig, parse_set_flags};
+use crate::answers::sources::{RawAnswers, UserConfig, parse_set_flags};
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::git;
@@ -15,7 +15,8 @@ use crate::printer::{Printer, printable};
 use crate::project::{self, origin};
 use crate::prompt::{self, Review};
 use crate::render::{DayoneVars, RenderInput, render_text};
-use crate::template::Template;
+use crate::template::cookiecutter::hooks;
+use crate::template::{Format, Template};
 use crate::value::Answers;
 use crate::write::{self, Destination};
 
@@ -25,6 +26,7 @@ pub const DEFAULT_TEMPLATE: &str = "mlops";
 pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
     let answers_file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
     let template = find_template(&args, answers_file.as_ref(), printer)?;
+    say_hooks(printer, &template, args.run_hooks);
     let mut given = gather(&args, &template, answers_file)?;
     let mut prompter = prompt::for_run(args.yes, printer.stderr_color());
     // The wizard's review may send questions back to be asked again, keeping the other answers.
@@ -38,10 +40,7 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         }
         let git_wanted = !args.no_git && git_note(printer, &dest);
         let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
-        let input = RenderInput {
-            answers,
-            dayone: &dayone,
-        };
+        let input = template.manifest.input(answers, &dayone);
         // A new project has the template's report skeleton; `dayone report fetch` brings the course's.
         let plan = project::plan(&template, &input, &dest, None)?;
         // A dry run writes nothing, so a folder with files in it is previewed, not refused.
@@ -67,12 +66,14 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
             }
         }
         say_defaults_taken(printer, &resolution.defaults_taken);
+        let hooks = args.run_hooks.then_some((&input, printer));
         let author = write_project(
             &dest,
             &template,
             &plan,
             &how,
             git_wanted.then_some(&fallback),
+            hooks,
         )?;
         print_summary(printer, &dest, &template, &plan, &how, author.as_deref());
         print_next_steps(printer, &template, &input);
@@ -203,6 +204,20 @@ fn find_template(
             let beside = file.parent().unwrap_or(Path::new(""));
             origin::chosen(provenance, beside, file, &wanted)?
         }
+        // A replay file or .cruft.json: the template cookiecutter or cruft was given.
+        (Some(file), None)
+            if wanted.template.is_none()
+                && answers_file.is_some_and(|f| f.cookiecutter_template.is_some()) =>
+        {
+            let named = answers_file
+                .and_then(|f| f.cookiecutter_template.as_deref())
+                .unwrap_or_default();
+            printer.info(format!(
+                "--answers: {} names the template {named}",
+                file.display()
+            ));
+            Template::locate(named, wanted.extras, wanted.policy)?
+        }
         _ => Template::locate(
             wanted.template.unwrap_or(DEFAULT_TEMPLATE),
             wanted.extras,
@@ -232,6 +247,20 @@ fn find_template(
 
 /// Collect every answer source except the terminal.
 fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>) -> Result<Given> {
+    let file = answers_file
+        .zip(args.answers.as_ref())
+        .map(|(f, p)| (p.display().to_string(), f.answers));
+    given(template, &args.set, file, args.dir.as_deref())
+}
+
+/// Every answer source but the terminal: `--set`, an answers file (its name and answers), the
+/// user config, git config, and the folder `dir` whose name is the directory variable's default.
+pub(super) fn given(
+    template: &Template,
+    set: &[String],
+    file: Option<(String, RawAnswers)>,
+    dir: Option<&Path>,
+) -> Result<Given> {
     let config = UserConfig::load()?;
     let git = template
         .manifest
@@ -241,18 +270,14 @@ fn gather(args: &NewArgs, template: &Template, answers_file: Option<AnswersFile>
         .filter_map(|key| git::config_value(&key).map(|value| (key, value)))
         .collect();
     Ok(Given {
-        set: parse_set_flags(&args.set)?,
-        file: answers_file
-            .zip(args.answers.as_ref())
-            .map(|(f, p)| (p.display().to_string(), f.answers)),
+        set: parse_set_flags(set)?,
+        file,
         config: config
             .path
             .clone()
             .map(|p| (p.display().to_string(), config.defaults)),
         git,
-        directory_hint: args
-            .dir
-            .as_deref()
+        directory_hint: dir
             .and_then(|d| std::path::absolute(d).ok())
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())),
         earlier: None,
@@ -263,10 +288,9 @@ fn destination(args: &NewArgs, template: &Template, answers: &Answers) -> Result
     if let Some(dir) = &args.dir {
         return Ok(dir.clone());
     }
-    let var = template.manifest.template.directory_variable.as_deref();
-    var.and_then(|v| answers.get(v))
-        .map(ToString::to_string)
-        .filter(|n| !n.is_empty())
+    let dayone = DayoneVars::for_questions();
+    template
+        .directory(&template.manifest.input(answers, &dayone))?
         .map(PathBuf::from)
         .ok_or_else(|| Error::NoDirectory {
             template: template.name().to_string(),
@@ -288,14 +312,44 @@ fn git_note(printer: &Printer, dest: &Path) -> bool {
     }
 }
 
+/// A cookiecutter template's hooks: listed, and said whether they run.
+fn say_hooks(printer: &Printer, template: &Template, run: bool) {
+    let hooks = template.hooks();
+    if hooks.is_empty() {
+        if run {
+            printer.info(format!(
+                "--run-hooks: template {} has no hooks",
+                template.name()
+            ));
+        }
+        return;
+    }
+    let list = hooks.join(", ");
+    if !run {
+        printer.warn(format!(
+            "template {} has hooks that dayone does not run: {list}; the project may differ from what cookiecutter makes. Read them, then pass --run-hooks to run them, or port them to template.toml (docs/templates.md)",
+            template.name()
+        ));
+        return;
+    }
+    if let Some(pre_prompt) = hooks.iter().find(|h| hooks::is_pre_prompt(h)) {
+        printer.warn(format!(
+            "--run-hooks: {pre_prompt} is not run: dayone asks the questions of cookiecutter.json as it is"
+        ));
+    }
+}
+
 /// Stage, commit, and move into place; for a new or empty folder the repository is made in the
-/// staging folder, so it arrives with the files. Returns the commit's author.
+/// staging folder, so it arrives with the files. With `hooks`, a cookiecutter template's hooks
+/// run in the staged project after the first commit, and what they change is a second commit,
+/// so the first stays the untouched render. Returns the commit's author.
 fn write_project(
     dest: &Path,
     template: &Template,
     plan: &Plan,
     how: &Destination,
     git: Option<&git::Fallback>,
+    hooks: Option<(&RenderInput, &Printer)>,
 ) -> Result<Option<String>> {
     let meta = &template.manifest.template;
     let message = format!(
@@ -308,6 +362,21 @@ fn write_project(
     write::apply(dest, plan, how, |project| {
         if let Some(fallback) = git {
             author = Some(git::init_and_commit(project, plan, &message, fallback)?);
+        }
+        if let (Some((input, printer)), Format::Cookiecutter(layout)) = (hooks, &template.format) {
+            let runnable = hooks::runnable(&layout.hooks);
+            let show = |path: &str, text: &str| {
+                printer.info(format!(
+                    "--run-hooks: running {path} in the new project:\n{}",
+                    printable(text.trim_end())
+                ));
+            };
+            hooks::run(&layout.root, &runnable, input, project, &show)?;
+            if let (Some(fallback), Some(repo)) = (git, git::Repo::at(project)?) {
+                let names: Vec<&str> = runnable.iter().map(|h| h.as_str()).collect();
+                let message = format!("Run the template's hooks ({})", names.join(", "));
+                repo.commit_all(&message, fallback)?;
+            }
         }
         Ok(())
     })?;

@@ -7,9 +7,9 @@ use crate::check::checklist::Checklist;
 use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::printer::Printer;
-use crate::template::Template;
 use crate::template::source::Source;
 use crate::template::variable::Variable;
+use crate::template::{Format, Template};
 
 pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome> {
     let wanted = super::wanted(None, &args.fetch);
@@ -72,6 +72,12 @@ fn show(template: &Template, as_json: bool, printer: &Printer) -> Result<()> {
     for v in &template.manifest.variables {
         out += &describe(v, &checklist);
     }
+    if !template.hooks().is_empty() {
+        out += &format!(
+            "\nHooks (dayone runs them only with `new --run-hooks`): {}\n",
+            template.hooks().join(", ")
+        );
+    }
     // Wrapped to a terminal, line by line under each line's indent.
     printer.line(out.trim_end());
     Ok(())
@@ -93,11 +99,19 @@ fn show_json(template: &Template, printer: &Printer) {
             })
         })
         .collect();
-    let doc = json!({"schema": super::JSON_SCHEMA, "name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "variables": variables});
+    let doc = json!({"schema": super::JSON_SCHEMA, "name": meta.name, "version": meta.version, "description": meta.description, "origin": template.origin(), "format": format_name(template), "hooks": template.hooks(), "variables": variables});
     printer.data(format!(
         "{}\n",
         serde_json::to_string_pretty(&doc).expect("JSON of plain values")
     ));
+}
+
+/// The template's format as `--json` names it.
+fn format_name(template: &Template) -> &'static str {
+    match template.format {
+        Format::Dayone => "dayone",
+        Format::Cookiecutter(_) => "cookiecutter",
+    }
 }
 
 /// One variable as `dayone templates NAME` lists it; a feature with the items it serves.

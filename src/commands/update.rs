@@ -19,7 +19,7 @@ use crate::project::merge::{self, MergePlan, Outcome as Change, Text};
 use crate::project::uv_lock::{self, LockReport, Pyproject};
 use crate::project::{self, Project, course_report, origin};
 use crate::prompt;
-use crate::render::{DayoneVars, RenderInput};
+use crate::render::DayoneVars;
 use crate::template::Template;
 use crate::write;
 
@@ -79,10 +79,7 @@ pub(super) fn update(
     let resolution = new_answers(project, template, set, options.yes, printer)?;
     let answers = resolution.answers;
     let dayone = DayoneVars::for_project(&root.display().to_string(), repo.is_some());
-    let input = RenderInput {
-        answers: &answers,
-        dayone: &dayone,
-    };
+    let input = template.manifest.input(&answers, &dayone);
     let mut theirs = project::plan(template, &input, root, project.provenance.report.as_ref())?;
     let policy = super::policy(&options.fetch.network);
     let recorded = || origin::recorded(&project.provenance, root, &project.answers_file(), policy);

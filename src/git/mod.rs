@@ -348,6 +348,46 @@ impl Repo {
         Ok(())
     }
 
+    /// Commit everything in the work tree on HEAD, as `git add -A && git commit` would
+    /// (ignored files stay out); nothing when the work tree is as HEAD. Returns whether it
+    /// committed.
+    pub fn commit_all(&self, message: &str, fallback: &Fallback) -> Result<bool> {
+        let fail = failed(&self.root, "cannot commit the work tree");
+        let mut index = self.repo.index().map_err(&fail)?;
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .and_then(|()| index.update_all(["*"], None))
+            .and_then(|()| index.write())
+            .map_err(&fail)?;
+        let tree = index
+            .write_tree()
+            .and_then(|id| self.repo.find_tree(id))
+            .map_err(&fail)?;
+        let head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_commit())
+            .map_err(&fail)?;
+        if head.tree_id() == tree.id() {
+            return Ok(false);
+        }
+        let signature = match self.repo.signature() {
+            Ok(signature) => signature,
+            Err(_) => Signature::now(&fallback.name, &fallback.email).map_err(&fail)?,
+        };
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                &tree,
+                &[&head],
+            )
+            .map_err(&fail)?;
+        Ok(true)
+    }
+
     /// Commit `plan` as a render after `parent` (a commit id in hex): the objects only, no
     /// ref moves. Returns the new commit's id.
     pub fn commit_render(

@@ -15,7 +15,7 @@ use crate::error::{Result, short};
 use crate::git::{self, Render, Repo};
 use crate::plan::{Plan, PlannedFile};
 use crate::prompt::Defaults;
-use crate::render::{DayoneVars, RenderInput};
+use crate::render::DayoneVars;
 use crate::template::Template;
 
 /// The base of a merge, how it was found, and what to tell the user about it.
@@ -199,10 +199,7 @@ fn rebuild(
         &mut Defaults,
     )?
     .answers;
-    let input = RenderInput {
-        answers: &answers,
-        dayone,
-    };
+    let input = template.manifest.input(&answers, dayone);
     let (mut plan, tree) = super::render(template, &input)?;
     let found = match provenance.render_tree.as_deref() {
         Some(recorded) if recorded == tree => Found::Rebuilt,

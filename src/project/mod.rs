@@ -57,6 +57,7 @@ impl Project {
         AnswersFile {
             dayone: Some(self.provenance.clone()),
             answers: self.answers.clone(),
+            cookiecutter_template: None,
         }
     }
 

@@ -182,7 +182,7 @@ impl Terminal {
         question: &str,
         default: Option<&str>,
         var: &Variable,
-    ) -> Result<String> {
+    ) -> Result<Value> {
         let question = match default {
             Some(default) => format!("{question} ({default})"),
             None => question.to_string(),
@@ -210,13 +210,17 @@ impl Terminal {
                 }
                 (false, _) => typed,
             };
-            match var.check(&Value::Str(answer.clone())) {
-                Ok(()) => {
+            let value = var
+                .var_type
+                .parse(&answer, &var.choices)
+                .and_then(|value| var.check(&value).map(|()| value));
+            match value {
+                Ok(value) => {
                     let full = title(counter, &var.prompt);
                     self.settle(placed.above + messages, |t, s| {
                         t.format_input_prompt_selection(s, &full, &answer)
                     })?;
-                    return Ok(answer);
+                    return Ok(value);
                 }
                 Err(problem) => messages += self.error(&problem.to_string())?,
             }
@@ -287,9 +291,10 @@ impl Prompter for Terminal {
         let counter = format!("[{}/{}]", q.number, q.total);
         let question = q.var.prompt.as_str();
         let value = match q.var.var_type {
-            VarType::String => {
+            // A dict is typed as JSON.
+            VarType::String | VarType::Dict => {
                 let default = q.default.map(ToString::to_string);
-                Value::Str(self.text(&counter, question, default.as_deref(), q.var)?)
+                self.text(&counter, question, default.as_deref(), q.var)?
             }
             VarType::Bool => {
                 let default = matches!(q.default, Some(Value::Bool(true)));

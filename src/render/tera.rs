@@ -12,7 +12,7 @@ use tera::{Context, Kwargs, State, Tera};
 use crate::render::RenderInput;
 
 /// Does this text need the engine at all? Plain files skip parsing entirely.
-pub fn needs_rendering(text: &str) -> bool {
+pub(super) fn needs_rendering(text: &str) -> bool {
     text.contains("{{") || text.contains("{%") || text.contains("{#")
 }
 
@@ -223,6 +223,7 @@ mod tests {
         f(&RenderInput {
             answers: &answers,
             dayone: &dayone,
+            language: &crate::render::Language::Tera,
         })
     }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::render::{DayoneVars, RenderInput, eval_bool, render_text};
+use crate::render::{DayoneVars, Language, RenderInput, eval_bool, render_text};
 pub use crate::template::variable::Variable;
 use crate::template::version::Version;
 use crate::value::{Answers, VarType};
@@ -19,6 +19,10 @@ pub struct Manifest {
     pub variables: Vec<Variable>,
     #[serde(default)]
     pub files: Files,
+    /// The language its texts are written in: Tera for `template.toml`, Jinja for a
+    /// cookiecutter template.
+    #[serde(skip)]
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -53,6 +57,24 @@ pub struct Files {
     /// file replaces the tree's file (or an earlier layer's) at the same path, or adds one.
     #[serde(default)]
     pub layers: Vec<Layer>,
+    /// Files that come in one version per value of a choice (`README_uv.md`, `README_pip.md`):
+    /// the answer's version is written under the plain name, the others are left out.
+    #[serde(default)]
+    pub variants: Vec<Variants>,
+}
+
+/// `[[files.variants]]`: a choice variable whose values name versions of files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variants {
+    pub variable: String,
+    /// What stands between a file's name and the value, before the extension.
+    #[serde(default = "underscore")]
+    pub separator: String,
+}
+
+fn underscore() -> String {
+    "_".to_string()
 }
 
 /// A folder of files laid over the tree for some answers, e.g. one per kind of data.
@@ -82,6 +104,15 @@ impl Manifest {
     /// Parse manifest text; `file` is only used to name the file in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self> {
         toml::from_str(text).map_err(|err| Error::toml(file, text, &err))
+    }
+
+    /// What the template's expressions and files read, in the template's language.
+    pub fn input<'a>(&'a self, answers: &'a Answers, dayone: &'a DayoneVars) -> RenderInput<'a> {
+        RenderInput {
+            answers,
+            dayone,
+            language: &self.language,
+        }
     }
 
     pub fn variable(&self, name: &str) -> Option<&Variable> {
@@ -148,7 +179,12 @@ impl Manifest {
         let mut answers = Answers::new();
         for var in &self.variables {
             let here = format!("variable `{}`", var.name);
-            if !is_identifier(&var.name) {
+            // Tera reads answers as names; Jinja reads them as `cookiecutter[…]` too.
+            let named = match self.language {
+                Language::Tera => is_identifier(&var.name),
+                Language::Jinja(_) => !var.name.is_empty(),
+            };
+            if !named {
                 problems.push(format!(
                     "{here}: a name must be letters, digits and '_', not starting with a digit"
                 ));
@@ -166,10 +202,7 @@ impl Manifest {
                     .into_iter()
                     .map(|p| format!("{here}: {p}")),
             );
-            let input = RenderInput {
-                answers: &answers,
-                dayone: &dayone,
-            };
+            let input = self.input(&answers, &dayone);
             if let Some(when) = &var.when
                 && let Err(msg) = eval_bool(when, &input)
             {
@@ -203,10 +236,7 @@ impl Manifest {
     /// Problems of the file rules, globs and next steps, evaluated over the defaults.
     fn file_problems(&self, defaults: &Answers, problems: &mut Vec<String>) {
         let dayone = DayoneVars::for_project(".", false);
-        let input = RenderInput {
-            answers: defaults,
-            dayone: &dayone,
-        };
+        let input = self.input(defaults, &dayone);
         for (i, rule) in self.files.rules.iter().enumerate() {
             if let Err(msg) = eval_bool(&rule.when, &input) {
                 problems.push(format!(
@@ -233,6 +263,26 @@ impl Manifest {
                     "{here}: `folder = \"{}\"` must name a folder beside `{}/`, inside the template",
                     layer.folder,
                     crate::template::TREE_DIR
+                ));
+            }
+        }
+        for (i, rule) in self.files.variants.iter().enumerate() {
+            let here = format!("[[files.variants]] #{}", i + 1);
+            match self.variable(&rule.variable) {
+                Some(var) if var.var_type == VarType::Choice => {}
+                Some(var) => problems.push(format!(
+                    "{here}: `{}` is a {} variable; variants need a choice variable",
+                    rule.variable, var.var_type
+                )),
+                None => problems.push(format!(
+                    "{here}: `{}` is not a declared variable",
+                    rule.variable
+                )),
+            }
+            if rule.separator.is_empty() || rule.separator.contains('/') {
+                problems.push(format!(
+                    "{here}: `separator = \"{}\"` must be some text without `/`",
+                    rule.separator
                 ));
             }
         }

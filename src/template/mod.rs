@@ -1,6 +1,9 @@
 //! Templates: where they come from (built in, a folder, or a git repository fetched into the
-//! cache), their manifest, and rendering one with its answers into a [`crate::plan::Plan`].
+//! cache), their manifest, and rendering one with its answers into a [`crate::plan::Plan`]. A
+//! template is in dayone's own format (`template.toml`, Tera) or cookiecutter's
+//! (`cookiecutter.json`, Jinja), read into the same manifest (`cookiecutter/`).
 
+pub mod cookiecutter;
 pub mod fetch;
 pub mod manifest;
 pub mod plan;
@@ -12,6 +15,7 @@ pub mod version;
 use std::path::Path;
 
 use crate::error::{Error, Result, short};
+use crate::render::{RenderInput, render_text};
 use fetch::{Fetched, Policy};
 use manifest::Manifest;
 use reference::{Extras, GitLocation, TemplateRef, looks_like_path};
@@ -27,6 +31,15 @@ pub struct Template {
     pub source: Source,
     /// For a template from git: the commit, and whether it came from the network or the cache.
     pub fetched: Option<Fetched>,
+    pub format: Format,
+}
+
+/// Which format the template is written in, with what rendering it needs beyond the manifest.
+pub enum Format {
+    /// `template.toml` and a `project/` folder.
+    Dayone,
+    /// `cookiecutter.json` and a folder named like `{{ cookiecutter.project_slug }}`.
+    Cookiecutter(cookiecutter::Layout),
 }
 
 impl Template {
@@ -93,6 +106,7 @@ impl Template {
             }
             other => other?,
         };
+        cookiecutter::fetched_from(&mut template, location);
         template.fetched = Some(fetched);
         Ok(template)
     }
@@ -108,9 +122,13 @@ impl Template {
         }
     }
 
-    /// The template folder at `path`.
+    /// The template folder at `path`: dayone's format when it has `template.toml`, else
+    /// cookiecutter's when it has `cookiecutter.json`.
     pub fn folder(path: &Path) -> Result<Self> {
         if !path.join(MANIFEST_FILE).is_file() {
+            if path.join(cookiecutter::CONTEXT_FILE).is_file() {
+                return cookiecutter::load(path);
+            }
             return Err(Error::NotATemplate {
                 path: path.to_path_buf(),
             });
@@ -142,11 +160,39 @@ impl Template {
             manifest,
             source,
             fetched: None,
+            format: Format::Dayone,
         })
     }
 
     pub fn name(&self) -> &str {
         &self.manifest.template.name
+    }
+
+    /// The hook scripts a cookiecutter template has (dayone's format has none).
+    pub fn hooks(&self) -> &[String] {
+        match &self.format {
+            Format::Cookiecutter(layout) => &layout.hooks,
+            Format::Dayone => &[],
+        }
+    }
+
+    /// The project folder's name the answers give, when `dayone new` gets no DIR: the
+    /// manifest's `directory_variable`, or a cookiecutter template's project folder rendered.
+    pub fn directory(&self, input: &RenderInput) -> Result<Option<String>> {
+        let named = match (&self.manifest.template.directory_variable, &self.format) {
+            (Some(var), _) => input.answers.get(var).map(ToString::to_string),
+            (None, Format::Cookiecutter(layout)) => Some(
+                render_text(&layout.tree, &layout.tree, input).map_err(|message| {
+                    Error::Render {
+                        template: self.name().to_string(),
+                        file: layout.tree.clone(),
+                        message,
+                    }
+                })?,
+            ),
+            (None, Format::Dayone) => None,
+        };
+        Ok(named.filter(|name| !name.is_empty()))
     }
 
     /// Where the template came from, for messages: `built-in`, its folder, or its repository

@@ -1,5 +1,6 @@
 //! Render a template with a [`RenderInput`] into a [`Plan`]: every output path and its bytes,
-//! plus the source paths left out by conditions. A pure function of its inputs: nothing here
+//! plus the source paths left out by conditions (a cookiecutter template is rendered by its
+//! own rules, in `cookiecutter/plan.rs`). A pure function of its inputs: nothing here
 //! touches the destination.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -7,12 +8,15 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::plan::{Contents, Plan, PlannedFile, RelPath};
-use crate::render::RenderInput;
+use crate::render::{Language, RenderInput};
 use crate::render::{eval_bool, needs_rendering, render_files, render_text};
-use crate::template::Template;
 use crate::template::source::SourceFile;
+use crate::template::{Format, Template, cookiecutter};
 
 pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
+    if let Format::Cookiecutter(layout) = &template.format {
+        return cookiecutter::plan::build(template, layout, input);
+    }
     let render_error = |file: &str, message: String| Error::Render {
         template: template.name().to_string(),
         file: file.to_string(),
@@ -32,7 +36,11 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
             plan.skipped.push(file.path);
             continue;
         }
-        let path = render_path(&file.path, input).map_err(|m| render_error(&file.path, m))?;
+        let Some(named) = variant_name(template, input, &file.path) else {
+            plan.skipped.push(file.path);
+            continue;
+        };
+        let path = render_path(&named, input).map_err(|m| render_error(&file.path, m))?;
         if plan.files.contains_key(&path) {
             return Err(render_error(
                 &file.path,
@@ -44,7 +52,7 @@ pub fn build(template: &Template, input: &RenderInput) -> Result<Plan> {
             contents,
             executable,
         } = file;
-        let contents = match template_text(&source, &contents, &selection)? {
+        let contents = match template_text(&source, &contents, &selection, input.language)? {
             Some(text) => {
                 to_render.push((source, text, path.clone()));
                 Contents::Bytes(Cow::Borrowed(&[][..]))
@@ -77,6 +85,7 @@ fn template_text(
     source: &str,
     contents: &Contents,
     selection: &Selection,
+    language: &Language,
 ) -> Result<Option<String>> {
     if selection.verbatim.is_match(source) {
         return Ok(None);
@@ -84,7 +93,7 @@ fn template_text(
     let bytes = contents.read()?;
     Ok(std::str::from_utf8(&bytes)
         .ok()
-        .filter(|text| needs_rendering(text))
+        .filter(|text| needs_rendering(text, language))
         .map(String::from))
 }
 
@@ -110,6 +119,36 @@ fn layered_files(template: &Template, input: &RenderInput) -> Result<Vec<SourceF
         }
     }
     Ok(files.into_values().collect())
+}
+
+/// The path a file is written under after the manifest's `[[files.variants]]`: a file named
+/// for one of a choice's values (`README_uv.md` for `uv`) takes the plain name (`README.md`)
+/// when that value is the answer, and is left out (`None`) for any other answer.
+fn variant_name(template: &Template, input: &RenderInput, source: &str) -> Option<String> {
+    let (folder, name) = source
+        .rsplit_once('/')
+        .map_or(("", source), |(f, n)| (f, n));
+    let (stem, ext) = match name.rfind('.') {
+        Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
+        _ => (name, ""),
+    };
+    for rule in &template.manifest.files.variants {
+        let Some(var) = template.manifest.variable(&rule.variable) else {
+            continue;
+        };
+        let answer = input.answers.get(&rule.variable).map(ToString::to_string);
+        for choice in &var.choices {
+            let Some(plain) = stem.strip_suffix(&format!("{}{choice}", rule.separator)) else {
+                continue;
+            };
+            if answer.as_deref() != Some(choice.as_str()) || plain.is_empty() {
+                return None;
+            }
+            let slash = if folder.is_empty() { "" } else { "/" };
+            return Some(format!("{folder}{slash}{plain}{ext}"));
+        }
+    }
+    Some(source.to_string())
 }
 
 /// Which source paths the manifest's `[files]` rules select, for one set of answers.

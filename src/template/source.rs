@@ -58,11 +58,7 @@ impl Source {
             }
             Source::Folder(root) => {
                 let path = root.join(MANIFEST_FILE);
-                let bytes = fs_err::read(&path)?;
-                let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-                    path: path.clone(),
-                    offset: e.utf8_error().valid_up_to(),
-                })?;
+                let text = read_utf8(&path)?;
                 Ok((path.display().to_string(), text))
             }
         }
@@ -97,6 +93,15 @@ impl Source {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
+}
+
+/// A template folder's text file, which must be UTF-8.
+pub fn read_utf8(path: &std::path::Path) -> Result<String> {
+    let bytes = fs_err::read(path)?;
+    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 fn collect_embedded(dir: &'static Dir<'static>, base: &std::path::Path, out: &mut Vec<SourceFile>) {

@@ -162,6 +162,19 @@ impl Variable {
                     .parse(&rendered, &self.choices)
                     .map_err(|e| format!("the default {e}"))?
             }
+            toml::Value::Table(table) if self.var_type == VarType::Dict => {
+                let what = format!("default of {}", self.name);
+                let rendered = render_leaves(&toml::Value::Table(table.clone()), &what, input)
+                    .map_err(|e| format!("default: {e}{ABOVE}"))?;
+                let value = match rendered {
+                    serde_json::Value::Object(map) => Value::Dict(map),
+                    _ => unreachable!("a table renders to an object"),
+                };
+                value
+                    .check_type(VarType::Dict, &[])
+                    .map_err(|e| format!("the default {e}"))?;
+                value
+            }
             other => Value::from_toml(other, self.var_type).map_err(|e| e.to_string())?,
         };
         Ok(Some(value))
@@ -217,6 +230,34 @@ impl Variable {
     }
 }
 
+/// A dict default with every string in it (keys too) rendered as a template; other values as
+/// they are.
+fn render_leaves(
+    value: &toml::Value,
+    what: &str,
+    input: &RenderInput,
+) -> Result<serde_json::Value, String> {
+    Ok(match value {
+        toml::Value::String(text) => render_text(what, text, input)?.into(),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| render_leaves(item, what, input))
+            .collect::<Result<Vec<_>, _>>()?
+            .into(),
+        toml::Value::Table(table) => {
+            let mut map = serde_json::Map::with_capacity(table.len());
+            for (key, item) in table {
+                map.insert(
+                    render_text(what, key, input)?,
+                    render_leaves(item, what, input)?,
+                );
+            }
+            map.into()
+        }
+        other => serde_json::to_value(other).map_err(|e| e.to_string())?,
+    })
+}
+
 impl Validation {
     fn compiled(&self) -> Result<&regex_lite::Regex, &String> {
         self.compiled
@@ -245,10 +286,7 @@ mod tests {
         let mut answers = Answers::new();
         answers.insert("a", Value::Str("My Thing".into()));
         let dayone = DayoneVars::for_questions();
-        let input = RenderInput {
-            answers: &answers,
-            dayone: &dayone,
-        };
+        let input = manifest.input(&answers, &dayone);
         let b = manifest
             .variable("b")
             .unwrap()

@@ -6,7 +6,9 @@ use std::fmt;
 pub struct Version(u64, u64, u64);
 
 impl Version {
+    /// `X.Y.Z`, with any semver build metadata (`+…`) left out.
     pub fn parse(text: &str) -> Option<Self> {
+        let text = text.split_once('+').map_or(text, |(version, _)| version);
         let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
         let version = Version(parts.next()??, parts.next()??, parts.next()??);
         parts.next().is_none().then_some(version)
@@ -34,5 +36,6 @@ mod tests {
         assert_eq!(Version::parse("1.2.3.4"), None);
         assert_eq!(Version::parse("1.x.3"), None);
         assert_eq!(Version::parse("1.2.3").unwrap().to_string(), "1.2.3");
+        assert_eq!(Version::parse("0.0.0+1a2b").unwrap().to_string(), "0.0.0");
     }
 }

@@ -1,12 +1,15 @@
 //! One integration-test binary: every test runs the real `dayone` executable.
 
 mod check;
+mod cookiecutter;
 mod dom;
 mod generated;
 mod git_sources;
+mod link;
 mod new;
 mod new_errors;
 mod output;
+mod port;
 mod readme;
 mod report;
 mod report_html;

@@ -166,7 +166,7 @@ fn bad_templates_are_refused() {
         &env,
         &["new", "p", "--yes", "--template", "empty-tpl"],
         2,
-        "empty-tpl is not a template folder: it has no template.toml",
+        "empty-tpl is not a template folder: it has neither template.toml nor cookiecutter.json",
     );
 
     env.write(
@@ -286,7 +286,7 @@ fn no_terminal_and_no_default_names_every_missing_flag() {
         &env,
         &["new", "--yes", "--template", "needs", "--set", "api=true"],
         2,
-        "no answer for name, port; there is no terminal to ask, so pass --set name=… --set port=…",
+        "no answer for name, port: the template gives no default, so --yes cannot take one; pass --set name=… --set port=…",
     );
 }
 
@@ -338,7 +338,7 @@ fn a_path_like_name_is_a_folder_even_when_a_builtin_has_that_name() {
         &env,
         &["new", "p", "--yes", "--template", "./mlops"],
         2,
-        "./mlops is not a template folder: it has no template.toml",
+        "./mlops is not a template folder: it has neither template.toml nor cookiecutter.json",
     );
 }
 

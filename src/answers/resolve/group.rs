@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::{Given, Tally, default_for, is_asked, provided, questions_left};
 use crate::error::Result;
 use crate::prompt::{Group, Prompter};
-use crate::render::{DayoneVars, RenderInput};
+use crate::render::DayoneVars;
 use crate::template::manifest::{Manifest, Variable};
 use crate::value::{Answers, Value, VarType};
 
@@ -34,10 +34,7 @@ pub(super) fn ask(
     let mut answers = so_far.clone();
     let mut vars = Vec::new();
     for var in &manifest.variables[from..] {
-        let input = RenderInput {
-            answers: &answers,
-            dayone: &dayone,
-        };
+        let input = manifest.input(&answers, &dayone);
         let offered = var.offered(&input).unwrap_or_default();
         let value = match provided(var, given, &offered)? {
             Some(value) => value,

@@ -112,10 +112,7 @@ pub fn resolve(
 /// Computed values and questions whose condition is false have no effect and are left out.
 pub fn review(manifest: &Manifest, answers: &Answers) -> Vec<Shown> {
     let dayone = DayoneVars::for_questions();
-    let input = RenderInput {
-        answers,
-        dayone: &dayone,
-    };
+    let input = manifest.input(answers, &dayone);
     let mut shown: Vec<Shown> = Vec::new();
     let mut starters = Shown {
         names: Vec::new(),
@@ -174,10 +171,7 @@ fn answer(
 ) -> Result<Value> {
     let var = &manifest.variables[index];
     let dayone = DayoneVars::for_questions();
-    let input = RenderInput {
-        answers,
-        dayone: &dayone,
-    };
+    let input = manifest.input(answers, &dayone);
     let offered = var
         .offered(&input)
         .map_err(|m| manifest_error(manifest, var, m))?;
@@ -295,10 +289,7 @@ fn questions_left(
     let mut count = 0;
     let mut group_seen = grouped;
     for var in &manifest.variables[from..] {
-        let input = RenderInput {
-            answers: &answers,
-            dayone: &dayone,
-        };
+        let input = manifest.input(&answers, &dayone);
         let offered = var.offered(&input).unwrap_or_default();
         let value = match provided(var, given, &offered) {
             Ok(Some(value)) => value,

@@ -101,7 +101,7 @@ fn without_terminal_a_question_without_default_names_the_flag() {
     let err = run(&Given::default(), &mut Defaults).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "no answer for port; there is no terminal to ask, so pass --set port=…"
+        "no answer for port: the template gives no default, so --yes cannot take one; pass --set port=…"
     );
 }
 

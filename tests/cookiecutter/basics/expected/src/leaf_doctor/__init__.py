@@ -1,0 +1,3 @@
+"""Leaf Doctor."""
+
+__version__ = "0.1"
