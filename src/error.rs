@@ -72,6 +72,15 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// A lock holder as a message names it: `another dayone run (pid 42: dayone update)`.
+fn holder_or_unknown(holder: &str) -> String {
+    if holder.is_empty() {
+        "another dayone run".to_string()
+    } else {
+        format!("another dayone run ({holder})")
+    }
+}
+
 fn bullets(problems: &[String]) -> String {
     problems
         .iter()
@@ -276,6 +285,16 @@ pub enum Error {
     #[error("`{name}` has several values ({choices}); say which: dayone add {name}=VALUE")]
     FeatureNeedsValue { name: String, choices: String },
 
+    #[error(
+        "{} is in use by {}; wait until it ends, then run this again", path.display(), holder_or_unknown(holder)
+    )]
+    Busy { path: PathBuf, holder: String },
+
+    #[error(
+        "{} was just made by {}, which this run waited for; choose another folder, or pass --force to write the template's files over it", path.display(), holder_or_unknown(holder)
+    )]
+    MadeByOtherRun { path: PathBuf, holder: String },
+
     // ---- report (exit 2) -----------------------------------------------------------------
     #[error(
         "no report in {path}: expected {expected}; pass a project folder, its reports/ folder or the report file"
@@ -316,6 +335,13 @@ pub enum Error {
 
     #[error("{} is read-only; make it writable to let dayone tick its boxes", path.display())]
     ReadOnly { path: PathBuf },
+
+    #[error("cannot take the lock {} that keeps other dayone runs out", path.display())]
+    CannotLock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error("cannot replace {path}")]
     CannotReplace {
@@ -366,6 +392,7 @@ impl Error {
             | Error::CannotReplace { .. }
             | Error::Stdout { .. }
             | Error::ReadOnly { .. }
+            | Error::CannotLock { .. }
             | Error::Git { .. } => Exit::Environment,
             Error::Interrupted | Error::Cancelled => Exit::Interrupted,
             _ => Exit::BadInput,

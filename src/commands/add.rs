@@ -14,6 +14,8 @@ use crate::value::{Value, VarType};
 
 pub fn run(args: AddArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.project.unwrap_or_else(|| PathBuf::from("."));
+    // Before "already on" is decided: a killed run may have left the answers half-changed.
+    let _lock = super::claim(&root, args.merge.dry_run, printer)?;
     let project = Project::open(&root)?;
     let template = Template::find(
         args.merge

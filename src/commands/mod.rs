@@ -10,9 +10,12 @@ mod report;
 mod templates;
 mod update;
 
+use std::path::Path;
+
 use crate::cli::Command;
 use crate::error::{Exit, Result};
 use crate::printer::Printer;
+use crate::write;
 
 /// What a command found, when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,4 +46,19 @@ pub fn run(command: Command, printer: &Printer) -> Result<Outcome> {
         Command::Completions(args) => completions::run(args, printer),
         Command::Man => man::run(printer),
     }
+}
+
+/// Before a command that writes looks at `dest`: take the lock that keeps other runs out (held
+/// until the returned value is dropped), then finish or take back what killed runs left there.
+/// A dry run writes nothing, not even that: it says what a real run would recover.
+fn claim(dest: &Path, dry_run: bool, printer: &Printer) -> Result<write::Lock> {
+    let lock = if dry_run {
+        write::Lock::none()
+    } else {
+        write::Lock::take(dest)?
+    };
+    for note in write::recover(dest, !dry_run) {
+        printer.warn(note);
+    }
+    Ok(lock)
 }

@@ -23,10 +23,12 @@ use crate::write;
 
 pub fn run(args: UpdateArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.path.unwrap_or_else(|| PathBuf::from("."));
+    let _lock = super::claim(&root, args.merge.dry_run, printer)?;
     update(&root, &args.set, &args.merge, printer)
 }
 
-/// The update itself, for `update` and `add`: `set` are `--set KEY=VALUE` answers.
+/// The update itself, for `update` and `add` once they hold the project's lock: `set` are
+/// `--set KEY=VALUE` answers.
 pub(super) fn update(
     root: &Path,
     set: &[String],
@@ -34,9 +36,6 @@ pub(super) fn update(
     printer: &Printer,
 ) -> Result<Outcome> {
     let project = Project::open(root)?;
-    for note in write::recover(root) {
-        printer.warn(note);
-    }
     let template = find_template(&project, options.template.as_deref())?;
     let repo = Repo::at(root)?;
     if let (Some(repo), false) = (&repo, options.allow_dirty) {
@@ -310,6 +309,8 @@ fn apply(
         meta.version,
         env!("CARGO_PKG_VERSION")
     );
+    // The answers file last: until it changes, the project still reads as before the update.
+    changes.sort_by_key(|c| c.path.as_str() == ANSWERS_FILE);
     write::apply_changes(root, &changes, git::GUARDED, || match repo {
         Some(repo) => repo.record_update(&staged, theirs, &message, fallback),
         None => Ok(()),

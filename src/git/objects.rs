@@ -4,13 +4,19 @@
 //! git reads these objects as any others and packs them on its first `gc`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
-use super::zlib::Stored;
+use super::zlib::{self, Stored, Verdict};
+use crate::disk;
 use crate::plan::{Contents, Plan};
+
+/// How git names an object being written, which `git fsck` passes over and `git gc` removes
+/// when a killed writer left it.
+const TEMPORARY: &str = "tmp_obj_";
+/// Git makes loose objects read-only.
+const READ_ONLY: u32 = 0o444;
 
 /// A 20-byte object id.
 pub type Id = [u8; 20];
@@ -96,10 +102,12 @@ impl Store {
             .finalize()
             .into();
         if let Some(path) = self.target_for(&id)? {
-            let mut stream = Stored::new(Vec::with_capacity(data.len() + 64))?;
-            stream.write(header.as_bytes())?;
-            stream.write(data)?;
-            fs_err::write(path, stream.finish()?)?;
+            disk::write_whole(&path, TEMPORARY, Some(READ_ONLY), |out| {
+                let mut stream = Stored::new(out)?;
+                stream.write(header.as_bytes())?;
+                stream.write(data)?;
+                stream.finish().map(drop)
+            })?;
         }
         Ok(id)
     }
@@ -119,24 +127,26 @@ impl Store {
         })?;
         let id: Id = hash.finalize().into();
         if let Some(target) = self.target_for(&id)? {
-            let file = std::io::BufWriter::new(fs_err::File::create(&target)?);
-            let mut stream = Stored::new(file)?;
-            stream.write(header.as_bytes())?;
-            for_each_piece(path, |piece| stream.write(piece))?;
-            stream.finish()?.flush()?;
+            disk::write_whole(&target, TEMPORARY, Some(READ_ONLY), |out| {
+                let mut stream = Stored::new(out)?;
+                stream.write(header.as_bytes())?;
+                for_each_piece(path, |piece| stream.write(piece))?;
+                stream.finish().map(drop)
+            })?;
         }
         Ok(id)
     }
 
-    /// Where to write the object `id`, or `None` when it is already written.
+    /// Where to write the object `id`, or `None` when it is already written. A loose object
+    /// that is there but empty or cut short (what a killed older dayone left) is written again.
     fn target_for(&mut self, id: &Id) -> std::io::Result<Option<PathBuf>> {
         let hex = to_hex(id);
         let folder = self.objects.join(&hex[..2]);
         if self.made.insert(id[0]) {
-            fs_err::create_dir_all(&folder)?;
+            disk::create_dir_all(&folder)?;
         }
         let path = folder.join(&hex[2..]);
-        let new = self.written.insert(*id) && (self.fresh || !path.exists());
+        let new = self.written.insert(*id) && (self.fresh || !is_whole(&path, id));
         Ok(new.then_some(path))
     }
 
@@ -204,6 +214,20 @@ impl Store {
         }
         body += &format!("author {person}\ncommitter {person}\n\n{message}");
         self.write(Kind::Commit, body.as_bytes())
+    }
+}
+
+/// Whether the loose object at `path` is all there and is `id`. Objects git compressed are
+/// taken as they are: git writes them whole before it gives them their name.
+fn is_whole(path: &Path, id: &Id) -> bool {
+    let Ok(file) = fs_err::File::open(path) else {
+        return false;
+    };
+    let mut hash = Sha1::new();
+    match zlib::read_stored(std::io::BufReader::new(file), |piece| hash.update(piece)) {
+        Ok(Verdict::Complete) => <[u8; 20]>::from(hash.finalize()) == *id,
+        Ok(Verdict::Compressed) => true,
+        Ok(Verdict::Broken) | Err(_) => false,
     }
 }
 

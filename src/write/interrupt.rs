@@ -19,8 +19,11 @@ pub fn install() {
     // A second call fails harmlessly: the handler is already there.
     let _ = ctrlc::set_handler(|| {
         if PHASE.load(Ordering::SeqCst) == PREPARING {
-            // A prompt may have hidden the cursor; nothing is on disk yet.
-            let _ = console::Term::stderr().show_cursor();
+            // A prompt may have hidden the cursor; nothing is on disk yet but the lock.
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                let _ = console::Term::stderr().show_cursor();
+            }
+            super::lock::remove_held();
             eprintln!("\ncancelled; nothing was written");
             std::process::exit(i32::from(Exit::Interrupted.code()));
         }
