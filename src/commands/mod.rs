@@ -4,6 +4,8 @@
 mod add;
 mod check;
 pub mod completions;
+#[cfg(all(test, unix))]
+mod faults;
 mod man;
 mod new;
 mod report;

@@ -1,6 +1,7 @@
 //! Failure injection, for tests only: count the steps a run takes on the disk, and make the Nth
-//! fail with an I/O error, or end the run there as a kill would: a panic that no rollback sees,
-//! caught by [`run`], after which every further step fails (a dead process takes no steps).
+//! fail with an I/O error, end the run there as a kill would (a panic that no rollback sees,
+//! caught by [`run`], after which every further step fails: a dead process takes no steps), or
+//! let a Ctrl-C come there (what the signal handler's flag does, for this thread alone).
 //! The count is per thread, so tests running side by side do not disturb each other.
 
 use std::cell::RefCell;
@@ -13,6 +14,8 @@ pub enum Fault {
     Error,
     /// The run ends just before the step, as under SIGKILL.
     Kill,
+    /// Ctrl-C comes just before the step: the run sees it where it next looks.
+    Interrupt,
 }
 
 /// The panic payload that stands for a kill.
@@ -24,6 +27,8 @@ struct State {
     taken: Vec<String>,
     fired: bool,
     dead: bool,
+    interrupted: bool,
+    kept: bool,
 }
 
 thread_local! {
@@ -75,16 +80,27 @@ pub(super) fn step(what: &'static str, path: &Path) -> io::Result<()> {
             Some((at, fault)) if at == n => {
                 s.fired = true;
                 s.dead = fault == Fault::Kill;
+                s.interrupted = fault == Fault::Interrupt;
                 Some(fault)
             }
             _ => None,
         }
     });
     match fault {
-        None => Ok(()),
+        None | Some(Fault::Interrupt) => Ok(()),
         Some(Fault::Error) => Err(io::Error::other(format!("injected failure: {what}"))),
         Some(Fault::Kill) => std::panic::panic_any(Killed),
     }
+}
+
+/// Whether an injected Ctrl-C came while the run could still take everything back.
+pub fn interrupted() -> bool {
+    STATE.with_borrow(|s| s.interrupted && !s.kept)
+}
+
+/// The run reached its point of no return: a Ctrl-C from now on no longer stops it.
+pub fn kept() {
+    STATE.with_borrow_mut(|s| s.kept = true);
 }
 
 /// Run `f` as a process that may be killed: `None` when an armed kill ended it.

@@ -39,11 +39,16 @@ pub fn writing() {
 /// The project is in place: a Ctrl-C from now on only means the run ends after it finishes.
 pub fn kept() {
     PHASE.store(KEPT, Ordering::SeqCst);
+    #[cfg(test)]
+    crate::disk::fault::kept();
 }
 
 /// `Err(Interrupted)` once Ctrl-C came while writing.
 pub fn check() -> Result<()> {
-    if INTERRUPTED.load(Ordering::SeqCst) && PHASE.load(Ordering::SeqCst) == WRITING {
+    let signalled = INTERRUPTED.load(Ordering::SeqCst) && PHASE.load(Ordering::SeqCst) == WRITING;
+    #[cfg(test)]
+    let signalled = signalled || crate::disk::fault::interrupted();
+    if signalled {
         Err(Error::Interrupted)
     } else {
         Ok(())

@@ -333,24 +333,18 @@ pub(super) fn left_behind(dest: &Path, place: &Path, ignored: &mut Vec<String>) 
             ignored.push(format!("left {} alone: {why}", path.display()));
             continue;
         }
-        let Ok(file) = File::open(&path) else {
-            continue;
-        };
-        if file.try_lock().is_err() || !same_file(&file, &path) {
-            // A run that is still going, or one whose journal was just dealt with.
+        if read(&path).is_some_and(|record| !aimed_at(&record, place, dest)) {
             continue;
         }
-        let record = fs_err::read_to_string(&path)
-            .ok()
-            .and_then(|text| toml::from_str::<Record>(&text).ok());
-        let aimed = match &record {
-            None => true,
-            Some(r) if r.kind == Kind::New => {
-                decode(&r.target).is_some_and(|t| place.join(t) == dest)
-            }
-            Some(_) => place == dest,
+        let Some(file) = lock_dead(&path) else {
+            continue;
         };
-        if aimed {
+        // Read again under the lock: a run may have finished writing it in between.
+        let record = read(&path);
+        if record
+            .as_ref()
+            .is_none_or(|record| aimed_at(record, place, dest))
+        {
             found.push(Found {
                 path,
                 record,
@@ -359,6 +353,34 @@ pub(super) fn left_behind(dest: &Path, place: &Path, ignored: &mut Vec<String>) 
         }
     }
     found
+}
+
+fn read(path: &Path) -> Option<Record> {
+    let text = fs_err::read_to_string(path).ok()?;
+    toml::from_str(&text).ok()
+}
+
+/// Whether a journal found in `place` is about `dest`.
+fn aimed_at(record: &Record, place: &Path, dest: &Path) -> bool {
+    match record.kind {
+        Kind::New => decode(&record.target).is_some_and(|t| place.join(t) == dest),
+        Kind::Fill | Kind::InPlace => place == dest,
+    }
+}
+
+/// Lock the journal of a run that is no longer going, or `None` while its run holds it. A
+/// lock may also be held for a moment by a process that this one's run started (it inherits
+/// the open file until it starts its program), so a held lock is tried a few times.
+fn lock_dead(path: &Path) -> Option<File> {
+    let file = File::open(path).ok()?;
+    for _ in 0..10 {
+        if file.try_lock().is_ok() {
+            // The name may have been dealt with (and removed) by another run meanwhile.
+            return same_file(&file, path).then_some(file);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    None
 }
 
 fn is_journal(name: &OsStr) -> bool {

@@ -145,14 +145,13 @@ pub fn apply(
     let stage = journal.stage();
     let result = stage_and_move(&dest, &place, &below, &stage, plan, kind, &journal, prepare)
         .map_err(|err| about_destination(err, &dest, &stage));
-    if result.is_err() {
-        let _ = disk::remove_all(&stage);
-        if kind == Kind::New {
-            recover::remove_made_on_the_way(&place, &below);
-        }
-    } else {
-        interrupt::kept();
+    match &result {
+        Ok(()) => interrupt::kept(),
+        Err(_) if kind == Kind::New => recover::remove_made_on_the_way(&place, &below),
+        Err(_) => {}
     }
+    // After a failure all of it; after filling a folder, the empty folder the entries came from.
+    let _ = disk::remove_all(&stage);
     journal.end();
     result
 }
@@ -174,9 +173,7 @@ fn stage_and_move(
     interrupt::check()?;
     if kind == Kind::Fill {
         journal.mark("moving")?;
-        move_children(stage, dest)?;
-        disk::remove_dir(stage)?;
-        return Ok(());
+        return move_children(stage, dest);
     }
     let mut on_the_way: Vec<&Path> = below
         .ancestors()

@@ -75,9 +75,14 @@ fn holds_only_the_way(folder: &Path, dest: &Path) -> bool {
     else {
         return false;
     };
-    let Ok(mut entries) = fs_err::read_dir(folder) else {
+    let Ok(entries) = fs_err::read_dir(folder) else {
         return false;
     };
+    // This run's own lock may be there too.
+    let mut entries = entries.filter(|e| {
+        e.as_ref()
+            .is_ok_and(|e| !super::lock::is_lock_file(&e.file_name()))
+    });
     match (entries.next(), entries.next()) {
         (None, _) => true,
         (Some(Ok(only)), None) => only.file_name() == next.as_os_str(),
