@@ -300,6 +300,65 @@ mod tests {
         assert_eq!(to_hex(&empty), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
     }
 
+    fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git on PATH")
+    }
+
+    /// What an older dayone killed (or on a full disk) left: an object file cut short, or empty,
+    /// under the object's own name. It is written again, never taken as there.
+    #[test]
+    fn an_object_cut_short_or_empty_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(git(dir.path(), &["init", "-q"]).status.success());
+        let git_dir = dir.path().join(".git");
+        let path = git_dir.join("objects/ce/013625030ba8dba906f756967f9e9ca394464a");
+        Store::new(&git_dir).write(Kind::Blob, b"hello\n").unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        for broken in [whole[..whole.len() - 3].to_vec(), Vec::new()] {
+            std::fs::remove_file(&path).unwrap();
+            std::fs::write(&path, &broken).unwrap();
+            Store::existing(&git_dir)
+                .write(Kind::Blob, b"hello\n")
+                .unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), whole);
+            let shown = git(dir.path(), &["cat-file", "-p", "ce0136"]);
+            assert_eq!(shown.stdout, b"hello\n");
+            // Only notices: the repository has no branch yet.
+            let fsck = git(dir.path(), &["fsck", "--full", "--no-dangling"]);
+            let said = String::from_utf8_lossy(&fsck.stderr);
+            assert!(
+                fsck.status.success() && said.lines().all(|l| l.starts_with("notice:")),
+                "{said}"
+            );
+        }
+        // What git wrote (compressed) is taken as it is, and so is a whole object of ours.
+        std::fs::write(dir.path().join("other.txt"), "other\n").unwrap();
+        let hashed = git(dir.path(), &["hash-object", "-w", "other.txt"]);
+        let hex = String::from_utf8(hashed.stdout).unwrap();
+        let theirs = git_dir
+            .join("objects")
+            .join(&hex[..2])
+            .join(hex[2..].trim());
+        let bytes = std::fs::read(&theirs).unwrap();
+        let mut store = Store::existing(&git_dir);
+        store.write(Kind::Blob, b"other\n").unwrap();
+        store.write(Kind::Blob, b"hello\n").unwrap();
+        assert_eq!(std::fs::read(&theirs).unwrap(), bytes);
+        assert!(
+            !std::fs::read_dir(path.parent().unwrap()).unwrap().any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(TEMPORARY))
+        );
+    }
+
     #[test]
     fn folders_sort_as_if_they_ended_in_a_slash() {
         let dir = tempfile::tempdir().unwrap();

@@ -166,6 +166,7 @@ fn try_take(path: &Path) -> Result<Option<File>> {
 }
 
 /// A run that makes the destination, or a folder above it, holds a lock in a folder above it.
+/// Such a lock that nobody holds any more was left by a killed run: it is removed.
 fn held_above(dest: &Path, own: &Path) -> Option<String> {
     dest.ancestors().skip(1).find_map(|folder| {
         let child = dest.strip_prefix(folder).ok()?.components().next()?;
@@ -174,7 +175,11 @@ fn held_above(dest: &Path, own: &Path) -> Option<String> {
             return None;
         }
         let file = File::open(&path).ok()?;
-        file.try_lock_shared().is_err().then(|| holder_of(&path))
+        if file.try_lock().is_err() {
+            return Some(holder_of(&path));
+        }
+        release(file, &path);
+        None
     })
 }
 

@@ -8,6 +8,8 @@ mod new_errors;
 mod output;
 mod report;
 mod report_html;
+#[cfg(unix)]
+mod safety;
 mod starters;
 mod starters_cloud;
 mod starters_frontend;
