@@ -43,7 +43,7 @@ impl Exit {
                 "findings: `report check` found answers to fix, `report html` an image it cannot show,\n     `check --strict` a ticked box without evidence"
             }
             Exit::BadInput => {
-                "bad input: arguments, answers, template manifest, destination conflict"
+                "bad input: arguments, answers, template manifest, destination conflict,\n     another dayone run holds the project"
             }
             Exit::Environment => "the environment failed: I/O, permissions, git",
             Exit::Interrupted => "interrupted (Ctrl-C); nothing was left behind",
