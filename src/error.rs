@@ -336,7 +336,7 @@ pub enum Error {
     #[error("{} is read-only; make it writable to let dayone tick its boxes", path.display())]
     ReadOnly { path: PathBuf },
 
-    #[error("cannot take the lock {} that keeps other dayone runs out", path.display())]
+    #[error("cannot write in {} to keep other dayone runs out while this one runs", path.display())]
     CannotLock {
         path: PathBuf,
         #[source]

@@ -60,8 +60,8 @@ fn write(path: &Path, text: &str) {
 }
 
 /// A folder template in two versions. Version 2 retitles the README, changes `config.toml` and
-/// the module, removes `old.txt` and adds `new.txt`; the feature `extra` adds a README line and
-/// two files in new folders.
+/// the module, removes `old.txt` and `docs/old/guide.md` (leaving its folders empty) and adds
+/// `new.txt`; the feature `extra` adds a README line and two files in new folders.
 fn write_template(dir: &Path, version: u8) {
     write(
         &dir.join("template.toml"),
@@ -88,6 +88,9 @@ fn write_template(dir: &Path, version: u8) {
     );
     write(&dir.join("project/extra/one.txt"), "one\n");
     write(&dir.join("project/extra/deep/two.txt"), "two\n");
+    if version == 1 {
+        write(&dir.join("project/docs/old/guide.md"), "a guide\n");
+    }
     let (gone, added) = if version == 2 {
         ("old.txt", "new.txt")
     } else {

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::disk;
 use crate::error::{Error, Result};
 
 /// How long a second run waits for the first before it gives up.
@@ -117,15 +116,20 @@ pub fn is_lock_file(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with(NAME)
 }
 
-/// The lock file for `dest`: inside it when it is a folder, else beside the first folder on
-/// the way to it that does not exist.
+/// The lock file for `dest`: inside it when it is a folder, else in the nearest folder above
+/// it, named after the next name on the way to it (a file in the way is for the command to
+/// refuse, not for the lock).
 fn place(dest: &Path) -> PathBuf {
     if dest.is_dir() {
         return dest.join(NAME);
     }
-    let anchor = disk::nearest_existing(dest);
+    let anchor = dest
+        .ancestors()
+        .skip(1)
+        .find(|a| a.is_dir())
+        .unwrap_or(Path::new("."));
     let first = dest
-        .strip_prefix(&anchor)
+        .strip_prefix(anchor)
         .ok()
         .and_then(|rest| rest.components().next())
         .map_or_else(OsString::new, |c| c.as_os_str().to_os_string());
@@ -149,11 +153,12 @@ fn try_take(path: &Path) -> Result<Option<File>> {
         options.mode(0o600);
     }
     let cannot = |source| Error::CannotLock {
-        path: path.to_path_buf(),
+        path: path.parent().unwrap_or(path).to_path_buf(),
         source,
     };
     if let Some(why) = not_ours(path) {
-        return Err(cannot(std::io::Error::other(why)));
+        let said = format!("{}: {why}", path.display());
+        return Err(cannot(std::io::Error::other(said)));
     }
     let file = options.open(path).map_err(cannot)?;
     match file.try_lock() {

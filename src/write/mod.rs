@@ -279,12 +279,7 @@ pub fn apply_changes(
     let result = swap(&dest, &stage, &backup, changes, &journal, finish)
         .map_err(|err| about_destination(err, &dest, &stage));
     match &result {
-        Ok(()) => {
-            interrupt::kept();
-            for change in changes.iter().filter(|c| c.file.is_none()) {
-                remove_empty_parents(&dest.join(change.path), &dest);
-            }
-        }
+        Ok(()) => interrupt::kept(),
         Err(_) if journal.reached("moving") => recover::undo(&dest, &stage, &journal.record),
         Err(_) => {}
     }
@@ -336,6 +331,7 @@ fn swap(
             disk::rename(&stage.join(change.path), &target)?;
         }
     }
+    recover::remove_emptied_folders(dest, &journal.record)?;
     interrupt::check()?;
     finish()?;
     interrupt::check()?;
@@ -349,15 +345,6 @@ fn write_contents(contents: &Contents, out: &mut dyn std::io::Write) -> std::io:
         Contents::File { path, .. } => {
             let mut from = fs_err::File::open(path)?;
             std::io::copy(&mut from, out).map(|_| ())
-        }
-    }
-}
-
-/// Remove the folders above a removed file that it leaves empty, up to (not including) `top`.
-fn remove_empty_parents(removed: &Path, top: &Path) {
-    for dir in removed.ancestors().skip(1).take_while(|d| *d != top) {
-        if disk::remove_dir(dir).is_err() {
-            break;
         }
     }
 }

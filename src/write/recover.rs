@@ -224,6 +224,25 @@ pub(super) fn remove_made_on_the_way(place: &Path, target: &Path) {
     }
 }
 
+/// Remove the folders that the files a change in place removed leave empty, up to the
+/// destination; a folder that still holds something stays.
+pub(super) fn remove_emptied_folders(dest: &Path, record: &Record) -> std::io::Result<()> {
+    for entry in record.changes.iter().filter(|e| !e.writes) {
+        let Some(removed) = journal::inside(dest, &entry.path) else {
+            continue;
+        };
+        for dir in removed.ancestors().skip(1).take_while(|d| *d != dest) {
+            match disk::remove_dir(dir) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) if err.kind() == std::io::ErrorKind::DirectoryNotEmpty => break,
+                Err(err) => return Err(err),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Put every path a change in place touched back as it was: the guarded paths from their
 /// copies, each replaced or removed file from its second name in the backup folder; remove the
 /// files it added and the folders it made. Safe to run again on what it left half done.
@@ -252,6 +271,8 @@ pub(super) fn undo(dest: &Path, stage: &Path, record: &Record) {
             continue;
         };
         if saved.symlink_metadata().is_ok() {
+            // Its folder may have been removed with the file, when the file was its last.
+            let _ = disk::create_dir_all(target.parent().expect("below the destination"));
             let _ = disk::rename(&saved, &target);
         } else if !entry.had_file
             && entry.writes
