@@ -2,7 +2,7 @@
 """Kill dayone's writing commands at random moments, and run them in concurrent pairs, and check
 that nothing is lost, nothing is corrupt and nothing is left behind.
 
-    python3 scripts/kill_test.py --dayone target/release/dayone [--runs 100] [--pairs 15]
+    python3 scripts/kill_test.py --dayone target/release/dayone [--runs 100] [--pairs 15] [--files 1500]
 
 Kills: each command is killed RUNS times with SIGKILL and RUNS times with SIGINT at a random
 moment of its run:
@@ -41,13 +41,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-FILES = 1500
 EXTRA = 300
 USER_FILES = {"notes.md": "my notes\n", "data/raw/mine.csv": "a,b\n1,2\n", "README.md": "my own readme\n"}
 README_EDIT = "line 3, as the group wrote it"
 
 
-def make_template(root: Path, version: int) -> Path:
+def make_template(root: Path, version: int, files: int) -> Path:
     """A folder template of many small files (so that a run lasts long enough to be hit), a
     README, a config file, and two features that add files. Version 2 changes every module, the
     README's title and the config."""
@@ -66,7 +65,7 @@ def make_template(root: Path, version: int) -> Path:
         f"# {{{{ name }}}}{title}\n{lines}{{% if extra %}}With extra.\n{{% endif %}}{{% if more %}}With more.\n{{% endif %}}"
     )
     (root / "project" / "config.toml").write_text(f"x = {version}\n")
-    for i in range(FILES):
+    for i in range(files):
         folder = root / "project" / "src" / f"pkg{i % 40}"
         folder.mkdir(exist_ok=True)
         value = f"{i} + {version}"
@@ -396,12 +395,14 @@ def main() -> int:
     parser.add_argument("--dayone", required=True, type=Path)
     parser.add_argument("--runs", type=int, default=100, help="kills per signal and command (default 100)")
     parser.add_argument("--pairs", type=int, default=15, help="concurrent pairs of each kind (default 15)")
+    parser.add_argument("--files", type=int, default=1500,
+                        help="modules in the template, so a run lasts long enough to be hit (default 1500)")
     args = parser.parse_args()
     dayone = args.dayone.resolve()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="dayone-kill-template-") as tmp:
-        v1 = make_template(Path(tmp) / "v1", 1)
-        v2 = make_template(Path(tmp) / "v2", 2)
+        v1 = make_template(Path(tmp) / "v1", 1, args.files)
+        v2 = make_template(Path(tmp) / "v2", 2, args.files)
         # How long one undisturbed run takes, so the kills spread over the whole of it.
         start = time.monotonic()
         probe = Path(tmp) / "probe"
