@@ -161,27 +161,37 @@ def kill_at_random(cmd: list[str], env: dict[str, str], sig: signal.Signals, dur
     child.wait()
 
 
+def new_tree(dayone: Path, template: Path, where: Path, env: dict[str, str]) -> dict[str, bytes]:
+    """The files `new` makes from the template, as one undisturbed run writes them."""
+    subprocess.run([str(dayone), "new", str(where), "--yes", "--quiet", "--no-git", "--set", "name=proj",
+                    "--template", str(template)], env=env, check=True)
+    return tree(where)
+
+
+def new_in(dest: Path, force: bool, dayone: Path, template: Path) -> tuple[dict[str, bytes] | None, list[str]]:
+    """A destination for `new` (for --force, a folder with the group's own files), what it holds
+    before the run, and the command."""
+    dest.parent.mkdir()
+    if force:
+        for name, text in USER_FILES.items():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_text(text)
+    before = tree(dest) if force else None
+    cmd = [str(dayone), "new", str(dest), "--yes", "--quiet", "--set", "name=proj", "--template", str(template)]
+    return before, cmd + (["--force"] if force else [])
+
+
 def kill_new(dayone: Path, template: Path, work: Path, runs: int, duration: float) -> int:
     failures = 0
     env = env_for(work)
-    reference = work / "reference"
-    subprocess.run([str(dayone), "new", str(reference), "--yes", "--quiet", "--no-git", "--set", "name=proj",
-                    "--template", str(template)], env=env, check=True)
-    expected = tree(reference)
+    expected = new_tree(dayone, template, work / "reference", env)
     for force in (False, True):
         for sig in (signal.SIGKILL, signal.SIGINT):
             outcomes: Counter[str] = Counter()
             user_lost = left = 0
             for i in range(runs):
                 dest = work / f"{'force' if force else 'new'}-{sig.name}-{i}" / "proj"
-                dest.parent.mkdir()
-                if force:
-                    for name, text in USER_FILES.items():
-                        (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                        (dest / name).write_text(text)
-                before = tree(dest) if force else None
-                cmd = [str(dayone), "new", str(dest), "--yes", "--quiet", "--set", "name=proj", "--template", str(template)]
-                cmd += ["--force"] if force else []
+                before, cmd = new_in(dest, force, dayone, template)
                 kill_at_random(cmd, env, sig, duration)
                 outcome = classify_new(dest, expected, before, env)
                 outcomes[outcome] += 1
@@ -298,21 +308,11 @@ def pairs(dayone: Path, v1: Path, v2: Path, work: Path, count: int) -> int:
     subprocess.run([str(dayone), "update", str(reference_update), "--yes", "--quiet", "--template", str(v2)],
                    env=env, capture_output=True)
     after_update = state(reference_update, env)
-    new_reference = work / "pairs-new-reference"
-    subprocess.run([str(dayone), "new", str(new_reference), "--yes", "--quiet", "--no-git", "--set", "name=proj",
-                    "--template", str(v1)], env=env, check=True)
-    expected_new = tree(new_reference)
+    expected_new = new_tree(dayone, v1, work / "pairs-new-reference", env)
 
     def new_pair(i: int, force: bool) -> tuple[list[int], list[str]]:
         dest = work / f"pair-{'force' if force else 'new'}-{i}" / "proj"
-        dest.parent.mkdir()
-        if force:
-            for name, text in USER_FILES.items():
-                (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                (dest / name).write_text(text)
-        before = tree(dest) if force else None
-        cmd = [str(dayone), "new", str(dest), "--yes", "--quiet", "--set", "name=proj", "--template", str(v1)]
-        cmd += ["--force"] if force else []
+        before, cmd = new_in(dest, force, dayone, v1)
         codes = together(cmd, cmd, env=env)
         problems = []
         if classify_new(dest, expected_new, before, env) != "complete":

@@ -7,7 +7,9 @@
 //! ([`fault`], built into tests only).
 //!
 //! Errors name the path they concern; the writer names the destination instead when it reports
-//! them, so no message shows a staging folder.
+//! them, so no message shows a staging folder. Beside the steps, the few questions about the disk
+//! they depend on: the nearest folder that exists, whether an open file is still the one at its
+//! path, whether a file is this user's own.
 
 #[cfg(test)]
 pub mod fault;
@@ -176,6 +178,41 @@ pub fn remove_all(path: &Path) -> io::Result<()> {
     } else {
         fs_err::remove_file(path)
     }
+}
+
+/// Whether `file`, opened earlier, is still the file at `path`: not removed, nor replaced by
+/// another since (so a lock on it still means something).
+pub fn still_at(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), path.symlink_metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.is_file()
+    }
+}
+
+/// Why a file dayone finds where it keeps its own (a journal, a lock) is not to be used: it is
+/// not a plain file, or another user made it.
+pub fn not_own_file(path: &Path) -> Option<&'static str> {
+    let meta = path.symlink_metadata().ok()?;
+    if !meta.is_file() {
+        return Some("it is not a plain file");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != rustix::process::geteuid().as_raw() {
+            return Some("another user made it");
+        }
+    }
+    None
 }
 
 /// The closest ancestor of `path` (or `path` itself) that exists.

@@ -86,7 +86,7 @@ impl Journal {
             let written = file.lock().and_then(|()| {
                 // Another run's recovery may have taken this file for a dead run's in the
                 // moment before the lock: then the name is gone and a new one is needed.
-                if !same_file(&file, &path) {
+                if !disk::still_at(&file, &path) {
                     return Err(io::ErrorKind::NotFound.into());
                 }
                 io::Write::write_all(&mut file, text.as_bytes())?;
@@ -127,22 +127,6 @@ impl Journal {
     /// its markers (a marker without a journal means nothing).
     pub fn end(self) {
         discard(&self.path);
-    }
-}
-
-fn same_file(file: &File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), path.symlink_metadata()) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = file;
-        path.is_file()
     }
 }
 
@@ -329,7 +313,7 @@ pub(super) fn left_behind(dest: &Path, place: &Path, ignored: &mut Vec<String>) 
         return found;
     }
     for path in journals {
-        if let Some(why) = untrusted_file(&path) {
+        if let Some(why) = disk::not_own_file(&path) {
             ignored.push(format!("left {} alone: {why}", path.display()));
             continue;
         }
@@ -376,7 +360,7 @@ fn lock_dead(path: &Path) -> Option<File> {
     for _ in 0..10 {
         if file.try_lock().is_ok() {
             // The name may have been dealt with (and removed) by another run meanwhile.
-            return same_file(&file, path).then_some(file);
+            return disk::still_at(&file, path).then_some(file);
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
@@ -401,22 +385,6 @@ pub(super) fn untrusted_folder(folder: &Path) -> Option<&'static str> {
         let _ = folder;
         None
     }
-}
-
-/// Why a journal is not to be trusted: it is not a plain file, or another user wrote it.
-fn untrusted_file(path: &Path) -> Option<&'static str> {
-    let meta = path.symlink_metadata().ok()?;
-    if !meta.is_file() {
-        return Some("it is not a plain file");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if meta.uid() != rustix::process::geteuid().as_raw() {
-            return Some("another user wrote it");
-        }
-    }
-    None
 }
 
 /// Staging and backup folders and markers in `place` that no journal owns: what a killed run

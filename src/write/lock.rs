@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::disk;
 use crate::error::{Error, Result};
 
 /// How long a second run waits for the first before it gives up.
@@ -156,13 +157,16 @@ fn try_take(path: &Path) -> Result<Option<File>> {
         path: path.parent().unwrap_or(path).to_path_buf(),
         source,
     };
-    if let Some(why) = not_ours(path) {
-        let said = format!("{}: {why}", path.display());
+    if let Some(why) = disk::not_own_file(path) {
+        let said = format!(
+            "{}: {why}; remove it if no dayone run of theirs is going",
+            path.display()
+        );
         return Err(cannot(std::io::Error::other(said)));
     }
     let file = options.open(path).map_err(cannot)?;
     match file.try_lock() {
-        Ok(()) if still_there(&file, path) => Ok(Some(file)),
+        Ok(()) if disk::still_at(&file, path) => Ok(Some(file)),
         // Its holder removed it as it ended: take the new one.
         Ok(()) => try_take(path),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -176,7 +180,7 @@ fn held_above(dest: &Path, own: &Path) -> Option<String> {
     dest.ancestors().skip(1).find_map(|folder| {
         let child = dest.strip_prefix(folder).ok()?.components().next()?;
         let path = folder.join(named(child.as_os_str()));
-        if path == own || not_ours(&path).is_some() {
+        if path == own || disk::not_own_file(&path).is_some() {
             return None;
         }
         let file = File::open(&path).ok()?;
@@ -188,41 +192,9 @@ fn held_above(dest: &Path, own: &Path) -> Option<String> {
     })
 }
 
-/// Why a lock file may not be used: it is not a plain file of this user.
-fn not_ours(path: &Path) -> Option<&'static str> {
-    let meta = path.symlink_metadata().ok()?;
-    if !meta.is_file() {
-        return Some("it is not a plain file");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if meta.uid() != rustix::process::geteuid().as_raw() {
-            return Some("another user made it; remove it if no dayone run of theirs is going");
-        }
-    }
-    None
-}
-
-fn still_there(file: &File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), path.symlink_metadata()) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = file;
-        path.is_file()
-    }
-}
-
 /// Remove the lock file, then unlock it by closing it.
 fn release(file: File, path: &Path) {
-    if still_there(&file, path) {
+    if disk::still_at(&file, path) {
         let _ = std::fs::remove_file(path);
     }
     drop(file);

@@ -12,6 +12,19 @@ fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// `dayone ARGS… --template TPL`, run to its end.
+fn run_with<S: AsRef<std::ffi::OsStr>>(
+    env: &TestEnv,
+    args: &[S],
+    tpl: &Path,
+) -> std::process::Output {
+    env.dayone(args)
+        .arg("--template")
+        .arg(tpl)
+        .output()
+        .unwrap()
+}
+
 /// A project made from the fixture template, as `proj/`; returns the template folder.
 fn project(env: &TestEnv) -> PathBuf {
     let tpl = write_fixture_template(env, "tpl");
@@ -58,11 +71,7 @@ fn a_journal_planted_in_a_shared_folder_deletes_nothing() {
         // As another user would have written it.
         std::os::unix::fs::chown(&journal, Some(65534), Some(65534)).unwrap();
     }
-    let out = env
-        .dayone(["new", "shared/proj", "--yes", "--template"])
-        .arg(&tpl)
-        .output()
-        .unwrap();
+    let out = run_with(&env, &["new", "shared/proj", "--yes"], &tpl);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(entries(&victim), ["keep"]);
     assert!(
@@ -101,11 +110,7 @@ fn a_journal_inside_the_project_cannot_lead_out_of_it() {
     // An empty staging folder: every file it "moved" counts as the run's own.
     std::fs::create_dir(proj.join(name)).unwrap();
     let before = tree(&proj);
-    let out = env
-        .dayone(["update", "proj", "--template"])
-        .arg(&tpl)
-        .output()
-        .unwrap();
+    let out = run_with(&env, &["update", "proj"], &tpl);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("had begun to change"),
@@ -182,12 +187,7 @@ fn a_second_run_waits_for_the_first_then_names_it() {
         vec!["new", "proj", "--yes", "--force"],
     ] {
         let start = Instant::now();
-        let out = env
-            .dayone(&args)
-            .arg("--template")
-            .arg(&tpl)
-            .output()
-            .unwrap();
+        let out = run_with(&env, &args, &tpl);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(
             start.elapsed() >= Duration::from_millis(1500),
@@ -222,11 +222,7 @@ fn new_into_a_folder_another_run_just_made_names_that_run() {
         std::fs::remove_file(&lock_path).unwrap();
         drop(lock);
     });
-    let out = env
-        .dayone(["new", "proj", "--yes", "--template"])
-        .arg(&tpl)
-        .output()
-        .unwrap();
+    let out = run_with(&env, &["new", "proj", "--yes"], &tpl);
     other.join().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
@@ -289,12 +285,7 @@ fn a_dry_run_says_what_it_would_recover_and_recovers_nothing() {
         vec!["update", "proj", "--dry-run"],
         vec!["new", "proj2", "--yes", "--dry-run"],
     ] {
-        let out = env
-            .dayone(&args)
-            .arg("--template")
-            .arg(&tpl)
-            .output()
-            .unwrap();
+        let out = run_with(&env, &args, &tpl);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         assert!(
             stderr(&out).contains("a real run would first"),
@@ -303,11 +294,7 @@ fn a_dry_run_says_what_it_would_recover_and_recovers_nothing() {
         );
         assert_eq!((entries(&proj), entries(&work)), before, "{args:?}");
     }
-    let out = env
-        .dayone(["update", "proj", "--template"])
-        .arg(&tpl)
-        .output()
-        .unwrap();
+    let out = run_with(&env, &["update", "proj"], &tpl);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(&format!(
