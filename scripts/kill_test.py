@@ -127,12 +127,11 @@ def leftovers(*folders: Path) -> list[str]:
 
 
 def fsck_ok(project: Path, env: dict[str, str]) -> bool:
-    """`git fsck` finds nothing wrong (a repository without a branch yet is only a notice)."""
-    if not (project / ".git").is_dir():
+    """`git fsck` finds nothing to say (objects no ref reaches aside)."""
+    if not (project / ".git").exists():
         return True
     out = git(project, env, "fsck", "--full", "--no-dangling")
-    said = [line for line in (out.stdout + out.stderr).splitlines() if line and not line.startswith("notice:")]
-    return out.returncode == 0 and not said
+    return out.returncode == 0 and not (out.stdout + out.stderr).strip()
 
 
 def git_ok(project: Path, env: dict[str, str]) -> bool:

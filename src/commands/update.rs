@@ -311,7 +311,7 @@ fn apply(
     );
     // The answers file last: until it changes, the project still reads as before the update.
     changes.sort_by_key(|c| c.path.as_str() == ANSWERS_FILE);
-    write::apply_changes(root, &changes, git::GUARDED, || match repo {
+    write::apply_changes(root, &changes, git::GUARDED, |_| match repo {
         Some(repo) => repo.record_update(&staged, theirs, &message, fallback),
         None => Ok(()),
     })

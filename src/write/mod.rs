@@ -121,8 +121,18 @@ pub fn apply(
                 file: Some(file),
             })
             .collect();
-        // The repository `prepare` makes is this run's too: taken back with the files.
-        return apply_changes(dest, &changes, &[".git"], || prepare(dest));
+        // The repository `prepare` makes is this run's too: made in the staging folder, moved
+        // in whole once complete (a kill never leaves half a repository), taken back with the
+        // files.
+        let git = std::path::absolute(dest)?.join(".git");
+        return apply_changes(dest, &changes, &[".git"], |stage| {
+            prepare(stage)?;
+            let made = stage.join(".git");
+            if made.exists() {
+                disk::rename(&made, &git)?;
+            }
+            Ok(())
+        });
     }
     let dest = std::path::absolute(dest)?;
     let (kind, place) = match how {
@@ -233,13 +243,14 @@ pub struct Change<'a> {
 /// first; the `guarded` paths (relative to `dest`; files or folders) that `finish` may change
 /// get complete copies in a backup folder; then each file is given a second name in the backup
 /// folder and the new one renamed over it, so at every moment the project holds the old file
-/// or the new one, never neither. `finish` runs once all files are in place. If anything fails,
-/// or Ctrl-C comes, before `finish` returns, every file and every guarded path is put back.
+/// or the new one, never neither. `finish` runs once all files are in place, given the staging
+/// folder (emptied of files) to prepare things in. If anything fails, or Ctrl-C comes, before
+/// `finish` returns, every file and every guarded path is put back.
 pub fn apply_changes(
     dest: &Path,
     changes: &[Change],
     guarded: &[&str],
-    finish: impl FnOnce() -> Result<()>,
+    finish: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
     let dest = std::path::absolute(dest)?;
     let entries: Vec<Entry> = changes
@@ -297,7 +308,7 @@ fn swap(
     backup: &Path,
     changes: &[Change],
     journal: &Journal,
-    finish: impl FnOnce() -> Result<()>,
+    finish: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
     disk::create_dir(stage)?;
     stage_files(
@@ -333,7 +344,7 @@ fn swap(
     }
     recover::remove_emptied_folders(dest, &journal.record)?;
     interrupt::check()?;
-    finish()?;
+    finish(stage)?;
     interrupt::check()?;
     Ok(journal.mark("done")?)
 }
