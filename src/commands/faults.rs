@@ -351,7 +351,12 @@ fn break_every_step(case: &Case) {
             );
             fault::arm(n, fault);
             let ended = fault::run(|| dayone(&(case.args)(&root, &templates)));
-            assert!(fault::disarm().fired, "{at}: the step was not reached");
+            let taken = fault::disarm();
+            assert!(
+                taken.fired,
+                "{at}: the step was not reached; the run took these:\n{}",
+                taken.taken.join("\n")
+            );
             match (fault, ended) {
                 (Fault::Error | Fault::Interrupt, Some(Err(err))) => {
                     let said = message(&err);

@@ -67,8 +67,6 @@ pub struct Store {
     objects: PathBuf,
     /// Whether the repository was just created, so only what this store wrote can be there.
     fresh: bool,
-    /// The two-hex-digit fan-out folders already made.
-    made: HashSet<u8>,
     written: HashSet<Id>,
 }
 
@@ -78,7 +76,6 @@ impl Store {
         Self {
             objects: git_dir.join("objects"),
             fresh: true,
-            made: HashSet::new(),
             written: HashSet::new(),
         }
     }
@@ -142,12 +139,14 @@ impl Store {
     fn target_for(&mut self, id: &Id) -> std::io::Result<Option<PathBuf>> {
         let hex = to_hex(id);
         let folder = self.objects.join(&hex[..2]);
-        if self.made.insert(id[0]) {
-            disk::create_dir_all(&folder)?;
-        }
         let path = folder.join(&hex[2..]);
-        let new = self.written.insert(*id) && (self.fresh || !is_whole(&path, id));
-        Ok(new.then_some(path))
+        if !self.written.insert(*id) || (!self.fresh && is_whole(&path, id)) {
+            return Ok(None);
+        }
+        // For each object, not once per folder: which folders an object shares depends on the
+        // ids, and a commit's id on the clock, so the steps a run takes would too.
+        disk::create_dir_all(&folder)?;
+        Ok(Some(path))
     }
 
     /// A tree of `entries`, in git's order (a folder sorts as if its name ended in `/`).
