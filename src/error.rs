@@ -43,7 +43,7 @@ impl Exit {
                 "findings: `report check` found answers to fix, `report html` an image it cannot show,\n       `check --strict` a ticked box without evidence, `update`/`add` left conflicts to resolve"
             }
             Exit::BadInput => {
-                "bad input: arguments, answers, template manifest, destination conflict"
+                "bad input: arguments, answers, template manifest, destination conflict,\n     another dayone run holds the project"
             }
             Exit::Environment => {
                 "the environment failed: I/O, permissions, git, the network (a fetch from git)"
@@ -71,6 +71,15 @@ impl std::fmt::Display for Origin {
             Origin::AnswersFile { file, variable } => write!(f, "{file}: [answers] {variable}"),
             Origin::Config { file, variable } => write!(f, "{file}: [defaults] {variable}"),
         }
+    }
+}
+
+/// A lock holder as a message names it: `another dayone run (pid 42: dayone update)`.
+fn holder_or_unknown(holder: &str) -> String {
+    if holder.is_empty() {
+        "another dayone run".to_string()
+    } else {
+        format!("another dayone run ({holder})")
     }
 }
 
@@ -376,6 +385,16 @@ pub enum Error {
     #[error("`{name}` has several values ({choices}); say which: dayone add {name}=VALUE")]
     FeatureNeedsValue { name: String, choices: String },
 
+    #[error(
+        "{} is in use by {}; wait until it ends, then run this again", path.display(), holder_or_unknown(holder)
+    )]
+    Busy { path: PathBuf, holder: String },
+
+    #[error(
+        "{} was just made by {}, which this run waited for; choose another folder, or pass --force to write the template's files over it", path.display(), holder_or_unknown(holder)
+    )]
+    MadeByOtherRun { path: PathBuf, holder: String },
+
     // ---- report (exit 2) -----------------------------------------------------------------
     #[error(
         "no report in {path}: expected {expected}; pass a project folder, its reports/ folder or the report file"
@@ -457,6 +476,13 @@ pub enum Error {
 
     #[error("{} is read-only; make it writable to let dayone tick its boxes", path.display())]
     ReadOnly { path: PathBuf },
+
+    #[error("cannot write in {} to keep other dayone runs out while this one runs", path.display())]
+    CannotLock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error("cannot replace {path}")]
     CannotReplace {
@@ -545,6 +571,7 @@ impl Error {
             | Error::CannotReplace { .. }
             | Error::Stdout { .. }
             | Error::ReadOnly { .. }
+            | Error::CannotLock { .. }
             | Error::Git { .. }
             | Error::GitMissing { .. }
             | Error::FetchFailed { .. }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod disk;
 pub mod error;
 pub mod git;
 pub mod plan;

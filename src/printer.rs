@@ -152,6 +152,19 @@ impl Printer {
         }
     }
 
+    /// A printer that writes nothing, for tests that run commands in-process.
+    #[cfg(test)]
+    pub fn silent() -> Self {
+        Self {
+            level: Level::Quiet,
+            color_out: false,
+            color_err: false,
+            width_out: None,
+            width_err: None,
+            stdout: RefCell::new(Stdout::Closed),
+        }
+    }
+
     pub fn level(&self) -> Level {
         self.level
     }

@@ -16,10 +16,8 @@ use crate::project::{self, Project, base, merge};
 use crate::write;
 
 pub fn run(root: &Path, json: bool, printer: &Printer) -> Result<Outcome> {
+    let _lock = super::claim(root, false, printer)?;
     Project::open(root)?;
-    for note in write::recover(root) {
-        printer.warn(note);
-    }
     let repo = Repo::at(root)?.ok_or_else(|| Error::AbortWithoutGit {
         path: root.to_path_buf(),
     })?;
@@ -51,7 +49,7 @@ pub fn run(root: &Path, json: bool, printer: &Printer) -> Result<Outcome> {
         }
     }
     let paths: Vec<RelPath> = staged.iter().map(|(path, _)| path.clone()).collect();
-    write::apply_changes(root, &changes, git::GUARDED, || {
+    write::apply_changes(root, &changes, git::GUARDED, |_| {
         repo.reset_index(&paths)?;
         match base {
             Some(commit) => repo.set_base(commit, "dayone: update --abort"),

@@ -14,7 +14,9 @@ use crate::value::{Value, VarType};
 
 pub fn run(args: AddArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.project.unwrap_or_else(|| PathBuf::from("."));
-    let (project, template) = update::prepare(&root, &args.merge, printer)?;
+    // The lock and recovery come before "already on" is decided: a killed run may have left
+    // the answers half-changed.
+    let (_lock, project, template) = update::prepare(&root, &args.merge, printer)?;
     let set = args
         .features
         .iter()

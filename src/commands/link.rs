@@ -31,11 +31,10 @@ pub fn run(args: LinkArgs, printer: &Printer) -> Result<Outcome> {
             expected: "pass the folder of the project to link with --project DIR",
         });
     }
+    // Before "already linked" is decided: a killed link may have left its answers file behind.
+    let _lock = super::claim(&root, args.dry_run, printer)?;
     if root.join(ANSWERS_FILE).exists() {
         return Err(Error::AlreadyLinked { path: root });
-    }
-    for note in write::recover(&root) {
-        printer.warn(note);
     }
     let answers = args.answers.clone().or_else(|| {
         let cruft = root.join(CRUFT_FILE);
@@ -84,7 +83,7 @@ pub fn run(args: LinkArgs, printer: &Printer) -> Result<Outcome> {
         template.manifest.template.version,
         env!("CARGO_PKG_VERSION")
     );
-    write::apply_changes(&root, &[change], git::GUARDED, || match &repo {
+    write::apply_changes(&root, &[change], git::GUARDED, |_| match &repo {
         Some(repo) => {
             let render = repo.commit_render(&plan, None, &message, &fallback)?;
             repo.record_update(&[Staged::File(&answers_path())], &render, &message)

@@ -5,6 +5,8 @@ mod abort;
 mod add;
 mod check;
 pub mod completions;
+#[cfg(all(test, unix))]
+mod faults;
 mod link;
 mod man;
 mod new;
@@ -13,6 +15,8 @@ mod report_fetch;
 mod templates;
 mod update;
 
+use std::path::Path;
+
 use crate::cli::{Command, FetchArgs, NetworkArgs};
 use crate::error::{Exit, Result};
 use crate::printer::Printer;
@@ -20,6 +24,7 @@ use crate::project::origin::Wanted;
 use crate::template::Template;
 use crate::template::fetch::{Fetched, Note, Policy};
 use crate::template::reference::Extras;
+use crate::write;
 
 /// The version of every `--json` document's shape (its `schema` key), raised when a field
 /// changes meaning or goes away; `docs/json.md` describes each shape.
@@ -89,4 +94,19 @@ fn say_fetch(printer: &Printer, fetched: &Fetched) {
         Note::Info(line) => printer.info(line),
         Note::Detail(line) => printer.detail(line),
     }
+}
+
+/// Before a command that writes looks at `dest`: take the lock that keeps other runs out (held
+/// until the returned value is dropped), then finish or take back what killed runs left there.
+/// A dry run writes nothing, not even that: it says what a real run would recover.
+fn claim(dest: &Path, dry_run: bool, printer: &Printer) -> Result<write::Lock> {
+    let lock = if dry_run {
+        write::Lock::none()
+    } else {
+        write::Lock::take(dest)?
+    };
+    for note in write::recover(dest, !dry_run) {
+        printer.warn(note);
+    }
+    Ok(lock)
 }

@@ -35,16 +35,15 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome> {
         let answers = &resolution.answers;
         let dest = destination(&args, &template, answers)?;
         // Before anything looks at the destination: a killed run may have left it half-made.
-        for note in write::recover(&dest) {
-            printer.warn(note);
-        }
+        let lock = super::claim(&dest, args.dry_run, printer)?;
         let git_wanted = !args.no_git && git_note(printer, &dest);
         let dayone = DayoneVars::for_project(&dest.display().to_string(), git_wanted);
         let input = template.manifest.input(answers, &dayone);
         // A new project has the template's report skeleton; `dayone report fetch` brings the course's.
         let plan = project::plan(&template, &input, &dest, None)?;
         // A dry run writes nothing, so a folder with files in it is previewed, not refused.
-        let how = write::inspect(&dest, &plan, args.force || args.dry_run)?;
+        let how = write::inspect(&dest, &plan, args.force || args.dry_run)
+            .map_err(|e| lock.explain(e))?;
         if args.dry_run {
             print_dry_run(printer, &dest, &plan, &how, git_wanted, args.force)?;
             return Ok(Outcome::Clean);

@@ -22,9 +22,7 @@ use crate::write;
 
 pub fn run(args: &ReportFetchArgs, printer: &Printer) -> Result<Outcome> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    for note in write::recover(&root) {
-        printer.warn(note);
-    }
+    let _lock = super::claim(&root, false, printer)?;
     let project = Project::open(&root)?;
     let policy = super::policy(&args.network);
     let pinned = project.provenance.report.as_ref();
@@ -95,7 +93,7 @@ pub fn run(args: &ReportFetchArgs, printer: &Printer) -> Result<Outcome> {
             file: Some(&answers_file),
         },
     ];
-    write::apply_changes(&root, &changes, &[], || Ok(()))?;
+    write::apply_changes(&root, &changes, &[], |_| Ok(()))?;
     printer.info(format!(
         "{} is now the course's report ({} at commit {}), and .dayone.toml pins that commit. \
          Commit both: git add {} .dayone.toml && git commit -m \"The course's exam report\"",

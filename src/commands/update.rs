@@ -31,20 +31,19 @@ pub fn run(args: UpdateArgs, printer: &Printer) -> Result<Outcome> {
     if args.abort {
         return super::abort::run(&root, args.merge.json, printer);
     }
-    let (project, template) = prepare(&root, &args.merge, printer)?;
+    let (_lock, project, template) = prepare(&root, &args.merge, printer)?;
     update(&project, &template, &args.set, &args.merge, printer, &[])
 }
 
-/// The project at `root` (after finishing or undoing a write a killed run left) and the
-/// template it is updated to, with a line when that is not the recorded source.
+/// Take the project's lock (held until the returned value is dropped), finish or undo a write
+/// a killed run left, then open the project at `root` and the template it is updated to, with
+/// a line when that is not the recorded source.
 pub(super) fn prepare(
     root: &Path,
     options: &MergeArgs,
     printer: &Printer,
-) -> Result<(Project, Template)> {
-    for note in write::recover(root) {
-        printer.warn(note);
-    }
+) -> Result<(write::Lock, Project, Template)> {
+    let lock = super::claim(root, options.dry_run, printer)?;
     let project = Project::open(root)?;
     let wanted = super::wanted(options.template.as_deref(), &options.fetch);
     let (template, switched) = origin::for_project(&project, &wanted)?;
@@ -52,11 +51,11 @@ pub(super) fn prepare(
     if let Some(note) = switched {
         printer.warn(note);
     }
-    Ok((project, template))
+    Ok((lock, project, template))
 }
 
-/// The update itself, for `update` and `add`: `set` are `--set KEY=VALUE` answers; `added`
-/// the features `add` turns on, which its report names.
+/// The update itself, for `update` and `add` once they hold the project's lock: `set` are
+/// `--set KEY=VALUE` answers; `added` the features `add` turns on, which its report names.
 pub(super) fn update(
     project: &Project,
     template: &Template,
@@ -309,7 +308,9 @@ fn apply(
             _ => Some(Staged::File(path)),
         })
         .collect();
-    write::apply_changes(root, &changes, git::GUARDED, || match repo {
+    // The answers file last: until it changes, the project still reads as before the update.
+    changes.sort_by_key(|c| c.path.as_str() == ANSWERS_FILE);
+    write::apply_changes(root, &changes, git::GUARDED, |_| match repo {
         Some(repo) => record(repo, &staged),
         None => Ok(()),
     })

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository, RepositoryInitOptions, Signature};
 
+use crate::disk;
 use crate::error::{Error, Result};
 use crate::plan::{Plan, PlannedFile, RelPath};
 use objects::{Id, Store};
@@ -102,6 +103,7 @@ pub fn init_and_commit(
     let mut options = RepositoryInitOptions::new();
     // No sample hooks copied from the system's git templates: a new project needs none.
     options.initial_head("main").external_template(false);
+    disk::checkpoint("git init", dir).map_err(failed(dir, "cannot create the repository"))?;
     let repo = Repository::init_opts(dir, &options)
         .map_err(failed(dir, "cannot create the repository"))?;
     let (author, person) = signature(&repo, dir, fallback)?;
@@ -118,13 +120,18 @@ pub fn init_and_commit(
     let mut index = repo.index().map_err(failed(dir, "cannot open the index"))?;
     index
         .read_tree(&tree)
-        .and_then(|()| index.write())
+        .map_err(failed(dir, "cannot write the index"))?;
+    disk::checkpoint("git: write the index", dir).map_err(failed(dir, "cannot write the index"))?;
+    index
+        .write()
         .map_err(failed(dir, "cannot write the index"))?;
     let first_line = message.lines().next().unwrap_or_default();
     for (name, log) in [
         ("refs/heads/main", format!("commit (initial): {first_line}")),
         (BASE_REF, "dayone: the untouched render".to_string()),
     ] {
+        disk::checkpoint("git: write a ref", dir)
+            .map_err(failed(dir, "cannot make the first commit"))?;
         repo.reference(name, oid(&commit_id), false, &log)
             .map_err(failed(dir, "cannot make the first commit"))?;
     }
@@ -304,6 +311,8 @@ impl Repo {
     pub fn stage(&self, entries: &[Staged]) -> Result<()> {
         let fail = failed(&self.root, "cannot update the index");
         let mut index = self.repo.index().map_err(&fail)?;
+        disk::checkpoint("git: store the files", &self.root)
+            .map_err(failed(&self.root, "cannot update the index"))?;
         for entry in entries {
             match entry {
                 Staged::File(path) => index.add_path(Path::new(path.as_str())),
@@ -312,6 +321,8 @@ impl Repo {
             }
             .map_err(&fail)?;
         }
+        disk::checkpoint("git: write the index", &self.root)
+            .map_err(failed(&self.root, "cannot update the index"))?;
         index.write().map_err(&fail)
     }
 
@@ -423,6 +434,8 @@ impl Repo {
     pub fn set_base(&self, commit: &str, message: &str) -> Result<()> {
         let fail = failed(&self.root, "cannot move the base ref");
         let id = Oid::from_str(commit).map_err(&fail)?;
+        disk::checkpoint("git: move the base ref", &self.root)
+            .map_err(failed(&self.root, "cannot move the base ref"))?;
         self.repo
             .reference(BASE_REF, id, true, message)
             .map_err(&fail)?;

@@ -4,13 +4,19 @@
 //! git reads these objects as any others and packs them on its first `gc`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
-use super::zlib::Stored;
+use super::zlib::{self, Stored, Verdict};
+use crate::disk;
 use crate::plan::{Contents, Plan};
+
+/// How git names an object being written, which `git fsck` passes over and `git gc` removes
+/// when a killed writer left it.
+const TEMPORARY: &str = "tmp_obj_";
+/// Git makes loose objects read-only.
+const READ_ONLY: u32 = 0o444;
 
 /// A 20-byte object id.
 pub type Id = [u8; 20];
@@ -62,8 +68,6 @@ pub struct Store {
     objects: Option<PathBuf>,
     /// Whether the repository was just created, so only what this store wrote can be there.
     fresh: bool,
-    /// The two-hex-digit fan-out folders already made.
-    made: HashSet<u8>,
     written: HashSet<Id>,
 }
 
@@ -73,7 +77,6 @@ impl Store {
         Self {
             objects: Some(git_dir.join("objects")),
             fresh: true,
-            made: HashSet::new(),
             written: HashSet::new(),
         }
     }
@@ -93,7 +96,6 @@ impl Store {
         Self {
             objects: None,
             fresh: true,
-            made: HashSet::new(),
             written: HashSet::new(),
         }
     }
@@ -107,10 +109,12 @@ impl Store {
             .finalize()
             .into();
         if let Some(path) = self.target_for(&id)? {
-            let mut stream = Stored::new(Vec::with_capacity(data.len() + 64))?;
-            stream.write(header.as_bytes())?;
-            stream.write(data)?;
-            fs_err::write(path, stream.finish()?)?;
+            disk::write_whole(&path, TEMPORARY, Some(READ_ONLY), |out| {
+                let mut stream = Stored::new(out)?;
+                stream.write(header.as_bytes())?;
+                stream.write(data)?;
+                stream.finish().map(drop)
+            })?;
         }
         Ok(id)
     }
@@ -130,28 +134,32 @@ impl Store {
         })?;
         let id: Id = hash.finalize().into();
         if let Some(target) = self.target_for(&id)? {
-            let file = std::io::BufWriter::new(fs_err::File::create(&target)?);
-            let mut stream = Stored::new(file)?;
-            stream.write(header.as_bytes())?;
-            for_each_piece(path, |piece| stream.write(piece))?;
-            stream.finish()?.flush()?;
+            disk::write_whole(&target, TEMPORARY, Some(READ_ONLY), |out| {
+                let mut stream = Stored::new(out)?;
+                stream.write(header.as_bytes())?;
+                for_each_piece(path, |piece| stream.write(piece))?;
+                stream.finish().map(drop)
+            })?;
         }
         Ok(id)
     }
 
-    /// Where to write the object `id`, or `None` when it is already written.
+    /// Where to write the object `id`, or `None` when it is already written. A loose object
+    /// that is there but empty or cut short (what a killed older dayone left) is written again.
     fn target_for(&mut self, id: &Id) -> std::io::Result<Option<PathBuf>> {
         let Some(objects) = &self.objects else {
             return Ok(None);
         };
         let hex = to_hex(id);
         let folder = objects.join(&hex[..2]);
-        if self.made.insert(id[0]) {
-            fs_err::create_dir_all(&folder)?;
-        }
         let path = folder.join(&hex[2..]);
-        let new = self.written.insert(*id) && (self.fresh || !path.exists());
-        Ok(new.then_some(path))
+        if !self.written.insert(*id) || (!self.fresh && is_whole(&path, id)) {
+            return Ok(None);
+        }
+        // For each object, not once per folder: which folders an object shares depends on the
+        // ids, and a commit's id on the clock, so the steps a run takes would too.
+        disk::create_dir_all(&folder)?;
+        Ok(Some(path))
     }
 
     /// A tree of `entries`, in git's order (a folder sorts as if its name ended in `/`).
@@ -218,6 +226,20 @@ impl Store {
         }
         body += &format!("author {person}\ncommitter {person}\n\n{message}");
         self.write(Kind::Commit, body.as_bytes())
+    }
+}
+
+/// Whether the loose object at `path` is all there and is `id`. Objects git compressed are
+/// taken as they are: git writes them whole before it gives them their name.
+fn is_whole(path: &Path, id: &Id) -> bool {
+    let Ok(file) = fs_err::File::open(path) else {
+        return false;
+    };
+    let mut hash = Sha1::new();
+    match zlib::read_stored(std::io::BufReader::new(file), |piece| hash.update(piece)) {
+        Ok(Verdict::Complete) => <[u8; 20]>::from(hash.finalize()) == *id,
+        Ok(Verdict::Compressed) => true,
+        Ok(Verdict::Broken) | Err(_) => false,
     }
 }
 
@@ -288,6 +310,65 @@ mod tests {
         assert_eq!(to_hex(&blob), "ce013625030ba8dba906f756967f9e9ca394464a");
         let empty = store.tree(&mut []).unwrap();
         assert_eq!(to_hex(&empty), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    }
+
+    fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git on PATH")
+    }
+
+    /// What an older dayone killed (or on a full disk) left: an object file cut short, or empty,
+    /// under the object's own name. It is written again, never taken as there.
+    #[test]
+    fn an_object_cut_short_or_empty_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(git(dir.path(), &["init", "-q"]).status.success());
+        let git_dir = dir.path().join(".git");
+        let path = git_dir.join("objects/ce/013625030ba8dba906f756967f9e9ca394464a");
+        Store::new(&git_dir).write(Kind::Blob, b"hello\n").unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        for broken in [whole[..whole.len() - 3].to_vec(), Vec::new()] {
+            std::fs::remove_file(&path).unwrap();
+            std::fs::write(&path, &broken).unwrap();
+            Store::existing(&git_dir)
+                .write(Kind::Blob, b"hello\n")
+                .unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), whole);
+            let shown = git(dir.path(), &["cat-file", "-p", "ce0136"]);
+            assert_eq!(shown.stdout, b"hello\n");
+            // Only notices: the repository has no branch yet.
+            let fsck = git(dir.path(), &["fsck", "--full", "--no-dangling"]);
+            let said = String::from_utf8_lossy(&fsck.stderr);
+            assert!(
+                fsck.status.success() && said.lines().all(|l| l.starts_with("notice:")),
+                "{said}"
+            );
+        }
+        // What git wrote (compressed) is taken as it is, and so is a whole object of ours.
+        std::fs::write(dir.path().join("other.txt"), "other\n").unwrap();
+        let hashed = git(dir.path(), &["hash-object", "-w", "other.txt"]);
+        let hex = String::from_utf8(hashed.stdout).unwrap();
+        let theirs = git_dir
+            .join("objects")
+            .join(&hex[..2])
+            .join(hex[2..].trim());
+        let bytes = std::fs::read(&theirs).unwrap();
+        let mut store = Store::existing(&git_dir);
+        store.write(Kind::Blob, b"other\n").unwrap();
+        store.write(Kind::Blob, b"hello\n").unwrap();
+        assert_eq!(std::fs::read(&theirs).unwrap(), bytes);
+        assert!(
+            !std::fs::read_dir(path.parent().unwrap()).unwrap().any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(TEMPORARY))
+        );
     }
 
     #[test]

@@ -19,8 +19,11 @@ pub fn install() {
     // A second call fails harmlessly: the handler is already there.
     let _ = ctrlc::set_handler(|| {
         if PHASE.load(Ordering::SeqCst) == PREPARING {
-            // A prompt may have hidden the cursor; nothing is on disk yet.
-            let _ = console::Term::stderr().show_cursor();
+            // A prompt may have hidden the cursor; nothing is on disk yet but the lock.
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                let _ = console::Term::stderr().show_cursor();
+            }
+            super::lock::remove_held();
             eprintln!("\ncancelled; nothing was written");
             std::process::exit(i32::from(Exit::Interrupted.code()));
         }
@@ -36,11 +39,16 @@ pub fn writing() {
 /// The project is in place: a Ctrl-C from now on only means the run ends after it finishes.
 pub fn kept() {
     PHASE.store(KEPT, Ordering::SeqCst);
+    #[cfg(test)]
+    crate::disk::fault::kept();
 }
 
 /// `Err(Interrupted)` once Ctrl-C came while writing.
 pub fn check() -> Result<()> {
-    if INTERRUPTED.load(Ordering::SeqCst) && PHASE.load(Ordering::SeqCst) == WRITING {
+    let signalled = INTERRUPTED.load(Ordering::SeqCst) && PHASE.load(Ordering::SeqCst) == WRITING;
+    #[cfg(test)]
+    let signalled = signalled || crate::disk::fault::interrupted();
+    if signalled {
         Err(Error::Interrupted)
     } else {
         Ok(())

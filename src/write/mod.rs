@@ -1,17 +1,22 @@
 //! Put a [`Plan`] on disk without ever leaving a half-made project: everything is written to a
 //! staging folder on the destination's own filesystem first, then moved into place, under a
-//! journal (see [`journal`]) that lets the next run take back what a killed one left.
+//! journal (see [`journal`]) that lets the next run take back what a killed one left, and under
+//! a [`Lock`] that keeps a second run for the same destination out. Every step on the disk goes
+//! through [`crate::disk`].
 
 pub mod interrupt;
 mod journal;
+mod lock;
 mod recover;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::disk;
 use crate::error::{Error, Result};
 use crate::plan::{Contents, Plan, PlannedFile, RelPath};
 use journal::{Entry, Journal, Kind, Record};
 
+pub use lock::Lock;
 pub use recover::recover;
 
 /// What is at the destination before anything is written.
@@ -49,7 +54,9 @@ pub fn inspect(dest: &Path, plan: &Plan, force: bool) -> Result<Destination> {
             path: dest.to_path_buf(),
         });
     }
-    if fs_err::read_dir(dest)?.next().is_none() {
+    let mut entries = fs_err::read_dir(dest)?.flatten();
+    // A lock file is dayone's own, there only while a run lasts.
+    if !entries.any(|e| !lock::is_lock_file(&e.file_name())) {
         return Ok(Destination::Empty);
     }
     if !force {
@@ -114,75 +121,115 @@ pub fn apply(
                 file: Some(file),
             })
             .collect();
-        // The repository `prepare` makes is this run's too: taken back with the files.
-        return apply_changes(dest, &changes, &[".git"], || prepare(dest));
+        // The repository `prepare` makes is this run's too: made in the staging folder, moved
+        // in whole once complete (a kill never leaves half a repository), taken back with the
+        // files.
+        let git = std::path::absolute(dest)?.join(".git");
+        return apply_changes(dest, &changes, &[".git"], |stage| {
+            prepare(stage)?;
+            let made = stage.join(".git");
+            if made.exists() {
+                disk::rename(&made, &git)?;
+            }
+            Ok(())
+        });
     }
     let dest = std::path::absolute(dest)?;
-    let anchor = nearest_existing(&dest);
-    let (kind, stage_parent) = match how {
-        Destination::New => (Kind::New, anchor.clone()),
+    let (kind, place) = match how {
+        Destination::New => (Kind::New, disk::nearest_existing(&dest)),
         _ => (Kind::Fill, dest.clone()),
     };
-    let creates = match kind {
-        Kind::New => missing_folders(&dest, &anchor),
-        _ => Vec::new(),
-    };
+    let below = dest
+        .strip_prefix(&place)
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
     interrupt::writing();
-    let (journal, stage) = Journal::begin(&stage_parent, |stage| Record {
-        destination: dest.clone(),
+    let record = Record {
         kind,
-        stage: stage.to_path_buf(),
-        creates: creates.clone(),
+        target: journal::encode(&below),
+        creates: Vec::new(),
         changes: Vec::new(),
         guarded: Vec::new(),
-    })?;
-    let result = stage_and_move(&dest, &stage, plan, kind, &creates, &journal, prepare);
-    if result.is_err() {
-        let _ = fs_err::remove_dir_all(&stage);
-        remove_folders(&creates);
-    } else {
-        interrupt::kept();
+    };
+    let journal = Journal::begin(&place, record).map_err(|err| cannot_write(&dest, err))?;
+    let stage = journal.stage();
+    let result = stage_and_move(&dest, &place, &below, &stage, plan, kind, &journal, prepare)
+        .map_err(|err| about_destination(err, &dest, &stage));
+    match &result {
+        Ok(()) => interrupt::kept(),
+        Err(_) if kind == Kind::New => recover::remove_made_on_the_way(&place, &below),
+        Err(_) => {}
     }
+    // After a failure all of it; after filling a folder, the empty folder the entries came from.
+    let _ = disk::remove_all(&stage);
     journal.end();
     result
 }
 
+#[allow(clippy::too_many_arguments)]
 fn stage_and_move(
     dest: &Path,
+    place: &Path,
+    below: &Path,
     stage: &Path,
     plan: &Plan,
     kind: Kind,
-    creates: &[PathBuf],
     journal: &Journal,
     prepare: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
-    fs_err::create_dir(stage).map_err(|err| cannot_write(dest, err))?;
-    stage_files(dest, stage, plan.files.iter())?;
+    disk::create_dir(stage)?;
+    stage_files(stage, plan.files.iter())?;
     prepare(stage)?;
     interrupt::check()?;
     if kind == Kind::Fill {
         journal.mark("moving")?;
-        move_children(stage, dest)?;
-        fs_err::remove_dir(stage)?;
-        return Ok(());
+        return move_children(stage, dest);
     }
-    for dir in creates {
-        fs_err::create_dir(dir).map_err(|err| cannot_write(dest, err))?;
+    let mut on_the_way: Vec<&Path> = below
+        .ancestors()
+        .skip(1)
+        .filter(|a| !a.as_os_str().is_empty())
+        .collect();
+    on_the_way.reverse();
+    for dir in on_the_way {
+        disk::create_dir(&place.join(dir))?;
     }
-    fs_err::rename(stage, dest).map_err(|err| cannot_write(dest, err))?;
+    disk::rename(stage, dest)?;
     Ok(())
 }
 
 /// An I/O failure while writing the project, named by the destination rather than by the
 /// staging folder it happened in; the operating system's reason stays as the cause.
 fn cannot_write(dest: &Path, err: std::io::Error) -> Error {
-    let source = match err.raw_os_error() {
-        Some(code) => std::io::Error::from_raw_os_error(code),
-        None => std::io::Error::new(err.kind(), err.kind().to_string()),
-    };
     Error::CannotWrite {
         dir: dest.to_path_buf(),
-        source,
+        source: without_path(&err),
+    }
+}
+
+/// The operating system's reason alone, without the path `fs_err` put in the message.
+fn without_path(err: &std::io::Error) -> std::io::Error {
+    match err.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(err.kind(), err.kind().to_string()),
+    }
+}
+
+/// An error from writing, told by the destination: no message names the staging folder.
+fn about_destination(err: Error, dest: &Path, stage: &Path) -> Error {
+    match err {
+        Error::Io(source) => cannot_write(dest, source),
+        Error::Git { action, source, .. } => {
+            let said = source
+                .to_string()
+                .replace(&*stage.to_string_lossy(), &dest.to_string_lossy());
+            Error::Git {
+                action,
+                path: dest.to_path_buf(),
+                source: Box::new(std::io::Error::other(said)),
+            }
+        }
+        other => other,
     }
 }
 
@@ -192,16 +239,18 @@ pub struct Change<'a> {
     pub file: Option<&'a PlannedFile>,
 }
 
-/// Change files of an existing folder in place. New contents are staged first; every file
-/// replaced or removed is moved aside into a backup folder before, and so are the `guarded`
-/// paths (relative to `dest`; files or folders) that `finish` may change; `finish` runs once
-/// all files are in place. If anything fails, or Ctrl-C comes, before `finish` returns, every
-/// file and every guarded path is put back as it was.
+/// Change files of an existing folder in place, in the order given. New contents are staged
+/// first; the `guarded` paths (relative to `dest`; files or folders) that `finish` may change
+/// get complete copies in a backup folder; then each file is given a second name in the backup
+/// folder and the new one renamed over it, so at every moment the project holds the old file
+/// or the new one, never neither. `finish` runs once all files are in place, given the staging
+/// folder (emptied of files) to prepare things in. If anything fails, or Ctrl-C comes, before
+/// `finish` returns, every file and every guarded path is put back.
 pub fn apply_changes(
     dest: &Path,
     changes: &[Change],
     guarded: &[&str],
-    finish: impl FnOnce() -> Result<()>,
+    finish: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
     let dest = std::path::absolute(dest)?;
     let entries: Vec<Entry> = changes
@@ -214,63 +263,68 @@ pub fn apply_changes(
         .collect();
     let mut creates = Vec::new();
     for change in changes.iter().filter(|c| c.file.is_some()) {
-        let parent = dest.join(change.path);
-        let parent = parent.parent().expect("below the destination");
-        for dir in missing_folders(&parent.join("x"), &dest) {
+        let mut missing: Vec<&Path> = Path::new(change.path.as_str())
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty() && !dest.join(a).exists())
+            .collect();
+        missing.reverse();
+        for dir in missing {
+            let dir = dir.to_string_lossy().replace('\\', "/");
             if !creates.contains(&dir) {
                 creates.push(dir);
             }
         }
     }
     interrupt::writing();
-    let (journal, stage) = Journal::begin(&dest, |stage| Record {
-        destination: dest.clone(),
+    let record = Record {
         kind: Kind::InPlace,
-        stage: stage.to_path_buf(),
-        creates: creates.clone(),
+        target: String::new(),
+        creates,
         changes: entries,
         guarded: guarded.iter().map(|g| g.to_string()).collect(),
-    })?;
+    };
+    let journal = Journal::begin(&dest, record).map_err(|err| cannot_write(&dest, err))?;
+    let stage = journal.stage();
     let backup = journal::backup_of(&stage);
-    let result = swap(&dest, &stage, &backup, changes, guarded, &journal, finish);
+    let result = swap(&dest, &stage, &backup, changes, &journal, finish)
+        .map_err(|err| about_destination(err, &dest, &stage));
     match &result {
-        Ok(()) => {
-            interrupt::kept();
-            for change in changes.iter().filter(|c| c.file.is_none()) {
-                remove_empty_parents(&dest.join(change.path), &dest);
-            }
-        }
-        Err(_) => recover::undo(&dest, &journal.record),
+        Ok(()) => interrupt::kept(),
+        Err(_) if journal.reached("moving") => recover::undo(&dest, &stage, &journal.record),
+        Err(_) => {}
     }
-    let _ = fs_err::remove_dir_all(&stage);
-    let _ = fs_err::remove_dir_all(&backup);
+    let _ = disk::remove_all(&stage);
+    let _ = disk::remove_all(&backup);
     journal.end();
     result
 }
 
-/// Stage, save the guarded paths, move every file, finish; the journal is marked done after.
+/// Stage, save the guarded paths, move every file, finish; the journal is marked `moving`
+/// before the first change to the project and `done` after the last.
 fn swap(
     dest: &Path,
     stage: &Path,
     backup: &Path,
     changes: &[Change],
-    guarded: &[&str],
     journal: &Journal,
-    finish: impl FnOnce() -> Result<()>,
+    finish: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
-    fs_err::create_dir(stage).map_err(|err| cannot_write(dest, err))?;
+    disk::create_dir(stage)?;
     stage_files(
-        dest,
         stage,
         changes
             .iter()
             .filter_map(|c| c.file.map(|file| (c.path, file))),
     )?;
-    fs_err::create_dir(backup).map_err(|err| cannot_write(dest, err))?;
-    journal::save_guarded(dest, backup, guarded)?;
+    disk::create_dir(backup)?;
+    journal::save_guarded(dest, backup, &journal.record.guarded)?;
+    interrupt::check()?;
+    journal.mark("moving")?;
     for dir in &journal.record.creates {
+        let dir = dest.join(dir);
         if !dir.exists() {
-            fs_err::create_dir(dir)?;
+            disk::create_dir(&dir)?;
         }
     }
     for change in changes {
@@ -278,44 +332,37 @@ fn swap(
         let target = dest.join(change.path);
         if target.symlink_metadata().is_ok() {
             let saved = backup.join(change.path);
-            fs_err::create_dir_all(saved.parent().expect("below the backup folder"))?;
-            fs_err::rename(&target, &saved)?;
+            disk::create_dir_all(saved.parent().expect("below the backup folder"))?;
+            disk::link_or_copy(&target, &saved)?;
+            if change.file.is_none() {
+                disk::remove_file(&target)?;
+            }
         }
         if change.file.is_some() {
-            fs_err::rename(stage.join(change.path), &target)?;
+            disk::rename(&stage.join(change.path), &target)?;
         }
     }
+    recover::remove_emptied_folders(dest, &journal.record)?;
     interrupt::check()?;
-    finish()?;
+    finish(stage)?;
     interrupt::check()?;
-    journal.mark("done")
+    Ok(journal.mark("done")?)
 }
 
-/// Write `contents` to `target`: bytes at once, a file streamed (so it is never all in memory),
-/// with the usual permissions either way (not the source file's).
-fn write_contents(contents: &Contents, target: &Path) -> std::io::Result<()> {
+/// Write `contents` to `out`: bytes at once, a file streamed (so it is never all in memory).
+fn write_contents(contents: &Contents, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     match contents {
-        Contents::Bytes(bytes) => std::fs::write(target, bytes),
+        Contents::Bytes(bytes) => out.write_all(bytes),
         Contents::File { path, .. } => {
-            let mut from = std::fs::File::open(path)?;
-            let mut to = std::fs::File::create(target)?;
-            std::io::copy(&mut from, &mut to).map(|_| ())
+            let mut from = fs_err::File::open(path)?;
+            std::io::copy(&mut from, out).map(|_| ())
         }
     }
 }
 
-/// Remove the folders above a removed file that it leaves empty, up to (not including) `top`.
-fn remove_empty_parents(removed: &Path, top: &Path) {
-    for dir in removed.ancestors().skip(1).take_while(|d| *d != top) {
-        if fs_err::remove_dir(dir).is_err() {
-            break;
-        }
-    }
-}
-
-/// Write `files` below `stage`, making each folder once; failures are named by `dest`.
+/// Write `files` below `stage`, making each folder once, with the usual permissions (not the
+/// source file's), executable where the plan says so.
 fn stage_files<'a>(
-    dest: &Path,
     stage: &Path,
     files: impl Iterator<Item = (&'a RelPath, &'a PlannedFile)>,
 ) -> Result<()> {
@@ -323,18 +370,14 @@ fn stage_files<'a>(
     for (path, file) in files {
         interrupt::check()?;
         let target = stage.join(path);
-        let written = (|| -> std::io::Result<()> {
-            if let Some(parent) = target.parent().filter(|p| !folders.contains(*p)) {
-                std::fs::create_dir_all(parent)?;
-                folders.insert(parent.to_path_buf());
-            }
-            write_contents(&file.contents, &target)?;
-            if file.executable {
-                make_executable(&target)?;
-            }
-            Ok(())
-        })();
-        written.map_err(|err| cannot_write(dest, err))?;
+        if let Some(parent) = target.parent().filter(|p| !folders.contains(*p)) {
+            disk::create_dir_all(parent)?;
+            folders.insert(parent.to_path_buf());
+        }
+        disk::write_new(&target, |out| write_contents(&file.contents, out))?;
+        if file.executable {
+            make_executable(&target)?;
+        }
     }
     Ok(())
 }
@@ -379,43 +422,16 @@ fn move_children(stage: &Path, dest: &Path) -> Result<()> {
     for entry in fs_err::read_dir(stage)? {
         let name = entry?.file_name();
         let result = interrupt::check()
-            .and_then(|()| Ok(fs_err::rename(stage.join(&name), dest.join(&name))?));
+            .and_then(|()| Ok(disk::rename(&stage.join(&name), &dest.join(&name))?));
         if let Err(err) = result {
             for back in moved {
-                let _ = fs_err::rename(dest.join(&back), stage.join(&back));
+                let _ = disk::rename(&dest.join(&back), &stage.join(&back));
             }
             return Err(err);
         }
         moved.push(name);
     }
     Ok(())
-}
-
-/// The closest ancestor of `path` (or `path` itself) that exists; staging happens there so the
-/// final rename stays on one filesystem.
-fn nearest_existing(path: &Path) -> PathBuf {
-    path.ancestors()
-        .find(|a| a.exists())
-        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
-}
-
-/// The folders above `path`, below `anchor`, that do not exist yet, outermost first.
-fn missing_folders(path: &Path, anchor: &Path) -> Vec<PathBuf> {
-    let mut missing: Vec<PathBuf> = path
-        .ancestors()
-        .skip(1)
-        .take_while(|a| *a != anchor && !a.exists())
-        .map(Path::to_path_buf)
-        .collect();
-    missing.reverse();
-    missing
-}
-
-/// Remove folders this run made, innermost first, where they are empty.
-fn remove_folders(made: &[PathBuf]) {
-    for dir in made.iter().rev() {
-        let _ = fs_err::remove_dir(dir);
-    }
 }
 
 #[cfg(unix)]

@@ -13,6 +13,8 @@ mod port;
 mod readme;
 mod report;
 mod report_html;
+#[cfg(unix)]
+mod safety;
 mod starters;
 mod starters_cloud;
 mod starters_frontend;

@@ -370,58 +370,6 @@ fn without_a_stored_base_the_recorded_version_is_rendered_again() {
     assert!(proj.join("src/proj/api.py").is_file());
 }
 
-#[cfg(unix)]
-#[test]
-fn an_interrupted_update_leaves_the_project_as_it_was() {
-    let env = TestEnv::new();
-    let v1 = write_template(&env, "tpl", 1);
-    // Enough files that writing them takes a while, so the signal lands mid-update.
-    for i in 0..3_000 {
-        env.write(format!("tpl/project/many/f{i}.txt"), "{{ name }} one\n");
-    }
-    env.dayone(["new", "proj", "--yes", "--quiet", "--template"])
-        .arg(&v1)
-        .assert()
-        .success();
-    let proj = env.work().join("proj");
-    for i in 0..3_000 {
-        env.write(format!("tpl/project/many/f{i}.txt"), "{{ name }} two\n");
-    }
-    let before = tree(&proj);
-    let index = std::fs::read(proj.join(".git/index")).unwrap();
-    let mut child = env
-        .std_command(["update", "proj", "--yes", "--template"])
-        .arg(&v1)
-        .spawn()
-        .unwrap();
-    loop {
-        let staging = crate::support::entries(&proj)
-            .into_iter()
-            .any(|e| e.starts_with(".dayone-staging-"));
-        if staging {
-            break;
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("dayone finished ({status}) before it could be interrupted");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert_eq!(child.wait().unwrap().code(), Some(130));
-    assert_eq!(tree(&proj), before);
-    assert_eq!(std::fs::read(proj.join(".git/index")).unwrap(), index);
-    assert!(
-        !crate::support::entries(&proj)
-            .iter()
-            .any(|e| e.starts_with(".dayone-")),
-        "no staging or backup folder left"
-    );
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
 
