@@ -161,7 +161,9 @@ def kill_at_random(cmd: list[str], env: dict[str, str], sig: signal.Signals, dur
 
 
 def new_tree(dayone: Path, template: Path, where: Path, env: dict[str, str]) -> dict[str, bytes]:
-    """The files `new` makes from the template, as one undisturbed run writes them."""
+    """The files `new` makes from the template, as one undisturbed run writes them. `where` is as
+    deep below the work folder as the killed runs' projects: `.dayone.toml` records the template
+    folder relative to the project."""
     subprocess.run([str(dayone), "new", str(where), "--yes", "--quiet", "--no-git", "--set", "name=proj",
                     "--template", str(template)], env=env, check=True)
     return tree(where)
@@ -183,7 +185,7 @@ def new_in(dest: Path, force: bool, dayone: Path, template: Path) -> tuple[dict[
 def kill_new(dayone: Path, template: Path, work: Path, runs: int, duration: float) -> int:
     failures = 0
     env = env_for(work)
-    expected = new_tree(dayone, template, work / "reference", env)
+    expected = new_tree(dayone, template, work / "reference" / "proj", env)
     for force in (False, True):
         for sig in (signal.SIGKILL, signal.SIGINT):
             outcomes: Counter[str] = Counter()
@@ -307,7 +309,7 @@ def pairs(dayone: Path, v1: Path, v2: Path, work: Path, count: int) -> int:
     subprocess.run([str(dayone), "update", str(reference_update), "--yes", "--quiet", "--template", str(v2)],
                    env=env, capture_output=True)
     after_update = state(reference_update, env)
-    expected_new = new_tree(dayone, v1, work / "pairs-new-reference", env)
+    expected_new = new_tree(dayone, v1, work / "pairs-new-reference" / "proj", env)
 
     def new_pair(i: int, force: bool) -> tuple[list[int], list[str]]:
         dest = work / f"pair-{'force' if force else 'new'}-{i}" / "proj"
